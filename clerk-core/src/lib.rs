@@ -1,0 +1,2 @@
+//! Clerk authentication for Rust.
+#![forbid(unsafe_code)]
