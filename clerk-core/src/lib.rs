@@ -1,2 +1,13 @@
 //! Clerk authentication for Rust.
 #![forbid(unsafe_code)]
+
+mod clock;
+mod jwt;
+
+pub use clock::{Clock, FixedClock, SystemClock};
+pub use jwt::{
+    Actor, DEFAULT_CLOCK_SKEW, Issuer, Jwk, JwkSet, Jwt, JwtHeader, KeyError, MAX_RSA_BITS,
+    MAX_TOKEN_LEN, MIN_RSA_BITS, OrganizationClaims, SessionClaims, TokenVerificationError,
+    TokenVerificationErrorAction, TokenVerificationErrorReason, VerificationKey, VerifyJwtOptions,
+    decode_jwt, has_valid_signature, verify_jwt,
+};

@@ -1,0 +1,14 @@
+//! Session-token decoding and verification.
+
+mod claims;
+mod decode;
+mod error;
+mod json;
+mod key;
+mod verify;
+
+pub use claims::{Actor, OrganizationClaims, SessionClaims};
+pub use decode::{Jwt, JwtHeader, MAX_TOKEN_LEN, decode_jwt};
+pub use error::{TokenVerificationError, TokenVerificationErrorAction, TokenVerificationErrorReason};
+pub use key::{Jwk, JwkSet, KeyError, MAX_RSA_BITS, MIN_RSA_BITS, VerificationKey};
+pub use verify::{DEFAULT_CLOCK_SKEW, Issuer, VerifyJwtOptions, has_valid_signature, verify_jwt};
