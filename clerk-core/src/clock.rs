@@ -58,14 +58,17 @@ impl FixedClock {
 
     /// Sets the time, in Unix seconds.
     pub fn set_unix_seconds(&self, seconds: i64) {
-        self.ms.store(seconds.saturating_mul(1000), Ordering::SeqCst);
+        self.ms
+            .store(seconds.saturating_mul(1000), Ordering::SeqCst);
     }
 
     /// Moves the clock forward.
     pub fn advance(&self, by: Duration) {
         let by = i64::try_from(by.as_millis()).unwrap_or(i64::MAX);
         self.ms
-            .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |v| Some(v.saturating_add(by)))
+            .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |v| {
+                Some(v.saturating_add(by))
+            })
             .ok();
     }
 }
@@ -121,11 +124,20 @@ mod tests {
 
     #[test]
     fn utc_string_matches_javascript() {
-        assert_eq!(js_utc_string(1_666_648_310_000), "Mon, 24 Oct 2022 21:51:50 GMT");
+        assert_eq!(
+            js_utc_string(1_666_648_310_000),
+            "Mon, 24 Oct 2022 21:51:50 GMT"
+        );
         assert_eq!(js_utc_string(0), "Thu, 01 Jan 1970 00:00:00 GMT");
         assert_eq!(js_utc_string(-1000), "Wed, 31 Dec 1969 23:59:59 GMT");
-        assert_eq!(js_utc_string(951_782_400_000), "Tue, 29 Feb 2000 00:00:00 GMT");
-        assert_eq!(js_utc_string(8_640_000_000_000_000), "Sat, 13 Sep 275760 00:00:00 GMT");
+        assert_eq!(
+            js_utc_string(951_782_400_000),
+            "Tue, 29 Feb 2000 00:00:00 GMT"
+        );
+        assert_eq!(
+            js_utc_string(8_640_000_000_000_000),
+            "Sat, 13 Sep 275760 00:00:00 GMT"
+        );
     }
 
     #[test]

@@ -201,7 +201,10 @@ impl SessionClaims {
     }
 }
 
-fn opt_string(map: &Map<String, Value>, name: &'static str) -> Result<Option<String>, &'static str> {
+fn opt_string(
+    map: &Map<String, Value>,
+    name: &'static str,
+) -> Result<Option<String>, &'static str> {
     match map.get(name) {
         None | Some(Value::Null) => Ok(None),
         Some(Value::String(s)) => Ok(Some(s.clone())),
@@ -238,12 +241,19 @@ fn org_v2(
         Some(Value::Object(o)) => o,
         Some(_) => return Err("o"),
     };
-    let Some(id) = opt_string(o, "id").map_err(|_| "o")?.filter(|s| !s.is_empty()) else {
+    let Some(id) = opt_string(o, "id")
+        .map_err(|_| "o")?
+        .filter(|s| !s.is_empty())
+    else {
         return Ok(None);
     };
-    let role = opt_string(o, "rol")
-        .map_err(|_| "o")?
-        .map(|r| if r.starts_with("org:") { r } else { format!("org:{r}") });
+    let role = opt_string(o, "rol").map_err(|_| "o")?.map(|r| {
+        if r.starts_with("org:") {
+            r
+        } else {
+            format!("org:{r}")
+        }
+    });
     let slug = opt_string(o, "slg").map_err(|_| "o")?;
     let per = opt_string(o, "per").map_err(|_| "o")?;
     let fpm = opt_string(o, "fpm").map_err(|_| "o")?;
@@ -267,7 +277,11 @@ fn v2_permissions(features: Option<&str>, per: Option<&str>, fpm: Option<&str>) 
         .split(',')
         .filter_map(|f| f.trim().strip_prefix("o:"))
         .filter(|f| !f.is_empty());
-    let perms: Vec<&str> = per.split(',').map(str::trim).filter(|p| !p.is_empty()).collect();
+    let perms: Vec<&str> = per
+        .split(',')
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+        .collect();
     let masks = fpm.split(',').map(|m| m.trim().parse::<u64>().ok());
     let mut out = Vec::new();
     for (feature, mask) in org_features.zip(masks) {
@@ -304,7 +318,10 @@ mod tests {
         assert_eq!(c.user_id(), "user_1");
         assert_eq!(c.session_id(), Some("sess_1"));
         let org = c.organization().unwrap();
-        assert_eq!((org.id.as_str(), org.role.as_deref(), org.slug.as_deref()), ("org_1", Some("org:admin"), Some("acme")));
+        assert_eq!(
+            (org.id.as_str(), org.role.as_deref(), org.slug.as_deref()),
+            ("org_1", Some("org:admin"), Some("acme"))
+        );
         assert_eq!(org.permissions, vec!["org:invoices:read"]);
         assert_eq!(c.actor().unwrap().sub.as_deref(), Some("user_admin"));
         assert_eq!(c.get("custom"), Some(&json!(7)));
@@ -323,7 +340,11 @@ mod tests {
         assert_eq!(org.role.as_deref(), Some("org:admin"));
         assert_eq!(
             org.permissions,
-            vec!["org:reports:read", "org:invoices:read", "org:invoices:manage"]
+            vec![
+                "org:reports:read",
+                "org:invoices:read",
+                "org:invoices:manage"
+            ]
         );
         assert_eq!(c.plan(), Some("u:free"));
         assert_eq!(c.version(), 2);
@@ -331,10 +352,28 @@ mod tests {
 
     #[test]
     fn wrong_types_are_reported() {
-        assert_eq!(claims(json!({"sub": "u", "exp": 1, "sid": 5})).unwrap_err(), "sid");
-        assert_eq!(claims(json!({"sub": "u", "exp": 1, "org_id": "o", "org_permissions": "x"})).unwrap_err(), "org_permissions");
-        assert_eq!(claims(json!({"sub": "u", "exp": 1, "v": 3})).unwrap_err(), "v");
-        assert_eq!(claims(json!({"sub": "u", "exp": 1, "act": "x"})).unwrap_err(), "act");
-        assert!(claims(json!({"sub": "u", "exp": 1})).unwrap().organization().is_none());
+        assert_eq!(
+            claims(json!({"sub": "u", "exp": 1, "sid": 5})).unwrap_err(),
+            "sid"
+        );
+        assert_eq!(
+            claims(json!({"sub": "u", "exp": 1, "org_id": "o", "org_permissions": "x"}))
+                .unwrap_err(),
+            "org_permissions"
+        );
+        assert_eq!(
+            claims(json!({"sub": "u", "exp": 1, "v": 3})).unwrap_err(),
+            "v"
+        );
+        assert_eq!(
+            claims(json!({"sub": "u", "exp": 1, "act": "x"})).unwrap_err(),
+            "act"
+        );
+        assert!(
+            claims(json!({"sub": "u", "exp": 1}))
+                .unwrap()
+                .organization()
+                .is_none()
+        );
     }
 }

@@ -162,7 +162,10 @@ pub fn decode_jwt(token: &str) -> Result<Jwt, TokenVerificationError> {
     let mut dots = token.match_indices('.').map(|(i, _)| i);
     let (Some(header_end), Some(payload_end), None) = (dots.next(), dots.next(), dots.next())
     else {
-        return Err(TokenVerificationError::new(Reason::TokenInvalid, THREE_PARTS));
+        return Err(TokenVerificationError::new(
+            Reason::TokenInvalid,
+            THREE_PARTS,
+        ));
     };
     let raw_header = &token[..header_end];
     let raw_payload = &token[header_end + 1..payload_end];
@@ -227,17 +230,32 @@ mod tests {
         let e = b64_decode_loose("Y+Q").unwrap_err();
         assert_eq!(e.message(), "Invalid character +");
         assert_eq!(e.reason(), Reason::UnexpectedError);
-        assert_eq!(b64_decode_loose("YR").unwrap_err().message(), "Unexpected end of data");
-        assert_eq!(b64_decode_loose("Y").unwrap_err().message(), "Unexpected end of data");
-        assert_eq!(b64_decode_loose("Y Q").unwrap_err().message(), "Invalid character  ");
+        assert_eq!(
+            b64_decode_loose("YR").unwrap_err().message(),
+            "Unexpected end of data"
+        );
+        assert_eq!(
+            b64_decode_loose("Y").unwrap_err().message(),
+            "Unexpected end of data"
+        );
+        assert_eq!(
+            b64_decode_loose("Y Q").unwrap_err().message(),
+            "Invalid character  "
+        );
     }
 
     #[test]
     fn header_and_payload_must_be_objects() {
         let t = format!("{}.{}.", b64("[]"), b64("{}"));
-        assert_eq!(decode_jwt(&t).unwrap_err().reason(), Reason::UnexpectedError);
+        assert_eq!(
+            decode_jwt(&t).unwrap_err().reason(),
+            Reason::UnexpectedError
+        );
         let t = format!("{}.{}.", b64("{}"), b64("null"));
-        assert_eq!(decode_jwt(&t).unwrap_err().reason(), Reason::UnexpectedError);
+        assert_eq!(
+            decode_jwt(&t).unwrap_err().reason(),
+            Reason::UnexpectedError
+        );
         let t = format!("{}.{}.", b64(r#"{"alg":"RS256","alg":"none"}"#), b64("{}"));
         assert!(decode_jwt(&t).unwrap_err().message().contains("duplicate"));
     }
@@ -252,10 +270,17 @@ mod tests {
 
     #[test]
     fn raw_segments_and_debug() {
-        let t = format!("{}.{}.c2ln", b64(r#"{"alg":"RS256"}"#), b64(r#"{"sub":"u"}"#));
+        let t = format!(
+            "{}.{}.c2ln",
+            b64(r#"{"alg":"RS256"}"#),
+            b64(r#"{"sub":"u"}"#)
+        );
         let jwt = decode_jwt(&t).unwrap();
         assert_eq!(jwt.raw_signature(), "c2ln");
-        assert_eq!(format!("{}.{}", jwt.raw_header(), jwt.raw_payload()), jwt.signing_input());
+        assert_eq!(
+            format!("{}.{}", jwt.raw_header(), jwt.raw_payload()),
+            jwt.signing_input()
+        );
         let dbg = format!("{jwt:?}");
         assert!(!dbg.contains(jwt.raw_payload()), "{dbg}");
     }

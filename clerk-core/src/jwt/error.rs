@@ -213,7 +213,10 @@ mod tests {
 
     #[test]
     fn full_message_has_action_only_when_present() {
-        let e = TokenVerificationError::new(TokenVerificationErrorReason::TokenExpired, "JWT is expired.");
+        let e = TokenVerificationError::new(
+            TokenVerificationErrorReason::TokenExpired,
+            "JWT is expired.",
+        );
         assert_eq!(
             e.full_message("header"),
             "JWT is expired. (reason=token-expired, token-carrier=header)"

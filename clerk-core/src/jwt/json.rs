@@ -128,6 +128,9 @@ mod tests {
         assert_eq!(js_stringify(None), "undefined");
         assert_eq!(js_stringify(Some(&Value::from("a\"b"))), r#""a\"b""#);
         assert_eq!(js_stringify(Some(&Value::from(12))), "12");
-        assert_eq!(js_stringify(Some(&serde_json::json!(["x", 1]))), r#"["x",1]"#);
+        assert_eq!(
+            js_stringify(Some(&serde_json::json!(["x", 1]))),
+            r#"["x",1]"#
+        );
     }
 }

@@ -58,7 +58,9 @@ pub enum KeyError {
     #[error("the key is not an RSA public key ({0})")]
     NotRsa(String),
     /// The RSA modulus is smaller than 2048 bits (or larger than 8192).
-    #[error("the RSA key has {0} bits; Clerk keys have at least {MIN_RSA_BITS} and at most {MAX_RSA_BITS}")]
+    #[error(
+        "the RSA key has {0} bits; Clerk keys have at least {MIN_RSA_BITS} and at most {MAX_RSA_BITS}"
+    )]
     UnsupportedSize(usize),
     /// A JWK field is missing or has a value we do not accept.
     #[error("the JWK is not usable: {0}")]
@@ -201,7 +203,8 @@ impl VerificationKey {
             let s = v
                 .as_deref()
                 .ok_or_else(|| KeyError::InvalidJwk(format!("missing `{name}`")))?;
-            b64_decode_loose(s).map_err(|_| KeyError::InvalidJwk(format!("`{name}` is not base64url")))
+            b64_decode_loose(s)
+                .map_err(|_| KeyError::InvalidJwk(format!("`{name}` is not base64url")))
         };
         let mut key = Self::from_rsa_components(&field(&jwk.n, "n")?, &field(&jwk.e, "e")?)?;
         key.kid = jwk.kid.clone();
@@ -288,7 +291,10 @@ mod tests {
         let key = VerificationKey::from_pem(CLERK_PEM).unwrap();
         assert_eq!(key.bits(), 2048);
         assert_eq!(key.alg(), Some("RS256"));
-        let body: String = CLERK_PEM.lines().filter(|l| !l.starts_with("-----")).collect();
+        let body: String = CLERK_PEM
+            .lines()
+            .filter(|l| !l.starts_with("-----"))
+            .collect();
         assert_eq!(VerificationKey::from_pem(&body).unwrap().bits(), 2048);
         let escaped = CLERK_PEM.replace('\n', "\\n");
         assert_eq!(VerificationKey::from_pem(&escaped).unwrap().bits(), 2048);
@@ -300,8 +306,17 @@ mod tests {
             VerificationKey::from_pem(WEAK_PEM).unwrap_err(),
             KeyError::UnsupportedSize(1024)
         );
-        assert!(matches!(VerificationKey::from_pem(EC_PEM), Err(KeyError::NotRsa(_))));
-        for bad in ["", "-----BEGIN PUBLIC KEY-----", "!!!", "-----BEGIN CERTIFICATE-----\nAA==\n-----END CERTIFICATE-----", "AAAA"] {
+        assert!(matches!(
+            VerificationKey::from_pem(EC_PEM),
+            Err(KeyError::NotRsa(_))
+        ));
+        for bad in [
+            "",
+            "-----BEGIN PUBLIC KEY-----",
+            "!!!",
+            "-----BEGIN CERTIFICATE-----\nAA==\n-----END CERTIFICATE-----",
+            "AAAA",
+        ] {
             assert!(VerificationKey::from_pem(bad).is_err(), "{bad}");
         }
     }
@@ -322,7 +337,10 @@ mod tests {
         );
         jwk.n = Some(format!("gA{}", "A".repeat(340)));
         let key = VerificationKey::from_jwk(&jwk).unwrap();
-        assert_eq!((key.bits(), key.kid(), key.alg()), (2048, Some("k"), Some("RS256")));
+        assert_eq!(
+            (key.bits(), key.kid(), key.alg()),
+            (2048, Some("k"), Some("RS256"))
+        );
         let mut bad = jwk.clone();
         bad.use_ = Some("enc".into());
         assert!(VerificationKey::from_jwk(&bad).is_err());

@@ -4,11 +4,20 @@ mod claims;
 mod decode;
 mod error;
 mod json;
+mod jwks;
 mod key;
+mod token;
 mod verify;
 
 pub use claims::{Actor, OrganizationClaims, SessionClaims};
 pub use decode::{Jwt, JwtHeader, MAX_TOKEN_LEN, decode_jwt};
-pub use error::{TokenVerificationError, TokenVerificationErrorAction, TokenVerificationErrorReason};
+pub use error::{
+    TokenVerificationError, TokenVerificationErrorAction, TokenVerificationErrorReason,
+};
+pub use jwks::JwksCacheSettings;
 pub use key::{Jwk, JwkSet, KeyError, MAX_RSA_BITS, MIN_RSA_BITS, VerificationKey};
+pub use token::{
+    DEFAULT_API_URL, DEFAULT_API_VERSION, VerifyOptionsError, VerifyTokenOptions,
+    VerifyTokenOptionsBuilder, verify_token,
+};
 pub use verify::{DEFAULT_CLOCK_SKEW, Issuer, VerifyJwtOptions, has_valid_signature, verify_jwt};

@@ -269,7 +269,10 @@ pub(crate) fn verify_decoded(
     {
         return Err(TokenVerificationError::new(
             Reason::TokenInvalid,
-            format!("Invalid JWT type {}. Expected \"JWT\".", js_stringify(Some(typ))),
+            format!(
+                "Invalid JWT type {}. Expected \"JWT\".",
+                js_stringify(Some(typ))
+            ),
         )
         .with_action(Action::EnsureClerkJwt));
     }
@@ -392,10 +395,14 @@ fn invalid(message: &str) -> TokenVerificationError {
 fn check_header_hardening(jwt: &Jwt) -> Result<(), TokenVerificationError> {
     let header = jwt.header();
     if header.get("crit").is_some() {
-        return Err(invalid("Invalid JWT header: the \"crit\" parameter is not supported."));
+        return Err(invalid(
+            "Invalid JWT header: the \"crit\" parameter is not supported.",
+        ));
     }
     if header.get("b64").is_some() {
-        return Err(invalid("Invalid JWT header: the \"b64\" parameter is not supported."));
+        return Err(invalid(
+            "Invalid JWT header: the \"b64\" parameter is not supported.",
+        ));
     }
     for name in ["jku", "x5u", "jwk", "x5c"] {
         if header.get(name).is_some() {
@@ -415,13 +422,17 @@ fn check_header_hardening(jwt: &Jwt) -> Result<(), TokenVerificationError> {
         )));
     }
     if jwt.as_str().contains('=') {
-        return Err(invalid("Invalid JWT encoding: base64url segments must not be padded."));
+        return Err(invalid(
+            "Invalid JWT encoding: base64url segments must not be padded.",
+        ));
     }
     Ok(())
 }
 
 pub(crate) fn m2m_error() -> TokenVerificationError {
-    invalid("Invalid JWT: machine-to-machine tokens (cat \"cl_B7d4PD333AAA\") are not session tokens.")
+    invalid(
+        "Invalid JWT: machine-to-machine tokens (cat \"cl_B7d4PD333AAA\") are not session tokens.",
+    )
 }
 
 fn js_truthy(v: &Value) -> bool {
@@ -547,8 +558,8 @@ fn signature_valid(
     if key.algorithm().is_some_and(|k| k != alg) {
         return Err("DataError: JWK \"alg\" does not match the requested algorithm".to_owned());
     }
-    let verifier = (DEFAULT_PROVIDER.verifier_factory)(&alg, key.decoding_key())
-        .map_err(|e| e.to_string())?;
+    let verifier =
+        (DEFAULT_PROVIDER.verifier_factory)(&alg, key.decoding_key()).map_err(|e| e.to_string())?;
     let signature = jwt.signature().to_vec();
     Ok(verifier
         .verify(jwt.signing_input().as_bytes(), &signature)
@@ -588,5 +599,6 @@ pub fn has_valid_signature(jwt: &Jwt, key: &Jwk) -> Result<bool, TokenVerificati
     })?;
     let key = VerificationKey::from_jwk(key)
         .map_err(|e| failed(format!("Error verifying JWT signature. {e}")))?;
-    signature_valid(jwt, &key, alg).map_err(|text| failed(format!("Error verifying JWT signature. {text}")))
+    signature_valid(jwt, &key, alg)
+        .map_err(|text| failed(format!("Error verifying JWT signature. {text}")))
 }

@@ -1,0 +1,374 @@
+//! [`verify_token`]: verification with automatic key resolution (local key or JWKS).
+
+use std::fmt;
+use std::sync::Arc;
+use std::time::Duration;
+
+use serde_json::Value;
+
+use super::claims::SessionClaims;
+use super::decode::decode_jwt;
+use super::error::{
+    TokenVerificationError, TokenVerificationErrorAction as Action,
+    TokenVerificationErrorReason as Reason,
+};
+use super::jwks::{JwksCache, JwksCacheSettings, JwksSource};
+use super::key::{KeyError, VerificationKey};
+use super::verify::{ClaimRules, Issuer, M2M_TOKEN_CAT, m2m_error, non_empty, verify_decoded};
+use crate::clock::Clock;
+
+/// Clerk's Backend API.
+pub const DEFAULT_API_URL: &str = "https://api.clerk.com";
+/// The Backend API version path.
+pub const DEFAULT_API_VERSION: &str = "v1";
+
+/// Options of [`verify_token`]: where keys come from, and the claim rules.
+///
+/// Build them once and reuse them: they hold the parsed local key or a handle to the instance's
+/// shared JWKS cache. `Debug` never shows the secret key.
+///
+/// ```no_run
+/// use clerk_core::{verify_token, VerifyTokenOptions};
+///
+/// # async fn run(token: &str) -> Result<(), Box<dyn std::error::Error>> {
+/// // Networkless: the PEM public key from the Clerk dashboard (CLERK_JWT_KEY).
+/// let options = VerifyTokenOptions::builder()
+///     .jwt_key(std::env::var("CLERK_JWT_KEY")?)
+///     .authorized_parties(["https://example.com"])
+///     .build()?;
+/// let claims = verify_token(token, &options).await?;
+///
+/// // Or with the JWKS of the Backend API, fetched with the secret key and cached.
+/// let options = VerifyTokenOptions::builder()
+///     .secret_key(std::env::var("CLERK_SECRET_KEY")?)
+///     .build()?;
+/// let claims = verify_token(token, &options).await?;
+/// # Ok(()) }
+/// ```
+#[derive(Clone)]
+pub struct VerifyTokenOptions {
+    keys: KeySource,
+    rules: ClaimRules,
+    skip_jwks_cache: bool,
+}
+
+#[derive(Clone)]
+enum KeySource {
+    Local(Arc<VerificationKey>),
+    Jwks(Arc<JwksCache>),
+    Unresolved,
+}
+
+impl fmt::Debug for VerifyTokenOptions {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let keys = match &self.keys {
+            KeySource::Local(k) => format!("{k:?}"),
+            KeySource::Jwks(c) => format!("{c:?}"),
+            KeySource::Unresolved => "none".to_owned(),
+        };
+        f.debug_struct("VerifyTokenOptions")
+            .field("keys", &keys)
+            .field("rules", &self.rules)
+            .field("skip_jwks_cache", &self.skip_jwks_cache)
+            .finish()
+    }
+}
+
+/// A [`VerifyTokenOptions`] could not be built.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum VerifyOptionsError {
+    /// `jwt_key` (`CLERK_JWT_KEY`) is not a usable RSA public key.
+    #[error(
+        "CLERK_JWT_KEY is not usable: {0}. Copy the PEM public key from the API keys page of the Clerk dashboard."
+    )]
+    InvalidJwtKey(KeyError),
+    /// `api_url` (`CLERK_API_URL`) is not an absolute http(s) URL.
+    #[error(
+        "CLERK_API_URL must be an absolute http(s) URL such as https://api.clerk.com (got {0:?})"
+    )]
+    InvalidApiUrl(String),
+    /// The HTTP client could not be built.
+    #[error("could not build the HTTP client: {0}")]
+    Http(String),
+}
+
+/// Builder of [`VerifyTokenOptions`].
+#[must_use]
+#[derive(Clone)]
+pub struct VerifyTokenOptionsBuilder {
+    secret_key: Option<String>,
+    api_url: String,
+    api_version: String,
+    jwt_key: Option<String>,
+    rules: ClaimRules,
+    jwks: JwksCacheSettings,
+    skip_jwks_cache: bool,
+}
+
+impl fmt::Debug for VerifyTokenOptionsBuilder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("VerifyTokenOptionsBuilder")
+            .field(
+                "secret_key",
+                &self.secret_key.as_ref().map(|_| "[redacted]"),
+            )
+            .field("api_url", &self.api_url)
+            .field("api_version", &self.api_version)
+            .field("jwt_key", &self.jwt_key.as_ref().map(|_| "[set]"))
+            .field("rules", &self.rules)
+            .field("jwks", &self.jwks)
+            .finish()
+    }
+}
+
+impl VerifyTokenOptions {
+    /// A builder with every default.
+    pub fn builder() -> VerifyTokenOptionsBuilder {
+        VerifyTokenOptionsBuilder {
+            secret_key: None,
+            api_url: DEFAULT_API_URL.to_owned(),
+            api_version: DEFAULT_API_VERSION.to_owned(),
+            jwt_key: None,
+            rules: ClaimRules::default(),
+            jwks: JwksCacheSettings::default(),
+            skip_jwks_cache: false,
+        }
+    }
+
+    /// How many JWKS requests the cache behind these options has sent (0 with a local key).
+    #[doc(hidden)]
+    #[must_use]
+    pub fn jwks_fetch_count(&self) -> u64 {
+        match &self.keys {
+            KeySource::Jwks(c) => c.fetch_count(),
+            _ => 0,
+        }
+    }
+
+    pub(crate) fn rules(&self) -> &ClaimRules {
+        &self.rules
+    }
+}
+
+impl VerifyTokenOptionsBuilder {
+    /// Reads `CLERK_SECRET_KEY`, `CLERK_JWT_KEY`, `CLERK_API_URL`, `CLERK_API_VERSION` and
+    /// `CLERK_AUTHORIZED_PARTIES` (comma-separated), where set and non-empty.
+    pub fn from_env(self) -> Self {
+        self.from_lookup(|name| std::env::var(name).ok())
+    }
+
+    /// As [`from_env`](Self::from_env), with the variables read through `lookup`.
+    pub fn from_lookup(mut self, lookup: impl Fn(&str) -> Option<String>) -> Self {
+        let get = |name: &str| lookup(name).filter(|v| !v.trim().is_empty());
+        if let Some(v) = get("CLERK_SECRET_KEY") {
+            self.secret_key = Some(v.trim().to_owned());
+        }
+        if let Some(v) = get("CLERK_JWT_KEY") {
+            self.jwt_key = Some(v);
+        }
+        if let Some(v) = get("CLERK_API_URL") {
+            self.api_url = v.trim().to_owned();
+        }
+        if let Some(v) = get("CLERK_API_VERSION") {
+            self.api_version = v.trim().to_owned();
+        }
+        if let Some(v) = get("CLERK_AUTHORIZED_PARTIES") {
+            self.rules.authorized_parties = non_empty(v.split(',').map(str::trim));
+        }
+        self
+    }
+
+    /// The secret key (`CLERK_SECRET_KEY`), used to fetch the JWKS from the Backend API. Defaults
+    /// to none.
+    pub fn secret_key(mut self, secret_key: impl Into<String>) -> Self {
+        self.secret_key = Some(secret_key.into()).filter(|s| !s.is_empty());
+        self
+    }
+
+    /// The Backend API URL (`CLERK_API_URL`). Defaults to `https://api.clerk.com`.
+    pub fn api_url(mut self, api_url: impl Into<String>) -> Self {
+        self.api_url = api_url.into();
+        self
+    }
+
+    /// The Backend API version path (`CLERK_API_VERSION`). Defaults to `v1`.
+    pub fn api_version(mut self, api_version: impl Into<String>) -> Self {
+        self.api_version = api_version.into();
+        self
+    }
+
+    /// The instance's PEM public key (`CLERK_JWT_KEY`): verification then needs no network at all.
+    /// Defaults to none.
+    pub fn jwt_key(mut self, jwt_key: impl Into<String>) -> Self {
+        self.jwt_key = Some(jwt_key.into()).filter(|s| !s.trim().is_empty());
+        self
+    }
+
+    /// The expected issuer. An exact issuer also makes the keys come from
+    /// `<issuer>/.well-known/jwks.json` (unless a `jwt_key` is set). Defaults to none.
+    pub fn issuer(mut self, issuer: impl Into<Issuer>) -> Self {
+        self.rules.issuer = Some(issuer.into());
+        self
+    }
+
+    /// Accepted audiences, checked when the token has `aud`. Defaults to none.
+    pub fn audience<I, S>(mut self, audience: I) -> Self
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        self.rules.audience = non_empty(audience);
+        self
+    }
+
+    /// Accepted `azp` values (`CLERK_AUTHORIZED_PARTIES`). Defaults to none (no check).
+    pub fn authorized_parties<I, S>(mut self, parties: I) -> Self
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        self.rules.authorized_parties = non_empty(parties);
+        self
+    }
+
+    /// Tolerance for `exp`, `nbf` and `iat`. Defaults to 5 seconds; zero is honoured.
+    pub fn clock_skew(mut self, skew: Duration) -> Self {
+        self.rules.clock_skew = skew;
+        self
+    }
+
+    /// How long a fetched JWKS is fresh. Defaults to 5 minutes.
+    pub fn jwks_cache_ttl(mut self, ttl: Duration) -> Self {
+        self.jwks.ttl = ttl;
+        self
+    }
+
+    /// Every JWKS cache setting at once. Defaults to [`JwksCacheSettings::default`].
+    pub fn jwks_cache_settings(mut self, settings: JwksCacheSettings) -> Self {
+        self.jwks = settings;
+        self
+    }
+
+    /// Fetch the JWKS for every verification. Defaults to `false`.
+    pub fn skip_jwks_cache(mut self, skip: bool) -> Self {
+        self.skip_jwks_cache = skip;
+        self
+    }
+
+    /// The clock for every time rule. Defaults to the system clock.
+    pub fn clock(mut self, clock: Arc<dyn Clock>) -> Self {
+        self.rules.clock = clock;
+        self
+    }
+
+    /// Parses the local key or attaches the instance's shared JWKS cache.
+    ///
+    /// # Errors
+    ///
+    /// [`VerifyOptionsError`] for an unusable `jwt_key` or `api_url`.
+    pub fn build(self) -> Result<VerifyTokenOptions, VerifyOptionsError> {
+        self.build_with(|source, settings| {
+            JwksCache::shared(source, settings).map_err(|e| e.to_string())
+        })
+    }
+
+    /// As [`build`](Self::build), with a JWKS cache of its own instead of the process-wide shared
+    /// one (for tests that need a cold cache).
+    #[doc(hidden)]
+    pub fn build_unshared(self) -> Result<VerifyTokenOptions, VerifyOptionsError> {
+        self.build_with(|source, settings| {
+            JwksCache::new(source, settings)
+                .map(Arc::new)
+                .map_err(|e| e.to_string())
+        })
+    }
+
+    fn build_with(
+        self,
+        cache: impl FnOnce(JwksSource, JwksCacheSettings) -> Result<Arc<JwksCache>, String>,
+    ) -> Result<VerifyTokenOptions, VerifyOptionsError> {
+        let keys = if let Some(pem) = &self.jwt_key {
+            KeySource::Local(Arc::new(
+                VerificationKey::from_pem(pem).map_err(VerifyOptionsError::InvalidJwtKey)?,
+            ))
+        } else if let Some(issuer) = self.rules.issuer.as_ref().and_then(Issuer::as_exact) {
+            check_url(issuer)?;
+            KeySource::Jwks(
+                cache(JwksSource::frontend_api(issuer), self.jwks)
+                    .map_err(VerifyOptionsError::Http)?,
+            )
+        } else if let Some(secret) = &self.secret_key {
+            check_url(&self.api_url)?;
+            let source = JwksSource::backend_api(&self.api_url, &self.api_version, secret);
+            KeySource::Jwks(cache(source, self.jwks).map_err(VerifyOptionsError::Http)?)
+        } else {
+            KeySource::Unresolved
+        };
+        Ok(VerifyTokenOptions {
+            keys,
+            rules: self.rules,
+            skip_jwks_cache: self.skip_jwks_cache,
+        })
+    }
+}
+
+fn check_url(raw: &str) -> Result<(), VerifyOptionsError> {
+    match url::Url::parse(raw) {
+        Ok(u) if matches!(u.scheme(), "http" | "https") && u.has_host() => Ok(()),
+        _ => Err(VerifyOptionsError::InvalidApiUrl(raw.to_owned())),
+    }
+}
+
+/// Verifies a Clerk session token, resolving the key automatically.
+///
+/// 1. The token is decoded (and refused if over [`MAX_TOKEN_LEN`](crate::MAX_TOKEN_LEN) or a
+///    machine-to-machine token).
+/// 2. The key: the local `jwt_key` when set (no network); otherwise the JWKS of the exact issuer
+///    or of the Backend API (`GET {api_url}/{api_version}/jwks` with the secret key), through the
+///    instance's shared cache; with neither, `jwk-failed-to-resolve`.
+/// 3. Every check of [`verify_jwt`](crate::verify_jwt).
+///
+/// # Errors
+///
+/// A [`TokenVerificationError`] with Clerk's reason code.
+///
+/// # Example
+///
+/// ```no_run
+/// use clerk_core::{verify_token, VerifyTokenOptions};
+///
+/// # async fn run(token: &str) -> Result<(), Box<dyn std::error::Error>> {
+/// let options = VerifyTokenOptions::builder().from_env().build()?;
+/// match verify_token(token, &options).await {
+///     Ok(claims) => println!("user {}", claims.user_id()),
+///     Err(e) => println!("rejected: {}", e.reason()),
+/// }
+/// # Ok(()) }
+/// ```
+pub async fn verify_token(
+    token: &str,
+    options: &VerifyTokenOptions,
+) -> Result<SessionClaims, TokenVerificationError> {
+    let jwt = decode_jwt(token)?;
+    if jwt.header().get("cat").and_then(Value::as_str) == Some(M2M_TOKEN_CAT) {
+        return Err(m2m_error());
+    }
+    let key = match &options.keys {
+        KeySource::Local(key) => Arc::clone(key),
+        KeySource::Jwks(cache) => {
+            let now = options.rules.clock.now_ms();
+            cache
+                .key(jwt.header().kid(), now, options.skip_jwks_cache)
+                .await?
+        }
+        KeySource::Unresolved => {
+            return Err(TokenVerificationError::new(
+                Reason::JwkFailedToResolve,
+                "Failed to resolve JWK during verification.",
+            )
+            .with_action(Action::SetClerkJwtKey));
+        }
+    };
+    verify_decoded(jwt, &key, &options.rules)
+}
