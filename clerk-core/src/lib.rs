@@ -1,5 +1,6 @@
-//! Clerk authentication for Rust.
+#![doc = include_str!("../README.md")]
 #![forbid(unsafe_code)]
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 mod clock;
 mod jwt;

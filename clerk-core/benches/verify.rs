@@ -1,0 +1,90 @@
+//! `verify_jwt` of a Clerk-shaped RS256 session token against raw `jsonwebtoken::decode` of the same
+//! token with the recommended `Validation`, measured in the same run; and `decode_jwt` alone.
+//!
+//! Run: `cargo bench -p clerk-core --bench verify`.
+#![allow(missing_docs)]
+
+use std::hint::black_box;
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use base64::Engine as _;
+use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
+use clerk_core::{Issuer, VerificationKey, VerifyJwtOptions, decode_jwt, verify_jwt};
+use criterion::{Criterion, criterion_group, criterion_main};
+use jsonwebtoken::crypto::aws_lc::DEFAULT_PROVIDER;
+use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Validation};
+use pkcs1::der::Decode as _;
+use serde::Deserialize;
+
+const PEM: &str = include_str!("../tests/fixtures/rsa_clerk_public.pem");
+
+#[derive(Deserialize)]
+#[allow(dead_code)]
+struct RawClaims {
+    sub: String,
+    sid: Option<String>,
+    iss: String,
+    azp: Option<String>,
+    exp: u64,
+    nbf: u64,
+    iat: u64,
+}
+
+fn b64(b: &[u8]) -> String {
+    URL_SAFE_NO_PAD.encode(b)
+}
+
+fn clerk_token() -> String {
+    let now = SystemTime::now().duration_since(UNIX_EPOCH).unwrap().as_secs();
+    let header = r#"{"alg":"RS256","kid":"ins_2GIoQhbUpy0hX7B2cVkuTMinXoD","typ":"JWT"}"#;
+    let payload = serde_json::json!({
+        "azp": "https://example.com", "exp": now + 3600, "fva": [0, -1], "iat": now,
+        "iss": "https://clerk.example.com", "nbf": now - 10, "sid": "sess_2GbDB4enNdCa5vS1zpC3Xzg9tK9",
+        "sub": "user_2GIpXOEpVyJw51rkZn9Kmnc6Sxr", "v": 2,
+        "o": {"id": "org_2GIpXOEpVyJw51rkZn9Kmnc6Sxr", "rol": "admin", "slg": "acme", "per": "read,manage", "fpm": "3"},
+        "fea": "o:invoices"
+    });
+    let si = format!("{}.{}", b64(header.as_bytes()), b64(payload.to_string().as_bytes()));
+    let key = EncodingKey::from_rsa_der(include_bytes!("../tests/fixtures/rsa_clerk_private.der"));
+    let signer = (DEFAULT_PROVIDER.signer_factory)(&Algorithm::RS256, &key).unwrap();
+    format!("{si}.{}", b64(&signer.try_sign(si.as_bytes()).unwrap()))
+}
+
+fn raw_key() -> DecodingKey {
+    let body: String = PEM.lines().filter(|l| !l.starts_with("-----")).collect();
+    let der = STANDARD.decode(body).unwrap();
+    let spki = spki::SubjectPublicKeyInfoRef::from_der(&der).unwrap();
+    let rsa = pkcs1::RsaPublicKey::from_der(spki.subject_public_key.raw_bytes()).unwrap();
+    DecodingKey::from_rsa_raw_components(rsa.modulus.as_bytes(), rsa.public_exponent.as_bytes())
+}
+
+fn bench(c: &mut Criterion) {
+    let _ = jsonwebtoken::crypto::CryptoProvider::install_default(&DEFAULT_PROVIDER);
+    let token = clerk_token();
+    let options = VerifyJwtOptions::new(VerificationKey::from_pem(PEM).unwrap())
+        .issuer(Issuer::clerk_frontend_api())
+        .authorized_parties(["https://example.com"]);
+    assert!(verify_jwt(&token, &options).is_ok());
+
+    let raw = raw_key();
+    let mut validation = Validation::new(Algorithm::RS256);
+    validation.leeway = 5;
+    validation.validate_nbf = true;
+    validation.validate_aud = false;
+    validation.set_required_spec_claims(&["exp", "nbf", "iss", "sub"]);
+    validation.set_issuer(&["https://clerk.example.com"]);
+    assert!(jsonwebtoken::decode::<RawClaims>(&token, &raw, &validation).is_ok());
+
+    let mut group = c.benchmark_group("session_token");
+    group.bench_function("jsonwebtoken_decode", |b| {
+        b.iter(|| jsonwebtoken::decode::<RawClaims>(black_box(&token), &raw, &validation).unwrap())
+    });
+    group.bench_function("verify_jwt", |b| {
+        b.iter(|| verify_jwt(black_box(&token), &options).unwrap())
+    });
+    group.bench_function("decode_jwt", |b| b.iter(|| decode_jwt(black_box(&token)).unwrap()));
+    group.finish();
+}
+
+criterion_group!(benches, bench);
+criterion_main!(benches);
