@@ -15,6 +15,10 @@ pub use auth::response::{
     AUTH_MESSAGE_HEADER, AUTH_REASON_HEADER, AUTH_STATUS_HEADER, auth_header_pairs,
     encode_uri_component, is_api_request, is_browser_navigation,
 };
+pub use config::{
+    ClerkConfig, ClerkConfigBuilder, ConfigError, ConfigErrorKind, DEFAULT_API_URL,
+    DEFAULT_API_VERSION,
+};
 pub use keys::{
     InstanceType, InvalidPublishableKey, PublishableKey, add_clerk_prefix, build_publishable_key,
     instance_type_of_secret_key, is_dev_or_staging_host, is_publishable_key, is_staging_host,
