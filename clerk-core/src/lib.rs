@@ -19,6 +19,11 @@ pub use config::{
     ClerkConfig, ClerkConfigBuilder, ConfigError, ConfigErrorKind, DEFAULT_API_URL,
     DEFAULT_API_VERSION,
 };
+pub use interstitial::{
+    DEFAULT_CLERK_JS_TAG, DEFAULT_USER_AGENT, INTERSTITIAL_REMOTE_FAILED_TO_LOAD,
+    InterstitialError, InterstitialOptions, build_public_interstitial_url,
+    load_interstitial_from_bapi, load_interstitial_from_local,
+};
 pub use keys::{
     InstanceType, InvalidPublishableKey, PublishableKey, add_clerk_prefix, build_publishable_key,
     instance_type_of_secret_key, is_dev_or_staging_host, is_publishable_key, is_staging_host,
