@@ -15,6 +15,9 @@ pub use auth::response::{
     AUTH_MESSAGE_HEADER, AUTH_REASON_HEADER, AUTH_STATUS_HEADER, auth_header_pairs,
     encode_uri_component, is_api_request, is_browser_navigation,
 };
+pub use authz::{
+    InvalidRequirement, Policy, Requirement, SignedIn, evaluate_policy, has_permission, has_role,
+};
 pub use config::{
     ClerkConfig, ClerkConfigBuilder, ConfigError, ConfigErrorKind, DEFAULT_API_URL,
     DEFAULT_API_VERSION,
