@@ -9,9 +9,9 @@ use url::Url;
 use crate::keys::{InstanceType, PublishableKey, instance_type_of_secret_key};
 
 /// Default Backend API URL.
-pub const DEFAULT_API_URL: &str = "https://api.clerk.com";
+pub(crate) const DEFAULT_API_URL: &str = "https://api.clerk.com";
 /// Default Backend API version.
-pub const DEFAULT_API_VERSION: &str = "v1";
+pub(crate) const DEFAULT_API_VERSION: &str = "v1";
 const DEFAULT_CLOCK_SKEW: Duration = Duration::from_secs(5);
 const DEFAULT_JWKS_CACHE_TTL: Duration = Duration::from_secs(3600);
 

@@ -18,10 +18,7 @@ pub use auth::response::{
 pub use authz::{
     InvalidRequirement, Policy, Requirement, SignedIn, evaluate_policy, has_permission, has_role,
 };
-pub use config::{
-    ClerkConfig, ClerkConfigBuilder, ConfigError, ConfigErrorKind, DEFAULT_API_URL,
-    DEFAULT_API_VERSION,
-};
+pub use config::{ClerkConfig, ClerkConfigBuilder, ConfigError, ConfigErrorKind};
 pub use interstitial::{
     DEFAULT_CLERK_JS_TAG, DEFAULT_USER_AGENT, INTERSTITIAL_REMOTE_FAILED_TO_LOAD,
     InterstitialError, InterstitialOptions, build_public_interstitial_url,
