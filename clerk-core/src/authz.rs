@@ -1,0 +1,476 @@
+//! Roles and permissions: Clerk's `has()` semantics over plain values.
+//!
+//! * A role is `org:<key>` or a bare `<key>`; a permission is `org:<feature>:<action>` or a
+//!   bare `<feature>:<action>`. The `org:` prefix is normalised on both sides, so `admin` and
+//!   `org:admin` are the same role.
+//! * A policy passes when the active organisation role is **any** of its roles and the active
+//!   permissions include **all** of its permissions.
+//! * Without an active organisation every role and permission check fails (fail closed).
+
+use std::borrow::Cow;
+use std::fmt;
+use std::str::FromStr;
+
+const ORG_PREFIX: &str = "org:";
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+enum Kind {
+    Role,
+    Permission,
+}
+
+/// A role or permission a request must hold, validated and normalised to its `org:` form.
+///
+/// ```
+/// use clerk_core::Requirement;
+///
+/// let admin = Requirement::role("admin")?;
+/// assert_eq!(admin.as_str(), "org:admin");
+/// assert!(admin.is_satisfied_by(Some("org:admin"), &[] as &[&str]));
+///
+/// let read = Requirement::permission("org:invoices:read")?;
+/// assert!(read.is_satisfied_by(Some("org:member"), &["org:invoices:read"]));
+/// assert!(!read.is_satisfied_by(None, &["org:invoices:read"]));
+/// # Ok::<(), clerk_core::InvalidRequirement>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Requirement {
+    kind: Kind,
+    normalized: String,
+}
+
+impl Requirement {
+    /// A role requirement: `org:<key>` or `<key>`, where a key is non-empty ASCII letters,
+    /// digits, `_` or `-`.
+    ///
+    /// # Errors
+    ///
+    /// [`InvalidRequirement`] when the text is not of that shape.
+    pub fn role(role: &str) -> Result<Self, InvalidRequirement> {
+        let body = strip_org(role);
+        if is_key(body) {
+            Ok(Requirement {
+                kind: Kind::Role,
+                normalized: format!("{ORG_PREFIX}{body}"),
+            })
+        } else {
+            Err(InvalidRequirement::new(
+                role,
+                "a role looks like `org:<key>` or `<key>`",
+            ))
+        }
+    }
+
+    /// A permission requirement: `org:<feature>:<action>` or `<feature>:<action>`.
+    ///
+    /// # Errors
+    ///
+    /// [`InvalidRequirement`] when the text is not of that shape.
+    pub fn permission(permission: &str) -> Result<Self, InvalidRequirement> {
+        let body = strip_org(permission);
+        match body.split_once(':') {
+            Some((feature, action)) if is_key(feature) && is_key(action) => Ok(Requirement {
+                kind: Kind::Permission,
+                normalized: format!("{ORG_PREFIX}{body}"),
+            }),
+            _ => Err(InvalidRequirement::new(
+                permission,
+                "a permission looks like `org:<feature>:<action>`",
+            )),
+        }
+    }
+
+    /// Parses either kind: `<feature>:<action>` (with or without `org:`) is a permission,
+    /// anything else must be a role.
+    ///
+    /// # Errors
+    ///
+    /// [`InvalidRequirement`] when the text is neither.
+    pub fn parse(s: &str) -> Result<Self, InvalidRequirement> {
+        if strip_org(s).contains(':') {
+            Self::permission(s)
+        } else {
+            Self::role(s)
+        }
+    }
+
+    /// Whether this is a role requirement.
+    #[must_use]
+    pub fn is_role(&self) -> bool {
+        self.kind == Kind::Role
+    }
+
+    /// Whether this is a permission requirement.
+    #[must_use]
+    pub fn is_permission(&self) -> bool {
+        self.kind == Kind::Permission
+    }
+
+    /// The normalised text, always with the `org:` prefix.
+    #[must_use]
+    pub fn as_str(&self) -> &str {
+        &self.normalized
+    }
+
+    /// Whether the active organisation role and permissions satisfy this requirement. Without
+    /// an active organisation (`org_role` is `None`) it never is.
+    #[must_use]
+    pub fn is_satisfied_by<S: AsRef<str>>(
+        &self,
+        org_role: Option<&str>,
+        permissions: &[S],
+    ) -> bool {
+        let Some(org_role) = org_role else {
+            return false;
+        };
+        match self.kind {
+            Kind::Role => normalize(org_role) == self.normalized,
+            Kind::Permission => permissions
+                .iter()
+                .any(|p| normalize(p.as_ref()) == self.normalized),
+        }
+    }
+}
+
+impl fmt::Display for Requirement {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.normalized)
+    }
+}
+
+impl FromStr for Requirement {
+    type Err = InvalidRequirement;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Self::parse(s)
+    }
+}
+
+impl TryFrom<&str> for Requirement {
+    type Error = InvalidRequirement;
+
+    fn try_from(s: &str) -> Result<Self, Self::Error> {
+        Self::parse(s)
+    }
+}
+
+/// A malformed role or permission string.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InvalidRequirement {
+    input: String,
+    expected: &'static str,
+}
+
+impl InvalidRequirement {
+    fn new(input: &str, expected: &'static str) -> Self {
+        InvalidRequirement {
+            input: input.to_owned(),
+            expected,
+        }
+    }
+}
+
+impl fmt::Display for InvalidRequirement {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "invalid role or permission {:?}: {}",
+            self.input, self.expected
+        )
+    }
+}
+
+impl std::error::Error for InvalidRequirement {}
+
+fn strip_org(s: &str) -> &str {
+    s.strip_prefix(ORG_PREFIX).unwrap_or(s)
+}
+
+fn normalize(s: &str) -> Cow<'_, str> {
+    if s.starts_with(ORG_PREFIX) {
+        Cow::Borrowed(s)
+    } else {
+        Cow::Owned(format!("{ORG_PREFIX}{s}"))
+    }
+}
+
+fn is_key(s: &str) -> bool {
+    !s.is_empty()
+        && s.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
+}
+
+/// Whether the active organisation role is `role` (Clerk's `has({ role })`), with the `org:`
+/// prefix normalised on both sides. No active organisation, or a malformed `role`, is `false`.
+///
+/// ```
+/// assert!(clerk_core::has_role(Some("org:admin"), "admin"));
+/// assert!(clerk_core::has_role(Some("admin"), "org:admin"));
+/// assert!(!clerk_core::has_role(None, "org:admin"));
+/// ```
+#[must_use]
+pub fn has_role(active_org_role: Option<&str>, role: &str) -> bool {
+    Requirement::role(role).is_ok_and(|r| r.is_satisfied_by::<&str>(active_org_role, &[]))
+}
+
+/// Whether `permission` is among the active organisation permissions (Clerk's
+/// `has({ permission })`), with the `org:` prefix normalised on both sides. An empty list (no
+/// active organisation) or a malformed `permission` is `false`.
+///
+/// ```
+/// assert!(clerk_core::has_permission(&["org:invoices:read"], "invoices:read"));
+/// assert!(!clerk_core::has_permission::<&str>(&[], "org:invoices:read"));
+/// ```
+#[must_use]
+pub fn has_permission<S: AsRef<str>>(active_permissions: &[S], permission: &str) -> bool {
+    Requirement::permission(permission).is_ok_and(|p| {
+        active_permissions
+            .iter()
+            .any(|a| normalize(a.as_ref()) == p.normalized)
+    })
+}
+
+/// Evaluates a policy over plain values: the active role must be **any** of `roles` (when
+/// non-empty) and the active permissions must include **all** of `permissions` (when
+/// non-empty). With no requirement at all, any signed-in request passes; with some requirement
+/// and no active organisation (`org_role` is `None`), it fails. Malformed entries never match.
+#[must_use]
+pub fn evaluate_policy<S: AsRef<str>>(
+    roles: &[&str],
+    permissions: &[&str],
+    org_role: Option<&str>,
+    active_permissions: &[S],
+) -> bool {
+    if roles.is_empty() && permissions.is_empty() {
+        return true;
+    }
+    if org_role.is_none() {
+        return false;
+    }
+    let roles_ok = roles.is_empty() || roles.iter().any(|r| has_role(org_role, r));
+    let permissions_ok = permissions
+        .iter()
+        .all(|p| has_permission(active_permissions, p));
+    roles_ok && permissions_ok
+}
+
+/// An authorization policy checked for a signed-in request: any of [`roles`](Self::roles) and
+/// all of [`permissions`](Self::permissions).
+///
+/// Usually generated by `#[clerk_protected(roles = [...], permissions = [...])]`; implement it by
+/// hand for a reusable policy type:
+///
+/// ```
+/// use clerk_core::Policy;
+///
+/// struct BillingAdmin;
+///
+/// impl Policy for BillingAdmin {
+///     fn roles() -> &'static [&'static str] {
+///         &["org:admin", "org:billing"]
+///     }
+///     fn permissions() -> &'static [&'static str] {
+///         &["org:invoices:read"]
+///     }
+/// }
+///
+/// assert!(BillingAdmin::evaluate(Some("org:billing"), &["org:invoices:read"]));
+/// assert!(!BillingAdmin::evaluate(Some("org:member"), &["org:invoices:read"]));
+/// assert!(!BillingAdmin::evaluate::<&str>(None, &[]));
+/// ```
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not a Clerk authorization policy",
+    label = "`{Self}` does not implement `Policy`",
+    note = "use `#[clerk_protected(roles = [...], permissions = [...])]` on the handler to generate a policy, or implement `clerk_core::Policy` for `{Self}`"
+)]
+pub trait Policy {
+    /// Roles, any of which passes. Defaults to none (no role check).
+    fn roles() -> &'static [&'static str] {
+        &[]
+    }
+
+    /// Permissions, all of which are needed. Defaults to none (no permission check).
+    fn permissions() -> &'static [&'static str] {
+        &[]
+    }
+
+    /// Whether the active organisation role and permissions satisfy the policy (see
+    /// [`evaluate_policy`]).
+    fn evaluate<S: AsRef<str>>(org_role: Option<&str>, permissions: &[S]) -> bool {
+        evaluate_policy(Self::roles(), Self::permissions(), org_role, permissions)
+    }
+}
+
+/// The policy of any signed-in request: no role or permission required.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct SignedIn;
+
+impl Policy for SignedIn {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const NONE: &[&str] = &[];
+
+    #[test]
+    fn parse_and_validate() {
+        assert_eq!(Requirement::role("admin").unwrap().as_str(), "org:admin");
+        assert_eq!(
+            Requirement::role("org:admin").unwrap().as_str(),
+            "org:admin"
+        );
+        assert_eq!(
+            Requirement::permission("invoices:read").unwrap().as_str(),
+            "org:invoices:read"
+        );
+        assert_eq!(
+            Requirement::permission("org:sys_memberships:manage")
+                .unwrap()
+                .to_string(),
+            "org:sys_memberships:manage"
+        );
+        assert!(Requirement::parse("org:admin").unwrap().is_role());
+        assert!(Requirement::parse("org:a:b").unwrap().is_permission());
+        assert!("a:b".parse::<Requirement>().unwrap().is_permission());
+        for bad in [
+            "",
+            "org:",
+            "org:a b",
+            "a:b:c",
+            "org:a:",
+            "org::b",
+            ":",
+            "org:a:b:c",
+            "é",
+        ] {
+            assert!(Requirement::parse(bad).is_err(), "{bad:?}");
+        }
+        assert!(Requirement::role("org:a:b").is_err());
+        assert!(Requirement::permission("org:admin").is_err());
+        let e = Requirement::role("a b").unwrap_err().to_string();
+        assert!(e.contains("\"a b\"") && e.contains("org:<key>"), "{e}");
+    }
+
+    #[test]
+    fn roles_any_of_with_normalisation() {
+        assert!(has_role(Some("org:admin"), "org:admin"));
+        assert!(has_role(Some("org:admin"), "admin"));
+        assert!(has_role(Some("admin"), "org:admin"));
+        assert!(has_role(Some("admin"), "admin"));
+        assert!(!has_role(Some("org:member"), "org:admin"));
+        assert!(!has_role(Some("org:Admin"), "org:admin"));
+        assert!(!has_role(None, "org:admin"));
+        assert!(!has_role(Some("org:admin"), "bad role"));
+        assert!(evaluate_policy(
+            &["org:admin", "org:billing"],
+            NONE,
+            Some("org:billing"),
+            NONE
+        ));
+        assert!(!evaluate_policy(
+            &["org:admin", "org:billing"],
+            NONE,
+            Some("org:member"),
+            NONE
+        ));
+    }
+
+    #[test]
+    fn permissions_all_of_with_normalisation() {
+        let active = ["org:invoices:read", "invoices:write"];
+        assert!(has_permission(&active, "org:invoices:read"));
+        assert!(has_permission(&active, "invoices:read"));
+        assert!(has_permission(&active, "org:invoices:write"));
+        assert!(!has_permission(&active, "org:invoices:delete"));
+        assert!(!has_permission(NONE, "org:invoices:read"));
+        assert!(!has_permission(&active, "org:invoices"));
+        let owned: Vec<String> = active.iter().map(|s| (*s).to_owned()).collect();
+        assert!(has_permission(&owned, "invoices:read"));
+        let perms = &["org:invoices:read", "org:invoices:write"];
+        assert!(evaluate_policy(&[], perms, Some("org:member"), &active));
+        assert!(!evaluate_policy(
+            &[],
+            &["org:invoices:read", "org:invoices:delete"],
+            Some("org:member"),
+            &active
+        ));
+    }
+
+    #[test]
+    fn combined_and_fail_closed() {
+        let active = ["org:invoices:read"];
+        // Both must hold.
+        assert!(evaluate_policy(
+            &["org:admin"],
+            &["org:invoices:read"],
+            Some("org:admin"),
+            &active
+        ));
+        assert!(!evaluate_policy(
+            &["org:admin"],
+            &["org:invoices:read"],
+            Some("org:member"),
+            &active
+        ));
+        assert!(!evaluate_policy(
+            &["org:admin"],
+            &["org:invoices:write"],
+            Some("org:admin"),
+            &active
+        ));
+        // No active organisation fails closed, even with matching permissions.
+        assert!(!evaluate_policy(&[], &["org:invoices:read"], None, &active));
+        assert!(!evaluate_policy(&["org:admin"], NONE, None, NONE));
+        // No requirement: any signed-in request.
+        assert!(evaluate_policy(NONE, NONE, None, NONE));
+        assert!(SignedIn::evaluate(None, NONE));
+        // Malformed entries never match.
+        assert!(!evaluate_policy(
+            &["bad role"],
+            NONE,
+            Some("bad role"),
+            NONE
+        ));
+    }
+
+    #[test]
+    fn policy_trait() {
+        struct Admins;
+        impl Policy for Admins {
+            fn roles() -> &'static [&'static str] {
+                &["admin", "org:owner"]
+            }
+        }
+        assert!(Admins::evaluate(Some("org:admin"), NONE));
+        assert!(Admins::evaluate(Some("owner"), NONE));
+        assert!(!Admins::evaluate(Some("org:member"), NONE));
+        assert!(!Admins::evaluate(None, NONE));
+
+        struct Readers;
+        impl Policy for Readers {
+            fn permissions() -> &'static [&'static str] {
+                &["org:invoices:read", "reports:read"]
+            }
+        }
+        assert!(Readers::evaluate(
+            Some("org:member"),
+            &["invoices:read", "org:reports:read"]
+        ));
+        assert!(!Readers::evaluate(
+            Some("org:member"),
+            &["org:invoices:read"]
+        ));
+    }
+
+    #[test]
+    fn requirement_satisfaction() {
+        let r = Requirement::role("admin").unwrap();
+        assert!(r.is_satisfied_by(Some("admin"), NONE));
+        assert!(!r.is_satisfied_by(None, NONE));
+        let p = Requirement::permission("a:b").unwrap();
+        assert!(p.is_satisfied_by(Some("x"), &["a:b"]));
+        assert!(!p.is_satisfied_by(None, &["a:b"]));
+        assert!(!p.is_satisfied_by(Some("x"), NONE));
+    }
+}
