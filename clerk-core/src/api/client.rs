@@ -59,7 +59,11 @@ pub(crate) struct ClientInner {
     pub(crate) user_agent: http::HeaderValue,
     pub(crate) timeout: Duration,
     pub(crate) retry: RetryPolicy,
+    pub(crate) observer: Option<ResponseObserver>,
 }
+
+/// A test hook called with (operation, status, headers) for every response received.
+pub(crate) type ResponseObserver = Arc<dyn Fn(&str, u16, &http::HeaderMap) + Send + Sync>;
 
 impl ClerkClient {
     /// Start configuring a client. See [`ClerkClientBuilder`] for the options and their
@@ -224,7 +228,11 @@ impl fmt::Debug for ClerkClientOptions {
 /// # }
 /// ```
 pub fn create_backend_api_client(options: ClerkClientOptions) -> Result<ClerkClient, Error> {
-    ClerkClientBuilder { options }.build()
+    ClerkClientBuilder {
+        options,
+        observer: None,
+    }
+    .build()
 }
 
 /// Configures a [`ClerkClient`].
@@ -235,6 +243,7 @@ pub fn create_backend_api_client(options: ClerkClientOptions) -> Result<ClerkCli
 #[must_use]
 pub struct ClerkClientBuilder {
     options: ClerkClientOptions,
+    observer: Option<ResponseObserver>,
 }
 
 impl fmt::Debug for ClerkClientBuilder {
@@ -299,6 +308,17 @@ impl ClerkClientBuilder {
         self
     }
 
+    /// Not part of the public API: observe every response's operation, status and headers
+    /// (used by the conformance tests to check for Prism's `sl-violations` header).
+    #[doc(hidden)]
+    pub fn __observe_responses(
+        mut self,
+        observer: impl Fn(&str, u16, &http::HeaderMap) + Send + Sync + 'static,
+    ) -> Self {
+        self.observer = Some(Arc::new(observer));
+        self
+    }
+
     /// Build the client.
     ///
     /// # Errors
@@ -308,6 +328,7 @@ impl ClerkClientBuilder {
     /// initialised. A missing secret key is *not* an error here (see
     /// [`secret_key`](Self::secret_key)).
     pub fn build(self) -> Result<ClerkClient, Error> {
+        let observer = self.observer;
         let o = self.options;
         let env = |name: &str| std::env::var(name).ok().filter(|v| !v.trim().is_empty());
         let secret_key = o.secret_key.or_else(|| env("CLERK_SECRET_KEY"));
@@ -369,6 +390,7 @@ impl ClerkClientBuilder {
                 user_agent,
                 timeout,
                 retry: o.retry.unwrap_or_default(),
+                observer,
             }),
         })
     }

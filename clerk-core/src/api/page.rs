@@ -32,7 +32,7 @@ pub struct Page<T> {
     /// The items of this page.
     pub data: Vec<T>,
     /// The total number of items across all pages, when the endpoint reports it.
-    pub total_count: Option<u64>,
+    pub total_count: Option<i64>,
 }
 
 impl<T> Default for Page<T> {
@@ -91,7 +91,7 @@ impl<'de, T: Deserialize<'de>> Deserialize<'de> for Page<T> {
             Object {
                 data: Vec<T>,
                 #[serde(default)]
-                total_count: Option<u64>,
+                total_count: Option<i64>,
             },
         }
         Ok(match Shape::deserialize(d)? {
@@ -145,7 +145,9 @@ where
                 Ok(page) => {
                     let n = page.data.len() as u64;
                     st.offset += n;
-                    let reached_total = page.total_count.is_some_and(|total| st.offset >= total);
+                    let reached_total = page
+                        .total_count
+                        .is_some_and(|total| i64::try_from(st.offset).is_ok_and(|o| o >= total));
                     st.done = n < limit || n == 0 || reached_total;
                     st.buffer = page.data.into_iter();
                 }

@@ -275,6 +275,9 @@ impl Call {
                 Ok(resp) => {
                     let status = resp.status();
                     let headers = resp.headers().clone();
+                    if let Some(observe) = &inner.observer {
+                        observe(&op, status.as_u16(), &headers);
+                    }
                     match resp.bytes().await {
                         Ok(bytes) if status.is_success() => return Ok(bytes),
                         Ok(bytes) => {

@@ -442,14 +442,20 @@ operation! {
 
 impl ListUsers {
     user_filters!();
+
+    /// Only users last active at or after this time (Unix ms).
+    #[deprecated(note = "deprecated by Clerk: use `last_active_at_after`")]
+    pub fn last_active_at_since(mut self, value: i64) -> Self {
+        self.call.query("last_active_at_since", value);
+        self
+    }
+
     setters! {
         /// Sort order: `created_at`, `updated_at`, `email_address`, `web3wallet`,
         /// `first_name`, `last_name`, `phone_number`, `username`, `last_active_at` or
         /// `last_sign_in_at`, prefixed with `+` (ascending) or `-` (descending). Defaults to
         /// `-created_at`.
         query order_by: String;
-        /// Only users last active at or after this time (Unix ms).
-        query last_active_at_since: i64;
         /// Page size, 1 to 500. Defaults to 10.
         query limit: u64;
         /// Items to skip. Defaults to 0.

@@ -190,7 +190,7 @@ pub struct TotalCount {
     /// Always `"total_count"`.
     pub object: String,
     /// The count.
-    pub total_count: u64,
+    pub total_count: i64,
 }
 
 #[cfg(test)]

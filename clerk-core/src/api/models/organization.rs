@@ -21,11 +21,11 @@ pub struct Organization {
     /// Whether a logo was uploaded.
     pub has_image: bool,
     /// The member count, when requested with `include_members_count`.
-    pub members_count: Option<u64>,
+    pub members_count: Option<i64>,
     /// Whether a member with elevated permissions is missing, when requested.
     pub missing_member_with_elevated_permissions: Option<bool>,
     /// The number of pending invitations, when present.
-    pub pending_invitations_count: Option<u64>,
+    pub pending_invitations_count: Option<i64>,
     /// The membership limit (0 = unlimited).
     pub max_allowed_memberships: i64,
     /// Whether admins may delete the organization.
