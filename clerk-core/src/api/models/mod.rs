@@ -264,3 +264,127 @@ mod tests {
         assert_eq!(Color::Red.to_string(), "red");
     }
 }
+
+/// Decoding of recorded response shapes (`tests/fixtures/api/`).
+#[cfg(test)]
+mod fixtures {
+    use super::*;
+    use crate::api::Page;
+
+    macro_rules! fixture {
+        ($name:literal) => {
+            include_str!(concat!("../../../tests/fixtures/api/", $name))
+        };
+    }
+
+    #[test]
+    fn user_full_with_unknown_fields() {
+        let u: User = serde_json::from_str(fixture!("user.json")).unwrap();
+        assert_eq!(u.id, "user_2abc");
+        assert_eq!(u.first_name.as_deref(), Some("Ada"));
+        assert_eq!(u.username, None);
+        assert_eq!(u.public_metadata["plan"], "pro");
+        assert_eq!(
+            u.primary_email_address().map(|e| e.email_address.as_str()),
+            Some("ada@example.com")
+        );
+        assert!(u.primary_email_address().unwrap().is_verified());
+        assert_eq!(u.primary_phone_number(), None);
+        assert_eq!(
+            system_time_from_unix_ms(u.created_at),
+            UNIX_EPOCH + Duration::from_millis(1_700_000_000_000)
+        );
+    }
+
+    #[test]
+    fn user_with_optional_fields_absent() {
+        let u: User = serde_json::from_str(fixture!("user_minimal.json")).unwrap();
+        assert_eq!(u.id, "user_min");
+        assert_eq!(u.image_url, None);
+        assert_eq!(u.private_metadata, None);
+        assert_eq!(u.unsafe_metadata, serde_json::Value::Null);
+        assert!(u.organization_memberships.is_empty());
+        assert_eq!(u.create_organizations_limit, None);
+        assert!(!u.deprovisioned);
+    }
+
+    #[test]
+    fn organization_and_memberships_page() {
+        let o: Organization = serde_json::from_str(fixture!("organization.json")).unwrap();
+        assert_eq!(o.slug, "acme");
+        assert_eq!(o.members_count, Some(3));
+        assert_eq!(o.role_set_key, None);
+        assert_eq!(o.last_active_at, None);
+        let p: Page<OrganizationMembership> =
+            serde_json::from_str(fixture!("organization_memberships.json")).unwrap();
+        assert_eq!(p.total_count, Some(1));
+        let m = &p.data[0];
+        assert_eq!(m.role, "org:admin");
+        assert_eq!(m.organization.id, "org_2xyz");
+        let pud = m.public_user_data.as_ref().unwrap();
+        assert_eq!(pud.identifier.as_deref(), Some("ada@example.com"));
+        assert_eq!(pud.last_name, None);
+        assert_eq!(pud.username, None);
+    }
+
+    #[test]
+    fn sessions_with_and_without_optional_fields_and_unknown_status() {
+        let s: Session = serde_json::from_str(fixture!("session.json")).unwrap();
+        assert_eq!(s.status, SessionStatus::Active);
+        assert_eq!(s.actor.as_ref().unwrap()["sub"], "user_admin");
+        assert_eq!(s.last_active_organization_id.as_deref(), Some("org_2xyz"));
+        assert_eq!(s.tasks.as_ref().map(Vec::len), Some(1));
+
+        let s: Session =
+            serde_json::from_str(fixture!("session_minimal_unknown_status.json")).unwrap();
+        assert_eq!(s.status, SessionStatus::Unknown("quarantined".into()));
+        assert_eq!(s.status.as_str(), "quarantined");
+        assert_eq!(s.actor, None);
+        assert_eq!(s.latest_activity, None);
+        assert_eq!(s.tasks, None);
+        // round-trips the unknown value unchanged
+        let back = serde_json::to_value(&s).unwrap();
+        assert_eq!(back["status"], "quarantined");
+    }
+
+    #[test]
+    fn invitation_list_with_unknown_status() {
+        let p: Page<Invitation> = serde_json::from_str(fixture!("invitations.json")).unwrap();
+        assert_eq!(p.total_count, None);
+        assert_eq!(p.data[0].status, InvitationStatus::Pending);
+        assert_eq!(
+            p.data[1].status,
+            InvitationStatus::Unknown("bounced".into())
+        );
+        assert_eq!(p.data[1].url, None);
+    }
+
+    #[test]
+    fn tokens_are_redacted_in_debug() {
+        let t: SignInToken = serde_json::from_str(fixture!("sign_in_token.json")).unwrap();
+        assert!(t.token.as_deref().unwrap().contains("SECRET"));
+        let shown = format!("{t:?}");
+        assert!(!shown.contains("SECRET"), "{shown}");
+        let st = SessionToken {
+            object: "token".into(),
+            jwt: "eyJ.SECRET.x".into(),
+        };
+        assert!(!format!("{st:?}").contains("SECRET"));
+        let o = OAuthAccessToken {
+            token: "ya29.SECRET".into(),
+            ..Default::default()
+        };
+        assert!(!format!("{o:?}").contains("SECRET"));
+    }
+
+    #[test]
+    fn deleted_object_and_total_count() {
+        let d: DeletedObject =
+            serde_json::from_str(r#"{"object":"user","id":"user_1","deleted":true}"#).unwrap();
+        assert!(d.deleted);
+        assert_eq!(d.slug, None);
+        let c: TotalCount =
+            serde_json::from_str(r#"{"object":"total_count","total_count":12}"#).unwrap();
+        assert_eq!(c.total_count, 12);
+    }
+}
