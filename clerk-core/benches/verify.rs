@@ -35,7 +35,10 @@ fn b64(b: &[u8]) -> String {
 }
 
 fn clerk_token() -> String {
-    let now = SystemTime::now().duration_since(UNIX_EPOCH).unwrap().as_secs();
+    let now = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .unwrap()
+        .as_secs();
     let header = r#"{"alg":"RS256","kid":"ins_2GIoQhbUpy0hX7B2cVkuTMinXoD","typ":"JWT"}"#;
     let payload = serde_json::json!({
         "azp": "https://example.com", "exp": now + 3600, "fva": [0, -1], "iat": now,
@@ -44,7 +47,11 @@ fn clerk_token() -> String {
         "o": {"id": "org_2GIpXOEpVyJw51rkZn9Kmnc6Sxr", "rol": "admin", "slg": "acme", "per": "read,manage", "fpm": "3"},
         "fea": "o:invoices"
     });
-    let si = format!("{}.{}", b64(header.as_bytes()), b64(payload.to_string().as_bytes()));
+    let si = format!(
+        "{}.{}",
+        b64(header.as_bytes()),
+        b64(payload.to_string().as_bytes())
+    );
     let key = EncodingKey::from_rsa_der(include_bytes!("../tests/fixtures/rsa_clerk_private.der"));
     let signer = (DEFAULT_PROVIDER.signer_factory)(&Algorithm::RS256, &key).unwrap();
     format!("{si}.{}", b64(&signer.try_sign(si.as_bytes()).unwrap()))
@@ -82,7 +89,9 @@ fn bench(c: &mut Criterion) {
     group.bench_function("verify_jwt", |b| {
         b.iter(|| verify_jwt(black_box(&token), &options).unwrap())
     });
-    group.bench_function("decode_jwt", |b| b.iter(|| decode_jwt(black_box(&token)).unwrap()));
+    group.bench_function("decode_jwt", |b| {
+        b.iter(|| decode_jwt(black_box(&token)).unwrap())
+    });
     group.finish();
 }
 

@@ -44,3 +44,11 @@ pub use keys::{
     parse_publishable_key,
 };
 // --- end request side ---
+
+// --- Backend API client ---
+pub mod api;
+mod error;
+
+pub use api::{ClerkClient, ClerkClientBuilder, ClerkClientOptions, create_backend_api_client};
+pub use error::{ApiError, ClerkErrorDetail, Error, ErrorKind};
+// --- end Backend API client ---
