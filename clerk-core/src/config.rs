@@ -6,6 +6,8 @@ use std::time::Duration;
 
 use url::Url;
 
+use crate::clock::Clock;
+use crate::jwt::{Issuer, JwksCacheSettings, VerifyOptionsError, VerifyTokenOptions};
 use crate::keys::{InstanceType, PublishableKey, instance_type_of_secret_key};
 
 /// Default Backend API URL.
@@ -13,7 +15,6 @@ pub(crate) const DEFAULT_API_URL: &str = "https://api.clerk.com";
 /// Default Backend API version.
 pub(crate) const DEFAULT_API_VERSION: &str = "v1";
 const DEFAULT_CLOCK_SKEW: Duration = Duration::from_secs(5);
-const DEFAULT_JWKS_CACHE_TTL: Duration = Duration::from_secs(3600);
 
 /// The configuration of one Clerk instance.
 ///
@@ -51,6 +52,11 @@ pub(crate) struct ConfigInner {
     pub(crate) jwks_cache_ttl: Duration,
     pub(crate) skip_jwks_cache: bool,
     pub(crate) interstitial_enabled: bool,
+    /// The token verifier of this instance: its key source (local key, or the instance's shared
+    /// JWKS cache) and its claim rules (spec §3.2.1).
+    pub(crate) verifier: VerifyTokenOptions,
+    /// The Backend API client of this instance, built on first use.
+    pub(crate) api_client: std::sync::OnceLock<crate::ClerkClient>,
 }
 
 impl ClerkConfig {
@@ -128,6 +134,24 @@ impl ClerkConfig {
         F: FnMut(&str) -> Option<String>,
     {
         ClerkConfigBuilder::from_env_with(lookup)?.build()
+    }
+
+    /// The Backend API client of this instance (same secret key, API URL and version), built on
+    /// first use and shared by every clone of this configuration.
+    ///
+    /// # Errors
+    ///
+    /// [`crate::Error`] when the client cannot be built.
+    pub fn backend_api_client(&self) -> Result<crate::ClerkClient, crate::Error> {
+        if let Some(client) = self.inner.api_client.get() {
+            return Ok(client.clone());
+        }
+        let client = crate::ClerkClient::builder()
+            .secret_key(self.inner.secret_key.clone())
+            .api_url(self.inner.api_url.clone())
+            .api_version(self.inner.api_version.clone())
+            .build()?;
+        Ok(self.inner.api_client.get_or_init(|| client).clone())
     }
 
     /// The secret key. Keep it out of logs.
@@ -324,8 +348,10 @@ pub struct ClerkConfigBuilder {
     after_sign_in_url: String,
     after_sign_up_url: String,
     jwks_cache_ttl: Option<Duration>,
+    jwks_cache_settings: Option<JwksCacheSettings>,
     skip_jwks_cache: bool,
     interstitial_disabled: bool,
+    clock: Option<Arc<dyn Clock>>,
 }
 
 impl fmt::Debug for ClerkConfigBuilder {
@@ -542,9 +568,24 @@ impl ClerkConfigBuilder {
         self
     }
 
-    /// How long a fetched JWK stays cached. Defaults to one hour; `Duration::MAX` never expires.
+    /// How long a fetched JWKS stays fresh (a fixed TTL from the fetch). Defaults to 5 minutes;
+    /// `Duration::MAX` never expires.
     pub fn jwks_cache_ttl(mut self, ttl: Duration) -> Self {
         self.jwks_cache_ttl = Some(ttl);
+        self
+    }
+
+    /// Every JWKS cache setting (timeouts, stale bound, refetch intervals). Defaults to
+    /// [`JwksCacheSettings::default`]; [`jwks_cache_ttl`](Self::jwks_cache_ttl) overrides its TTL.
+    pub fn jwks_cache_settings(mut self, settings: JwksCacheSettings) -> Self {
+        self.jwks_cache_settings = Some(settings);
+        self
+    }
+
+    /// The clock behind every time rule. Defaults to the system clock; tests inject a
+    /// [`FixedClock`](crate::FixedClock).
+    pub fn clock(mut self, clock: Arc<dyn Clock>) -> Self {
+        self.clock = Some(clock);
         self
     }
 
@@ -648,19 +689,67 @@ impl ClerkConfigBuilder {
                 ));
             }
         }
+        let mut jwks = self.jwks_cache_settings.unwrap_or_default();
+        if let Some(ttl) = self.jwks_cache_ttl {
+            jwks.ttl = ttl;
+        }
+        let api_version = self
+            .api_version
+            .unwrap_or_else(|| DEFAULT_API_VERSION.to_owned());
+        let clock_skew = self.clock_skew.unwrap_or(DEFAULT_CLOCK_SKEW);
+        // Spec §3.2.1: satellites check no issuer; a proxy URL is the exact issuer (and the JWKS
+        // source); otherwise Clerk's issuer predicate, with keys from the Backend API.
+        let mut verifier = VerifyTokenOptions::builder()
+            .secret_key(self.secret_key.clone())
+            .api_url(api_url.clone())
+            .api_version(api_version.clone())
+            .jwt_key(self.jwt_key.clone())
+            .authorized_parties(self.authorized_parties.clone())
+            .audience(self.audience.clone())
+            .clock_skew(clock_skew)
+            .jwks_cache_settings(jwks.clone())
+            .skip_jwks_cache(self.skip_jwks_cache);
+        if !self.is_satellite {
+            verifier = if self.proxy_url.is_empty() {
+                verifier.issuer(Issuer::clerk_frontend_api())
+            } else {
+                verifier.issuer(Issuer::exact(self.proxy_url.clone()))
+            };
+        }
+        if let Some(clock) = self.clock {
+            verifier = verifier.clock(clock);
+        }
+        let verifier = verifier.build().map_err(|e| match e {
+            VerifyOptionsError::InvalidJwtKey(key) => ConfigError::new(
+                K::InvalidJwtKey,
+                "CLERK_JWT_KEY",
+                format!("CLERK_JWT_KEY is not usable: {key}."),
+                "Copy the PEM public key from the API Keys page of the Clerk dashboard (or unset CLERK_JWT_KEY to use the JWKS).",
+            ),
+            VerifyOptionsError::InvalidApiUrl(_) => ConfigError::new(
+                K::InvalidProxyUrl,
+                "CLERK_PROXY_URL",
+                "CLERK_PROXY_URL is not an absolute http(s) URL.".to_owned(),
+                "Set CLERK_PROXY_URL to the absolute URL of your Clerk proxy, such as https://example.com/__clerk.",
+            ),
+            other => ConfigError::new(
+                K::InvalidEnvValue,
+                "CLERK_API_URL",
+                format!("The token verifier could not be set up: {other}."),
+                "Check the TLS set-up of this machine.",
+            ),
+        })?;
         Ok(ClerkConfig {
             inner: Arc::new(ConfigInner {
                 secret_key: self.secret_key,
                 publishable_key: self.publishable_key,
                 frontend_api,
                 api_url,
-                api_version: self
-                    .api_version
-                    .unwrap_or_else(|| DEFAULT_API_VERSION.to_owned()),
+                api_version,
                 jwt_key: self.jwt_key,
                 authorized_parties: self.authorized_parties,
                 audience: self.audience,
-                clock_skew: self.clock_skew.unwrap_or(DEFAULT_CLOCK_SKEW),
+                clock_skew,
                 domain: self.domain,
                 proxy_url: self.proxy_url,
                 is_satellite: self.is_satellite,
@@ -668,9 +757,11 @@ impl ClerkConfigBuilder {
                 sign_up_url: self.sign_up_url,
                 after_sign_in_url: self.after_sign_in_url,
                 after_sign_up_url: self.after_sign_up_url,
-                jwks_cache_ttl: self.jwks_cache_ttl.unwrap_or(DEFAULT_JWKS_CACHE_TTL),
+                jwks_cache_ttl: jwks.ttl,
                 skip_jwks_cache: self.skip_jwks_cache,
                 interstitial_enabled: !self.interstitial_disabled,
+                verifier,
+                api_client: std::sync::OnceLock::new(),
             }),
         })
     }
@@ -733,6 +824,10 @@ pub enum ConfigErrorKind {
     MissingDomainOrProxyUrl,
     /// An environment variable has a value that cannot be used.
     InvalidEnvValue,
+    /// The JWT key is not a usable RSA public key (PEM, at least 2048 bits).
+    InvalidJwtKey,
+    /// The proxy URL is not an absolute `http(s)` URL.
+    InvalidProxyUrl,
 }
 
 /// An invalid Clerk configuration. It names the environment variable at fault and the fix, and
@@ -813,7 +908,7 @@ mod tests {
         assert_eq!(c.api_url(), "https://api.clerk.com");
         assert_eq!(c.api_version(), "v1");
         assert_eq!(c.clock_skew(), Duration::from_secs(5));
-        assert_eq!(c.jwks_cache_ttl(), Duration::from_secs(3600));
+        assert_eq!(c.jwks_cache_ttl(), Duration::from_secs(300));
         assert!(!c.skip_jwks_cache());
         assert!(c.interstitial_enabled());
         assert!(!c.is_satellite());

@@ -24,11 +24,14 @@ mod keys;
 
 pub use auth::cookies::{cookie_pairs, get_cookie, get_cookie_from_fields};
 pub use auth::origin::{InvalidUrl, is_browser_user_agent, is_cross_origin, js_parse_int};
+pub use auth::reason::{AuthReason, AuthStatus};
 pub use auth::request::{RequestValues, RequestView, header_value, request_cookie};
 pub use auth::response::{
     AUTH_MESSAGE_HEADER, AUTH_REASON_HEADER, AUTH_STATUS_HEADER, auth_header_pairs,
     encode_uri_component, is_api_request, is_browser_navigation,
 };
+pub use auth::session::Auth;
+pub use auth::state::{AuthOutcome, AuthState, get_auth_state};
 pub use authz::{
     InvalidRequirement, Policy, Requirement, SignedIn, evaluate_policy, has_permission, has_role,
 };

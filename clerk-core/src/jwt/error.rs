@@ -133,6 +133,7 @@ pub struct TokenVerificationError {
     reason: TokenVerificationErrorReason,
     message: String,
     action: Option<TokenVerificationErrorAction>,
+    key_fetch: bool,
 }
 
 impl TokenVerificationError {
@@ -141,7 +142,21 @@ impl TokenVerificationError {
             reason,
             message: message.into(),
             action: None,
+            key_fetch: false,
         }
+    }
+
+    pub(crate) fn from_key_fetch(mut self) -> Self {
+        self.key_fetch = true;
+        self
+    }
+
+    /// Whether the signing keys could not be loaded (the JWKS endpoint failed, timed out or
+    /// answered without usable keys, and no usable cached key existed). The token was not judged:
+    /// integrations answer `503 Service Unavailable` rather than `401`.
+    #[must_use]
+    pub fn is_key_fetch_failure(&self) -> bool {
+        self.key_fetch
     }
 
     pub(crate) fn with_action(mut self, action: TokenVerificationErrorAction) -> Self {
@@ -191,6 +206,7 @@ impl fmt::Debug for TokenVerificationError {
             .field("reason", &self.reason.as_str())
             .field("message", &self.message)
             .field("action", &self.action)
+            .field("key_fetch", &self.key_fetch)
             .finish()
     }
 }

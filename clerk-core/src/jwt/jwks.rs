@@ -271,6 +271,7 @@ impl JwksCache {
             .lock()
             .unwrap_or_else(|p| p.into_inner())
             .clone()
+            .map(TokenVerificationError::from_key_fetch)
     }
 
     fn lookup(&self, kid: Option<&str>) -> Result<Arc<VerificationKey>, TokenVerificationError> {
@@ -357,7 +358,7 @@ impl JwksCache {
             outcome
         };
         match tokio::time::timeout(budget, run).await {
-            Ok(result) => result,
+            Ok(result) => result.map_err(TokenVerificationError::from_key_fetch),
             Err(_) => Err(TokenVerificationError::new(
                 Reason::UnexpectedError,
                 format!(
@@ -365,7 +366,8 @@ impl JwksCache {
                     budget.as_millis(),
                     self.source.url()
                 ),
-            )),
+            )
+            .from_key_fetch()),
         }
     }
 

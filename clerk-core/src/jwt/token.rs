@@ -145,10 +145,6 @@ impl VerifyTokenOptions {
             _ => 0,
         }
     }
-
-    pub(crate) fn rules(&self) -> &ClaimRules {
-        &self.rules
-    }
 }
 
 impl VerifyTokenOptionsBuilder {

@@ -1,0 +1,191 @@
+//! [`Auth`]: the auth object of a request (Clerk's `toAuth()`).
+
+use std::fmt;
+use std::sync::Arc;
+
+use serde_json::{Map, Value, json};
+
+use crate::authz::{Policy, Requirement};
+use crate::config::{ClerkConfig, redact_secret_key};
+use crate::jwt::{Actor, SessionClaims};
+
+/// The auth object of a request: who is signed in, with which session and organization.
+///
+/// Obtained from [`AuthState::to_auth`](crate::AuthState::to_auth). For a signed-out request every
+/// field is `None`. Cheap to clone. `Debug` shows ids, never the session token.
+#[derive(Clone)]
+pub struct Auth {
+    signed_in: Option<Arc<SignedInSession>>,
+    config: ClerkConfig,
+}
+
+struct SignedInSession {
+    claims: SessionClaims,
+    token: String,
+}
+
+impl Auth {
+    pub(crate) fn signed_in(config: ClerkConfig, claims: SessionClaims, token: String) -> Self {
+        Self {
+            signed_in: Some(Arc::new(SignedInSession { claims, token })),
+            config,
+        }
+    }
+
+    pub(crate) fn signed_out(config: ClerkConfig) -> Self {
+        Self {
+            signed_in: None,
+            config,
+        }
+    }
+
+    /// Whether a user is signed in.
+    #[must_use]
+    pub fn is_signed_in(&self) -> bool {
+        self.signed_in.is_some()
+    }
+
+    /// The verified session token's claims.
+    #[must_use]
+    pub fn session_claims(&self) -> Option<&SessionClaims> {
+        self.signed_in.as_ref().map(|s| &s.claims)
+    }
+
+    /// The user id (`sub`).
+    #[must_use]
+    pub fn user_id(&self) -> Option<&str> {
+        self.session_claims().map(SessionClaims::user_id)
+    }
+
+    /// The session id (`sid`).
+    #[must_use]
+    pub fn session_id(&self) -> Option<&str> {
+        self.session_claims().and_then(SessionClaims::session_id)
+    }
+
+    /// The active organization's id.
+    #[must_use]
+    pub fn org_id(&self) -> Option<&str> {
+        self.org().map(|o| o.id.as_str())
+    }
+
+    /// The user's role in the active organization, with the `org:` prefix.
+    #[must_use]
+    pub fn org_role(&self) -> Option<&str> {
+        self.org().and_then(|o| o.role.as_deref())
+    }
+
+    /// The active organization's slug.
+    #[must_use]
+    pub fn org_slug(&self) -> Option<&str> {
+        self.org().and_then(|o| o.slug.as_deref())
+    }
+
+    /// The user's permissions in the active organization (`org:<feature>:<action>`).
+    #[must_use]
+    pub fn org_permissions(&self) -> &[String] {
+        self.org().map_or(&[], |o| o.permissions.as_slice())
+    }
+
+    /// The impersonating actor, for impersonation sessions.
+    #[must_use]
+    pub fn actor(&self) -> Option<&Actor> {
+        self.session_claims().and_then(SessionClaims::actor)
+    }
+
+    fn org(&self) -> Option<&crate::jwt::OrganizationClaims> {
+        self.session_claims().and_then(SessionClaims::organization)
+    }
+
+    /// Clerk's `has()`: whether the active organization grants `requirement` (a role such as
+    /// `org:admin`, or a permission such as `org:invoices:read`). The `org:` prefix is optional on
+    /// both sides; without an active organization it is `false`, and so is a malformed
+    /// requirement.
+    ///
+    /// ```
+    /// # fn check(auth: &clerk_core::Auth) {
+    /// if auth.has("org:admin") || auth.has("org:invoices:read") {
+    ///     // ...
+    /// }
+    /// # }
+    /// ```
+    #[must_use]
+    pub fn has(&self, requirement: &str) -> bool {
+        Requirement::parse(requirement)
+            .is_ok_and(|r| r.is_satisfied_by(self.org_role(), self.org_permissions()))
+    }
+
+    /// Whether the session satisfies policy `P` (any of its roles and all of its permissions);
+    /// always `false` when signed out.
+    #[must_use]
+    pub fn satisfies<P: Policy + ?Sized>(&self) -> bool {
+        self.is_signed_in() && P::evaluate(self.org_role(), self.org_permissions())
+    }
+
+    /// The session token: without a template, the token that was verified for this request;
+    /// with one, a fresh token minted by the Backend API (`POST /sessions/{sid}/tokens/{template}`).
+    /// `None` when signed out.
+    ///
+    /// # Errors
+    ///
+    /// [`crate::Error`] when the Backend API call fails.
+    pub async fn get_token(&self, template: Option<&str>) -> Result<Option<String>, crate::Error> {
+        let Some(session) = &self.signed_in else {
+            return Ok(None);
+        };
+        let Some(template) = template.filter(|t| !t.is_empty()) else {
+            return Ok(Some(session.token.clone()));
+        };
+        let Some(sid) = session.claims.session_id() else {
+            return Ok(None);
+        };
+        let client = self.config.backend_api_client()?;
+        let token = client
+            .sessions()
+            .create_token_from_template(sid, template)
+            .send()
+            .await?;
+        Ok(Some(token.jwt))
+    }
+
+    /// Options and state for troubleshooting, with secrets cut to a short prefix and no token
+    /// (Clerk's `debug()`, with Q4 fixed).
+    #[must_use]
+    pub fn debug(&self) -> Map<String, Value> {
+        let c = &self.config;
+        let mut map = Map::new();
+        map.insert("secretKey".into(), json!(redact_secret_key(c.secret_key())));
+        map.insert(
+            "jwtKey".into(),
+            json!(if c.jwt_key().is_empty() {
+                ""
+            } else {
+                "[redacted]"
+            }),
+        );
+        map.insert("publishableKey".into(), json!(c.publishable_key()));
+        map.insert("frontendApi".into(), json!(c.frontend_api()));
+        map.insert("apiUrl".into(), json!(c.api_url()));
+        map.insert("apiVersion".into(), json!(c.api_version()));
+        map.insert("domain".into(), json!(c.domain()));
+        map.insert("proxyUrl".into(), json!(c.proxy_url()));
+        map.insert("isSatellite".into(), json!(c.is_satellite()));
+        map.insert("isSignedIn".into(), json!(self.is_signed_in()));
+        map.insert("userId".into(), json!(self.user_id()));
+        map.insert("sessionId".into(), json!(self.session_id()));
+        map.insert("orgId".into(), json!(self.org_id()));
+        map
+    }
+}
+
+impl fmt::Debug for Auth {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Auth")
+            .field("user_id", &self.user_id())
+            .field("session_id", &self.session_id())
+            .field("org_id", &self.org_id())
+            .field("org_role", &self.org_role())
+            .field("org_permissions", &self.org_permissions())
+            .finish_non_exhaustive()
+    }
+}
