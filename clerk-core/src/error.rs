@@ -174,9 +174,8 @@ impl fmt::Debug for Error {
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         if let Some(api) = &self.inner.api {
-            match &self.inner.operation {
-                Some(op) => write!(f, "{op}: ")?,
-                None => {}
+            if let Some(op) = &self.inner.operation {
+                write!(f, "{op}: ")?;
             }
             return fmt::Display::fmt(api, f);
         }
@@ -278,10 +277,8 @@ impl fmt::Display for ApiError {
             f.write_str(if i == 0 { ": " } else { "; " })?;
             fmt::Display::fmt(e, f)?;
         }
-        if self.errors.is_empty() {
-            if let Some(body) = &self.body_excerpt {
-                write!(f, ": {body}")?;
-            }
+        if let (true, Some(body)) = (self.errors.is_empty(), &self.body_excerpt) {
+            write!(f, ": {body}")?;
         }
         match self.status {
             401 => f.write_str(

@@ -165,10 +165,11 @@ impl fmt::Debug for ClerkClient {
 /// ```no_run
 /// use clerk_core::{create_backend_api_client, ClerkClientOptions};
 ///
-/// let client = create_backend_api_client(ClerkClientOptions {
-///     secret_key: Some("sk_test_...".into()),
-///     ..Default::default()
-/// })?;
+/// // Non-exhaustive so that options can be added: start from the defaults.
+/// let mut options = ClerkClientOptions::default();
+/// options.secret_key = Some("sk_test_...".into());
+/// options.timeout = Some(std::time::Duration::from_secs(10));
+/// let client = create_backend_api_client(options)?;
 /// # Ok::<(), clerk_core::Error>(())
 /// ```
 #[derive(Clone, Default)]

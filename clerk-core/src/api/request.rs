@@ -315,11 +315,7 @@ impl Call {
     }
 }
 
-fn transport_failure(
-    op: &Cow<'static, str>,
-    e: reqwest::Error,
-    timeout: Duration,
-) -> (Outcome, Error) {
+fn transport_failure(op: &str, e: reqwest::Error, timeout: Duration) -> (Outcome, Error) {
     if e.is_timeout() {
         let err = Error::timeout(format!(
             "the Clerk Backend API did not answer within the timeout ({}s total, configurable \
@@ -328,7 +324,7 @@ fn transport_failure(
         ));
         (
             Outcome::TimedOut,
-            err.with_operation(op.clone()).with_source(e),
+            err.with_operation(op.to_owned()).with_source(e),
         )
     } else if e.is_connect() {
         let err = Error::transport(
@@ -336,18 +332,18 @@ fn transport_failure(
         );
         (
             Outcome::ConnectFailed,
-            err.with_operation(op.clone()).with_source(e),
+            err.with_operation(op.to_owned()).with_source(e),
         )
     } else {
         let err = Error::transport("the connection to the Clerk Backend API failed");
         (
             Outcome::TransportFailed,
-            err.with_operation(op.clone()).with_source(e),
+            err.with_operation(op.to_owned()).with_source(e),
         )
     }
 }
 
-fn decode_json<T: DeserializeOwned>(op: &Cow<'static, str>, bytes: &[u8]) -> Result<T, Error> {
+fn decode_json<T: DeserializeOwned>(op: &str, bytes: &[u8]) -> Result<T, Error> {
     // An empty body decodes like `null`, so `()` and `Option<_>` work for bodiless answers.
     let bytes = if bytes.iter().all(u8::is_ascii_whitespace) {
         b"null".as_slice()
@@ -359,7 +355,7 @@ fn decode_json<T: DeserializeOwned>(op: &Cow<'static, str>, bytes: &[u8]) -> Res
             "could not decode the response as {}: {e}",
             short_type_name::<T>()
         ))
-        .with_operation(op.clone())
+        .with_operation(op.to_owned())
         .with_source(e)
     })
 }
@@ -610,8 +606,7 @@ mod tests {
 
     #[test]
     fn decode_error_names_operation_and_type() {
-        let op = Cow::Borrowed("GetUser");
-        let e = decode_json::<crate::api::models::User>(&op, b"{not json").unwrap_err();
+        let e = decode_json::<crate::api::models::User>("GetUser", b"{not json").unwrap_err();
         assert_eq!(e.kind(), crate::ErrorKind::Decode);
         assert_eq!(e.operation(), Some("GetUser"));
         assert!(
