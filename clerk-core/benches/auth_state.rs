@@ -28,14 +28,21 @@ fn clerk_token(now: u64) -> String {
         "azp": "https://example.com", "exp": now + 3600, "iat": now, "iss": "https://clerk.example.com",
         "nbf": now - 10, "sid": "sess_2GbDB4enNdCa5vS1zpC3Xzg9tK9", "sub": "user_2GIpXOEpVyJw51rkZn9Kmnc6Sxr",
     });
-    let si = format!("{}.{}", b64(header.as_bytes()), b64(payload.to_string().as_bytes()));
+    let si = format!(
+        "{}.{}",
+        b64(header.as_bytes()),
+        b64(payload.to_string().as_bytes())
+    );
     let key = EncodingKey::from_rsa_der(include_bytes!("../tests/fixtures/rsa_clerk_private.der"));
     let signer = (DEFAULT_PROVIDER.signer_factory)(&Algorithm::RS256, &key).unwrap();
     format!("{si}.{}", b64(&signer.try_sign(si.as_bytes()).unwrap()))
 }
 
 fn bench(c: &mut Criterion) {
-    let now = SystemTime::now().duration_since(UNIX_EPOCH).unwrap().as_secs();
+    let now = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .unwrap()
+        .as_secs();
     let token = clerk_token(now);
     let config = ClerkConfig::builder()
         .secret_key("sk_live_bench")
@@ -57,12 +64,21 @@ fn bench(c: &mut Criterion) {
         .issuer(Issuer::clerk_frontend_api())
         .authorized_parties(["https://example.com"]);
 
-    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
-    assert!(runtime.block_on(get_auth_state(&config, &request)).is_signed_in());
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    assert!(
+        runtime
+            .block_on(get_auth_state(&config, &request))
+            .is_signed_in()
+    );
     assert!(verify_jwt(&token, &options).is_ok());
 
     let mut group = c.benchmark_group("auth_state");
-    group.bench_function("verify_jwt", |b| b.iter(|| verify_jwt(black_box(&token), &options).unwrap()));
+    group.bench_function("verify_jwt", |b| {
+        b.iter(|| verify_jwt(black_box(&token), &options).unwrap())
+    });
     group.bench_function("get_auth_state_signed_in_cookie", |b| {
         b.iter(|| runtime.block_on(get_auth_state(&config, black_box(&request))))
     });
