@@ -1,0 +1,2 @@
+//! The `#[clerk_protected]` attribute (in progress).
+#![forbid(unsafe_code)]

@@ -1,0 +1,2 @@
+//! Example rocket app using Clerk (built in the framework-adapters work).
+fn main() {}

@@ -1,0 +1,2 @@
+//! Clerk authentication for actix (in progress).
+#![forbid(unsafe_code)]

@@ -1,0 +1,2 @@
+//! Clerk authentication for axum (in progress).
+#![forbid(unsafe_code)]

@@ -1,0 +1,2 @@
+//! Clerk authentication for rocket (in progress).
+#![forbid(unsafe_code)]
