@@ -52,6 +52,8 @@ pub(crate) struct ConfigInner {
     pub(crate) jwks_cache_ttl: Duration,
     pub(crate) skip_jwks_cache: bool,
     pub(crate) interstitial_enabled: bool,
+    pub(crate) clerk_js_url: String,
+    pub(crate) clerk_js_version: String,
     /// The token verifier of this instance: its key source (local key, or the instance's shared
     /// JWKS cache) and its claim rules (spec §3.2.1).
     pub(crate) verifier: VerifyTokenOptions,
@@ -94,6 +96,8 @@ impl ClerkConfig {
     /// | `CLERK_IS_SATELLITE` | [`is_satellite`](ClerkConfigBuilder::is_satellite) (`true`/`false`/`1`/`0`) |
     /// | `CLERK_SIGN_IN_URL` | [`sign_in_url`](ClerkConfigBuilder::sign_in_url) |
     /// | `CLERK_SIGN_UP_URL` | [`sign_up_url`](ClerkConfigBuilder::sign_up_url) |
+    /// | `CLERK_JS_URL` | [`clerk_js_url`](ClerkConfigBuilder::clerk_js_url) |
+    /// | `CLERK_JS_VERSION` | [`clerk_js_version`](ClerkConfigBuilder::clerk_js_version) |
     /// | `CLERK_AUTHORIZED_PARTIES` | [`authorized_parties`](ClerkConfigBuilder::authorized_parties) (comma-separated) |
     ///
     /// Unset and empty variables leave the default.
@@ -134,6 +138,18 @@ impl ClerkConfig {
         F: FnMut(&str) -> Option<String>,
     {
         ClerkConfigBuilder::from_env_with(lookup)?.build()
+    }
+
+    /// The URL the interstitial page loads clerk-js from (`""`: derived from the frontend API).
+    #[must_use]
+    pub fn clerk_js_url(&self) -> &str {
+        &self.inner.clerk_js_url
+    }
+
+    /// The clerk-js version tag of the interstitial page (`""`: the default).
+    #[must_use]
+    pub fn clerk_js_version(&self) -> &str {
+        &self.inner.clerk_js_version
     }
 
     /// The Backend API client of this instance (same secret key, API URL and version), built on
@@ -352,6 +368,8 @@ pub struct ClerkConfigBuilder {
     skip_jwks_cache: bool,
     interstitial_disabled: bool,
     clock: Option<Arc<dyn Clock>>,
+    clerk_js_url: String,
+    clerk_js_version: String,
 }
 
 impl fmt::Debug for ClerkConfigBuilder {
@@ -445,6 +463,12 @@ impl ClerkConfigBuilder {
         }
         if let Some(v) = get("CLERK_SIGN_UP_URL") {
             b.sign_up_url = v;
+        }
+        if let Some(v) = get("CLERK_JS_URL") {
+            b.clerk_js_url = v;
+        }
+        if let Some(v) = get("CLERK_JS_VERSION") {
+            b.clerk_js_version = v;
         }
         if let Some(v) = get("CLERK_AUTHORIZED_PARTIES") {
             b.authorized_parties = v
@@ -592,6 +616,21 @@ impl ClerkConfigBuilder {
     /// Fetch the JWKS on every verification. Defaults to `false`.
     pub fn skip_jwks_cache(mut self, skip: bool) -> Self {
         self.skip_jwks_cache = skip;
+        self
+    }
+
+    /// The URL the interstitial page loads clerk-js from. Defaults to unset: the page derives
+    /// `https://<frontend api>/npm/@clerk/clerk-js@<version>/dist/clerk.browser.js`.
+    /// Env `CLERK_JS_URL`.
+    pub fn clerk_js_url(mut self, url: impl Into<String>) -> Self {
+        self.clerk_js_url = url.into();
+        self
+    }
+
+    /// The clerk-js version tag the interstitial page loads. Defaults to `4` (`staging` on
+    /// staging hosts). Env `CLERK_JS_VERSION`.
+    pub fn clerk_js_version(mut self, version: impl Into<String>) -> Self {
+        self.clerk_js_version = version.into();
         self
     }
 
@@ -760,6 +799,8 @@ impl ClerkConfigBuilder {
                 jwks_cache_ttl: jwks.ttl,
                 skip_jwks_cache: self.skip_jwks_cache,
                 interstitial_enabled: !self.interstitial_disabled,
+                clerk_js_url: self.clerk_js_url,
+                clerk_js_version: self.clerk_js_version,
                 verifier,
                 api_client: std::sync::OnceLock::new(),
             }),
@@ -802,6 +843,8 @@ const ENV_VARS: &[&str] = &[
     "CLERK_SIGN_IN_URL",
     "CLERK_SIGN_UP_URL",
     "CLERK_AUTHORIZED_PARTIES",
+    "CLERK_JS_URL",
+    "CLERK_JS_VERSION",
 ];
 
 /// What went wrong in a [`ConfigError`].
@@ -1082,6 +1125,8 @@ mod tests {
         base().sign_in_url("/sign-in").build().unwrap();
     }
 
+    const TEST_PEM: &str = include_str!("../tests/fixtures/rsa_clerk_public.pem");
+
     fn env(vars: &[(&str, &str)]) -> Result<ClerkConfig, ConfigError> {
         ClerkConfig::from_env_with(|name| {
             vars.iter()
@@ -1095,7 +1140,8 @@ mod tests {
         let c = env(&[
             ("CLERK_SECRET_KEY", "sk_live_abc"),
             ("CLERK_PUBLISHABLE_KEY", PK),
-            ("CLERK_JWT_KEY", "-----BEGIN PUBLIC KEY-----"),
+            ("CLERK_JWT_KEY", TEST_PEM),
+            ("CLERK_JS_URL", "http://127.0.0.1:4001/clerk.browser.js"),
             ("CLERK_API_URL", "http://127.0.0.1:9"),
             ("CLERK_API_VERSION", "v2"),
             ("CLERK_DOMAIN", "satellite.dev"),
@@ -1111,7 +1157,8 @@ mod tests {
         .unwrap();
         assert_eq!(c.secret_key(), "sk_live_abc");
         assert_eq!(c.frontend_api(), "clerk.example.com");
-        assert_eq!(c.jwt_key(), "-----BEGIN PUBLIC KEY-----");
+        assert_eq!(c.jwt_key(), TEST_PEM);
+        assert_eq!(c.clerk_js_url(), "http://127.0.0.1:4001/clerk.browser.js");
         assert_eq!(c.api_url(), "http://127.0.0.1:9");
         assert_eq!(c.api_version(), "v2");
         assert_eq!(c.domain(), "satellite.dev");
@@ -1164,12 +1211,20 @@ mod tests {
     fn debug_hides_secrets() {
         let c = ClerkConfig::builder()
             .secret_key("sk_test_SUPERSECRETVALUE")
-            .jwt_key("-----BEGIN PUBLIC KEY-----MIIBIjANBgkq")
+            .jwt_key(TEST_PEM)
             .build()
             .unwrap();
         let dbg = format!("{c:?}");
         assert!(!dbg.contains("SUPERSECRET"), "{dbg}");
         assert!(!dbg.contains("MIIBIjANBgkq"), "{dbg}");
+        let bad = ClerkConfig::builder()
+            .secret_key("sk_test_x")
+            .jwt_key("-----BEGIN PUBLIC KEY-----MIIBIjANBgkq")
+            .build()
+            .unwrap_err();
+        assert_eq!(bad.kind(), ConfigErrorKind::InvalidJwtKey);
+        assert_eq!(bad.variable(), "CLERK_JWT_KEY");
+        assert!(!bad.to_string().contains("MIIBIjANBgkq"));
         assert!(dbg.contains("sk_test_[redacted]"), "{dbg}");
         let c = ClerkConfig::builder()
             .secret_key("deadbeef")

@@ -99,7 +99,7 @@ impl Default for InterstitialOptions {
 
 impl InterstitialOptions {
     /// The options of a configured instance: keys, proxy URL, domain, satellite flag, sign-in
-    /// URL and API URL. Debug data and clerk-js settings stay at their defaults.
+    /// URL, API URL and the clerk-js URL and version. Debug data stays empty.
     #[must_use]
     pub fn from_config(config: &ClerkConfig) -> Self {
         InterstitialOptions {
@@ -110,6 +110,8 @@ impl InterstitialOptions {
             is_satellite: config.is_satellite(),
             sign_in_url: config.sign_in_url().to_owned(),
             api_url: config.api_url().to_owned(),
+            clerk_js_url: config.clerk_js_url().to_owned(),
+            clerk_js_version: config.clerk_js_version().to_owned(),
             ..Default::default()
         }
     }
