@@ -578,7 +578,7 @@ async fn row48_jwk_alg_use_kty_mismatch_is_refused_at_load() {
     let mut ec = jwk(CLERK_PUBLIC_PEM, CLERK_KID);
     ec["kty"] = json!("EC");
     for bad in [rs512, enc, ec] {
-        let server = TestServer::start(Reply::Json(200, jwks(&[bad.clone()]))).await;
+        let server = TestServer::start(Reply::Json(200, jwks(std::slice::from_ref(&bad)))).await;
         let opts = jwks_options(&server, Arc::new(FixedClock::from_unix_seconds(NOW))).await;
         let e = verify_token(&token(), &opts).await.unwrap_err();
         assert_eq!(e.reason(), R::JwkRemoteFailedToLoad, "{bad}");

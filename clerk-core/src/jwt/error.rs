@@ -146,7 +146,7 @@ impl TokenVerificationError {
         }
     }
 
-    pub(crate) fn from_key_fetch(mut self) -> Self {
+    pub(crate) fn mark_key_fetch_failure(mut self) -> Self {
         self.key_fetch = true;
         self
     }

@@ -271,7 +271,7 @@ impl JwksCache {
             .lock()
             .unwrap_or_else(|p| p.into_inner())
             .clone()
-            .map(TokenVerificationError::from_key_fetch)
+            .map(TokenVerificationError::mark_key_fetch_failure)
     }
 
     fn lookup(&self, kid: Option<&str>) -> Result<Arc<VerificationKey>, TokenVerificationError> {
@@ -358,7 +358,7 @@ impl JwksCache {
             outcome
         };
         match tokio::time::timeout(budget, run).await {
-            Ok(result) => result.map_err(TokenVerificationError::from_key_fetch),
+            Ok(result) => result.map_err(TokenVerificationError::mark_key_fetch_failure),
             Err(_) => Err(TokenVerificationError::new(
                 Reason::UnexpectedError,
                 format!(
@@ -367,7 +367,7 @@ impl JwksCache {
                     self.source.url()
                 ),
             )
-            .from_key_fetch()),
+            .mark_key_fetch_failure()),
         }
     }
 

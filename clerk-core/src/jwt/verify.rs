@@ -415,7 +415,7 @@ fn check_header_hardening(jwt: &Jwt) -> Result<(), TokenVerificationError> {
         return Err(m2m_error());
     }
     if let Some(kid) = header.get("kid")
-        && !kid.as_str().is_some_and(|k| k.len() <= MAX_KID_LEN)
+        && kid.as_str().is_none_or(|k| k.len() > MAX_KID_LEN)
     {
         return Err(invalid(&format!(
             "Invalid JWT header: \"kid\" must be a string of at most {MAX_KID_LEN} bytes."
