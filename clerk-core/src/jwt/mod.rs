@@ -7,6 +7,7 @@ mod json;
 mod jwks;
 mod key;
 mod token;
+mod token_cache;
 mod verify;
 
 pub use claims::{Actor, OrganizationClaims, SessionClaims};
@@ -20,4 +21,5 @@ pub use token::{
     DEFAULT_API_URL, DEFAULT_API_VERSION, VerifyOptionsError, VerifyTokenOptions,
     VerifyTokenOptionsBuilder, verify_token,
 };
+pub use token_cache::DEFAULT_TOKEN_CACHE_CAPACITY;
 pub use verify::{DEFAULT_CLOCK_SKEW, Issuer, VerifyJwtOptions, has_valid_signature, verify_jwt};

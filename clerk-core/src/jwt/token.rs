@@ -14,6 +14,7 @@ use super::error::{
 };
 use super::jwks::{JwksCache, JwksCacheSettings, JwksSource};
 use super::key::{KeyError, VerificationKey};
+use super::token_cache::{DEFAULT_TOKEN_CACHE_CAPACITY, TokenCache};
 use super::verify::{ClaimRules, Issuer, M2M_TOKEN_CAT, m2m_error, non_empty, verify_decoded};
 use crate::clock::Clock;
 
@@ -50,6 +51,7 @@ pub struct VerifyTokenOptions {
     keys: KeySource,
     rules: ClaimRules,
     skip_jwks_cache: bool,
+    token_cache: Option<Arc<TokenCache>>,
 }
 
 #[derive(Clone)]
@@ -70,6 +72,7 @@ impl fmt::Debug for VerifyTokenOptions {
             .field("keys", &keys)
             .field("rules", &self.rules)
             .field("skip_jwks_cache", &self.skip_jwks_cache)
+            .field("token_cache", &self.token_cache)
             .finish()
     }
 }
@@ -104,6 +107,7 @@ pub struct VerifyTokenOptionsBuilder {
     rules: ClaimRules,
     jwks: JwksCacheSettings,
     skip_jwks_cache: bool,
+    token_cache_capacity: usize,
 }
 
 impl fmt::Debug for VerifyTokenOptionsBuilder {
@@ -118,6 +122,7 @@ impl fmt::Debug for VerifyTokenOptionsBuilder {
             .field("jwt_key", &self.jwt_key.as_ref().map(|_| "[set]"))
             .field("rules", &self.rules)
             .field("jwks", &self.jwks)
+            .field("token_cache_capacity", &self.token_cache_capacity)
             .finish()
     }
 }
@@ -133,7 +138,15 @@ impl VerifyTokenOptions {
             rules: ClaimRules::default(),
             jwks: JwksCacheSettings::default(),
             skip_jwks_cache: false,
+            token_cache_capacity: DEFAULT_TOKEN_CACHE_CAPACITY,
         }
+    }
+
+    /// How many tokens the verified-token cache holds now.
+    #[doc(hidden)]
+    #[must_use]
+    pub fn token_cache_len(&self) -> usize {
+        self.token_cache.as_ref().map_or(0, |c| c.len())
     }
 
     /// How many JWKS requests the cache behind these options has sent (0 with a local key).
@@ -246,9 +259,22 @@ impl VerifyTokenOptionsBuilder {
         self
     }
 
-    /// Fetch the JWKS for every verification. Defaults to `false`.
+    /// Fetch the JWKS for every verification (this also bypasses the verified-token cache).
+    /// Defaults to `false`.
     pub fn skip_jwks_cache(mut self, skip: bool) -> Self {
         self.skip_jwks_cache = skip;
+        self
+    }
+
+    /// Capacity of the verified-token cache: a token that verified is remembered (by its whole
+    /// string, for these options only) until its `exp`, so the browser's repeated requests with
+    /// the same session token skip the RSA verification; every hit re-checks `exp`, `nbf` and
+    /// `iat` against the clock. `0` turns it off. Defaults to 4096 tokens.
+    ///
+    /// This accepts exactly what stateless verification accepts: a session token is valid until
+    /// its `exp` (60 s for Clerk) in both cases; no revocation check is lost.
+    pub fn token_cache_capacity(mut self, capacity: usize) -> Self {
+        self.token_cache_capacity = capacity;
         self
     }
 
@@ -305,6 +331,7 @@ impl VerifyTokenOptionsBuilder {
             keys,
             rules: self.rules,
             skip_jwks_cache: self.skip_jwks_cache,
+            token_cache: TokenCache::new(self.token_cache_capacity).map(Arc::new),
         })
     }
 }
@@ -324,6 +351,10 @@ fn check_url(raw: &str) -> Result<(), VerifyOptionsError> {
 ///    or of the Backend API (`GET {api_url}/{api_version}/jwks` with the secret key), through the
 ///    instance's shared cache; with neither, `jwk-failed-to-resolve`.
 /// 3. Every check of [`verify_jwt`](crate::verify_jwt).
+///
+/// A token that verified is remembered until its `exp` (see
+/// [`token_cache_capacity`](VerifyTokenOptionsBuilder::token_cache_capacity)): the next
+/// verification of the same string only re-checks the time claims.
 ///
 /// # Errors
 ///
@@ -346,6 +377,32 @@ pub async fn verify_token(
     token: &str,
     options: &VerifyTokenOptions,
 ) -> Result<SessionClaims, TokenVerificationError> {
+    let now = options.rules.clock.now_ms();
+    let skew = i64::try_from(options.rules.clock_skew.as_millis()).unwrap_or(i64::MAX);
+    let cache = options
+        .token_cache
+        .as_deref()
+        .filter(|_| !options.skip_jwks_cache);
+    if let Some(claims) = cache.and_then(|c| c.get(token, now, skew)) {
+        let early =
+            |t: Option<i64>| t.is_some_and(|s| s.saturating_mul(1000) > now.saturating_add(skew));
+        if !early(claims.not_before()) && !early(claims.issued_at()) {
+            return Ok(claims);
+        }
+        // Not active at this clock: the full path reports why.
+    }
+    let claims = verify_uncached(token, options, now).await?;
+    if let Some(cache) = cache {
+        cache.insert(token, claims.clone(), now);
+    }
+    Ok(claims)
+}
+
+async fn verify_uncached(
+    token: &str,
+    options: &VerifyTokenOptions,
+    now: i64,
+) -> Result<SessionClaims, TokenVerificationError> {
     let jwt = decode_jwt(token)?;
     if jwt.header().get("cat").and_then(Value::as_str) == Some(M2M_TOKEN_CAT) {
         return Err(m2m_error());
@@ -353,7 +410,6 @@ pub async fn verify_token(
     let key = match &options.keys {
         KeySource::Local(key) => Arc::clone(key),
         KeySource::Jwks(cache) => {
-            let now = options.rules.clock.now_ms();
             cache
                 .key(jwt.header().kid(), now, options.skip_jwks_cache)
                 .await?
