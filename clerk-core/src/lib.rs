@@ -7,6 +7,8 @@
 #[doc = include_str!("../../README.md")]
 pub struct RepositoryReadme;
 
+#[doc(hidden)]
+pub mod __private;
 mod clock;
 mod jwt;
 

@@ -16,6 +16,7 @@ pub use error::{
     TokenVerificationError, TokenVerificationErrorAction, TokenVerificationErrorReason,
 };
 pub use jwks::JwksCacheSettings;
+pub(crate) use jwks::ingest_for_tooling;
 pub use key::{Jwk, JwkSet, KeyError, MAX_RSA_BITS, MIN_RSA_BITS, VerificationKey};
 pub use token::{
     DEFAULT_API_URL, DEFAULT_API_VERSION, VerifyOptionsError, VerifyTokenOptions,
