@@ -20,8 +20,11 @@ pub const NOW: i64 = 1_700_000_000;
 const PUBLIC_PEM: &str = include_str!("../../clerk-core/tests/fixtures/rsa_clerk_public.pem");
 const PRIVATE_DER: &[u8] = include_bytes!("../../clerk-core/tests/fixtures/rsa_clerk_private.der");
 
+/// A harness: runs one input, panics when the oracle is violated.
+pub type Harness = fn(&[u8]);
+
 /// The fuzz targets, by name (as in `fuzz/Cargo.toml` and `fuzz/corpus/<name>/`).
-pub const TARGETS: &[(&str, fn(&[u8]))] = &[
+pub const TARGETS: &[(&str, Harness)] = &[
     ("token_unverified_parse", token_unverified_parse),
     ("verify_fixed_key", verify_fixed_key),
     ("verify_structured", verify_structured),
