@@ -45,7 +45,7 @@ const MISSING_SETUP_MESSAGE: &str =
 pub enum ClerkRejection {
     /// The request is not signed in: `401` with `WWW-Authenticate: Bearer`.
     Unauthenticated {
-        /// Clerk's reason code, e.g. `session-token-and-uat-missing` or `token-expired`.
+        /// Clerk's reason code, e.g. `cookie-and-uat-missing` or `token-expired`.
         reason: Option<&'static str>,
     },
     /// Signed in, but the session does not satisfy the route's [`Policy`](crate::Policy): `403`.
