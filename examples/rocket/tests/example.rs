@@ -53,10 +53,10 @@ async fn start(instance: &TestInstance) -> (Running, String) {
     let base = format!("http://127.0.0.1:{port}");
     let client = reqwest::Client::new();
     for _ in 0..300 {
-        if let Ok(res) = client.get(format!("{base}/health")).send().await {
-            if res.status() == 200 {
-                return (running, base);
-            }
+        if let Ok(res) = client.get(format!("{base}/health")).send().await
+            && res.status() == 200
+        {
+            return (running, base);
         }
         tokio::time::sleep(Duration::from_millis(100)).await;
     }

@@ -86,12 +86,6 @@ impl ClerkFairing {
     pub fn from_env() -> Result<Self, ConfigError> {
         ClerkConfig::from_env().map(Self::new)
     }
-
-    /// The configuration this fairing authenticates with.
-    #[must_use]
-    pub fn config(&self) -> &ClerkConfig {
-        &self.config
-    }
 }
 
 #[rocket::async_trait]

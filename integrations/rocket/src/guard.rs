@@ -48,12 +48,25 @@ pub struct ClerkUser(Auth);
 
 impl ClerkUser {
     /// The signed-in [`Auth`]: session id, organization, claims, `has()`, `get_token()`.
+    ///
+    /// ```
+    /// # fn f(user: clerk_rocket::ClerkUser) {
+    /// let can_read = user.auth().has("org:invoices:read");
+    /// # }
+    /// ```
     #[must_use]
     pub fn auth(&self) -> &Auth {
         &self.0
     }
 
     /// Takes the [`Auth`] out.
+    ///
+    /// ```
+    /// # fn f(user: clerk_rocket::ClerkUser) {
+    /// let auth: clerk_rocket::Auth = user.into_auth();
+    /// assert!(auth.is_signed_in());
+    /// # }
+    /// ```
     #[must_use]
     pub fn into_auth(self) -> Auth {
         self.0
@@ -166,6 +179,12 @@ pub struct Protected<P: Policy> {
 
 impl<P: Policy> Protected<P> {
     /// Takes the [`ClerkUser`] out.
+    ///
+    /// ```
+    /// # fn f(admin: clerk_rocket::Protected<clerk_rocket::SignedIn>) {
+    /// let user: clerk_rocket::ClerkUser = admin.into_user();
+    /// # }
+    /// ```
     #[must_use]
     pub fn into_user(self) -> ClerkUser {
         self.user
