@@ -777,3 +777,33 @@ async fn auth_headers_are_uri_encoded() {
     let message = header(&res, "x-clerk-auth-message").unwrap_or_default();
     assert!(!message.is_empty() && !message.contains(' '), "{message}");
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_application_401_catcher_stays_in_charge() {
+    #[rocket::catch(401)]
+    fn mine() -> &'static str {
+        "my 401"
+    }
+    let instance = TestInstance::new();
+    let hits = Arc::new(Hits::default());
+    let rocket = app(Some(prod(&instance)), hits.clone()).register("/", rocket::catchers![mine]);
+    let server = launch(rocket, hits).await;
+    let res = server.get("/me", &[]).await;
+    assert_eq!(res.status(), 401);
+    assert_eq!(header(&res, "x-clerk-auth-status"), Some("signed-out"));
+    assert_eq!(res.text().await.expect("body"), "my 401");
+    // The fairing's 403 catcher is still registered.
+    let token = instance
+        .token()
+        .org_id("org_1")
+        .org_role("org:member")
+        .sign();
+    let res = server
+        .get("/admin", &[("authorization", &bearer(&token))])
+        .await;
+    assert_eq!(res.status(), 403);
+    assert_eq!(
+        json_body(res).await,
+        serde_json::json!({ "error": "forbidden" })
+    );
+}
