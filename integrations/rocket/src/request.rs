@@ -1,0 +1,76 @@
+//! The borrowing [`RequestView`] of a Rocket request, and the per-request cache of its auth state.
+
+use clerk_core::{Auth, AuthOutcome, AuthState, ClerkConfig, RequestView, get_auth_state};
+use rocket::Request;
+
+/// A read-only, borrowing view of a Rocket [`Request`] for clerk-core. Nothing is cloned.
+pub(crate) struct RocketRequest<'a, 'r>(pub(crate) &'a Request<'r>);
+
+/// The `host[:port]` of an HTTP/2 request without a `Host` header, formatted once per request.
+struct AuthorityString(String);
+
+impl RequestView for RocketRequest<'_, '_> {
+    fn header(&self, name: &str) -> Option<&str> {
+        self.0.headers().get_one(name)
+    }
+
+    fn for_each_header<'a>(&'a self, name: &str, f: &mut dyn FnMut(&'a str)) {
+        for value in self.0.headers().get(name) {
+            f(value);
+        }
+    }
+
+    fn method(&self) -> &str {
+        self.0.method().as_str()
+    }
+
+    fn path(&self) -> &str {
+        self.0.uri().path().as_str()
+    }
+
+    fn uri_query(&self) -> Option<&str> {
+        self.0.uri().query().map(|q| q.as_str())
+    }
+
+    fn authority(&self) -> Option<&str> {
+        // Only read when the request has no `Host` header (HTTP/2 `:authority`). Rocket keeps the
+        // host parsed, so its text is formatted once and cached on the request.
+        let host = self.0.host()?;
+        Some(
+            self.0
+                .local_cache(|| AuthorityString(host.to_string()))
+                .0
+                .as_str(),
+        )
+    }
+}
+
+/// What Clerk decided for one request, computed once and cached on the request
+/// (`Request::local_cache_async`).
+pub(crate) struct RequestAuth {
+    pub(crate) state: AuthState,
+    /// The outcome for the request as it arrived (before any rewrite to the outcome route).
+    pub(crate) outcome: AuthOutcome,
+    /// `Some` only when signed in.
+    pub(crate) signed_in: Option<Auth>,
+}
+
+/// Computes the auth state of `request` once; later calls return the cached value.
+pub(crate) async fn cached_auth<'r>(
+    config: &ClerkConfig,
+    request: &'r Request<'_>,
+) -> &'r RequestAuth {
+    request
+        .local_cache_async(async {
+            let view = RocketRequest(request);
+            let state = get_auth_state(config, &view).await;
+            let outcome = state.outcome(&view);
+            let signed_in = state.to_auth().filter(Auth::is_signed_in);
+            RequestAuth {
+                state,
+                outcome,
+                signed_in,
+            }
+        })
+        .await
+}

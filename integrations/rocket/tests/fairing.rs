@@ -1,0 +1,809 @@
+//! HTTP behaviour of `ClerkFairing` and the guards, over real sockets on 127.0.0.1.
+
+use std::net::Ipv4Addr;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use clerk_core::JwksCacheSettings;
+use clerk_rocket::{
+    ClerkConfig, ClerkFairing, ClerkRejection, ClerkUser, Policy, Protected, SignedIn,
+};
+use clerk_testing::TestInstance;
+use rocket::config::LogLevel;
+use rocket::fairing::AdHoc;
+use rocket::http::Status;
+use rocket::request::{FromRequest, Outcome};
+use rocket::serde::json::{Json, Value, json};
+use rocket::{Build, Request, Rocket, State, get, post, routes};
+use serde_json::Value as JsonValue;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::TcpListener;
+
+const BROWSER: &str = "Mozilla/5.0 (X11; Linux x86_64) Gecko/20100101 Firefox/128.0";
+
+/// Counts handler runs, to prove a handler did not run.
+#[derive(Default)]
+struct Hits(AtomicUsize);
+
+impl Hits {
+    fn hit(&self) {
+        self.0.fetch_add(1, Ordering::SeqCst);
+    }
+}
+
+struct Admin;
+impl Policy for Admin {
+    fn roles() -> &'static [&'static str] {
+        &["org:admin"]
+    }
+}
+
+struct InvoicesRead;
+impl Policy for InvoicesRead {
+    fn permissions() -> &'static [&'static str] {
+        &["org:invoices:read"]
+    }
+}
+
+#[get("/public")]
+fn public(hits: &State<Arc<Hits>>) -> &'static str {
+    hits.hit();
+    "ok"
+}
+
+#[post("/public")]
+fn public_post(hits: &State<Arc<Hits>>) -> &'static str {
+    hits.hit();
+    "posted"
+}
+
+#[get("/me")]
+fn me(user: ClerkUser, hits: &State<Arc<Hits>>) -> Value {
+    hits.hit();
+    json!({
+        "user_id": user.user_id(),
+        "session_id": user.session_id(),
+        "org_id": user.org_id(),
+        "org_role": user.org_role(),
+        "org_permissions": user.org_permissions(),
+    })
+}
+
+#[get("/optional")]
+fn optional(user: Option<ClerkUser>, hits: &State<Arc<Hits>>) -> Value {
+    hits.hit();
+    json!({ "user_id": user.as_ref().map(|u| u.user_id().to_owned()) })
+}
+
+#[get("/admin")]
+fn admin(user: Protected<Admin>) -> Value {
+    json!({ "user_id": user.user_id(), "org_role": user.org_role() })
+}
+
+#[get("/invoices")]
+fn invoices(user: Protected<InvoicesRead>) -> Value {
+    json!({ "user_id": user.user_id(), "org_permissions": user.org_permissions() })
+}
+
+/// Several Clerk guards on one route: the state must still be computed once.
+#[get("/several")]
+fn several(
+    first: Protected<SignedIn>,
+    second: ClerkUser,
+    third: Option<ClerkUser>,
+    fourth: Result<ClerkUser, ClerkRejection>,
+) -> String {
+    let ids = [
+        first.user_id(),
+        second.user_id(),
+        third.as_ref().map_or("", |u| u.user_id()),
+        fourth.as_ref().map_or("", |u| u.user_id()),
+    ];
+    ids.join(",")
+}
+
+/// The documented customisation: take the `Result` and answer your own shape.
+#[get("/custom")]
+fn custom(user: Result<ClerkUser, ClerkRejection>) -> Result<String, (Status, Json<Value>)> {
+    let user = user.map_err(|rejection| {
+        (
+            Status::new(rejection.status_code()),
+            Json(json!({ "ok": false, "why": rejection.reason(), "text": rejection.to_string() })),
+        )
+    })?;
+    Ok(format!("hello {}", user.user_id()))
+}
+
+/// A guard that uses `ClerkUser` indirectly, so no `Sentinel` sees it.
+struct Indirect(Result<ClerkUser, ClerkRejection>);
+
+#[rocket::async_trait]
+impl<'r> FromRequest<'r> for Indirect {
+    type Error = std::convert::Infallible;
+
+    async fn from_request(request: &'r Request<'_>) -> Outcome<Self, Self::Error> {
+        match request.guard::<ClerkUser>().await {
+            Outcome::Success(user) => Outcome::Success(Indirect(Ok(user))),
+            Outcome::Error((_, rejection)) => Outcome::Success(Indirect(Err(rejection))),
+            Outcome::Forward(status) => Outcome::Forward(status),
+        }
+    }
+}
+
+#[get("/indirect")]
+fn indirect(guard: Indirect) -> Result<String, ClerkRejection> {
+    guard.0.map(|u| u.user_id().to_owned())
+}
+
+fn rocket_config() -> rocket::Config {
+    let mut config = rocket::Config::debug_default();
+    config.address = Ipv4Addr::LOCALHOST.into();
+    config.port = 0;
+    config.log_level = LogLevel::Off;
+    config.workers = 2;
+    config.shutdown.ctrlc = false;
+    #[cfg(unix)]
+    config.shutdown.signals.clear();
+    config
+}
+
+fn app(config: Option<ClerkConfig>, hits: Arc<Hits>) -> Rocket<Build> {
+    let rocket = rocket::custom(rocket_config()).manage(hits);
+    match config {
+        Some(config) => rocket.attach(ClerkFairing::new(config)).mount(
+            "/",
+            routes![
+                public,
+                public_post,
+                me,
+                optional,
+                admin,
+                invoices,
+                several,
+                custom,
+                indirect
+            ],
+        ),
+        None => rocket.mount("/", routes![public, indirect]),
+    }
+}
+
+struct Server {
+    base: String,
+    hits: Arc<Hits>,
+    client: reqwest::Client,
+}
+
+impl Server {
+    fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+
+    fn hits(&self) -> usize {
+        self.hits.0.load(Ordering::SeqCst)
+    }
+
+    async fn get(&self, path: &str, headers: &[(&str, &str)]) -> reqwest::Response {
+        let mut request = self.client.get(self.url(path));
+        for (name, value) in headers {
+            request = request.header(*name, *value);
+        }
+        request.send().await.expect("request")
+    }
+}
+
+/// Launches `rocket` on 127.0.0.1, on a port the OS picks.
+async fn launch(rocket: Rocket<Build>, hits: Arc<Hits>) -> Server {
+    let (tx, rx) = tokio::sync::oneshot::channel();
+    let rocket = rocket.attach(AdHoc::on_liftoff("port", move |r| {
+        Box::pin(async move {
+            let _ = tx.send(r.config().port);
+        })
+    }));
+    tokio::spawn(rocket.launch());
+    let port = rx.await.expect("rocket launched");
+    Server {
+        base: format!("http://127.0.0.1:{port}"),
+        hits,
+        client: reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .expect("client"),
+    }
+}
+
+async fn serve(config: ClerkConfig) -> Server {
+    let hits = Arc::new(Hits::default());
+    launch(app(Some(config), hits.clone()), hits).await
+}
+
+/// A production-like config (`sk_live_…`): no development browser rules.
+fn prod(instance: &TestInstance) -> ClerkConfig {
+    instance
+        .config_builder()
+        .secret_key("sk_live_x")
+        .build()
+        .expect("config")
+}
+
+fn header<'a>(response: &'a reqwest::Response, name: &str) -> Option<&'a str> {
+    response.headers().get(name).and_then(|v| v.to_str().ok())
+}
+
+async fn json_body(response: reqwest::Response) -> JsonValue {
+    let text = response.text().await.expect("body");
+    serde_json::from_str(&text).unwrap_or_else(|e| panic!("not JSON ({e}): {text}"))
+}
+
+fn now() -> i64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(0))
+}
+
+fn bearer(token: &str) -> String {
+    format!("Bearer {token}")
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn signed_in_header_token_reaches_me_with_org_fields() {
+    let instance = TestInstance::new();
+    let server = serve(prod(&instance)).await;
+    let token = instance
+        .token()
+        .user_id("user_1")
+        .org_id("org_1")
+        .org_role("org:admin")
+        .org_permissions(["org:invoices:read"])
+        .sign();
+    let res = server
+        .get("/me", &[("authorization", &bearer(&token))])
+        .await;
+    assert_eq!(res.status(), 200);
+    assert_eq!(header(&res, "x-clerk-auth-status"), Some("signed-in"));
+    assert_eq!(header(&res, "x-clerk-auth-reason"), None);
+    assert_eq!(
+        json_body(res).await,
+        serde_json::json!({
+            "user_id": "user_1",
+            "session_id": "sess_test",
+            "org_id": "org_1",
+            "org_role": "org:admin",
+            "org_permissions": ["org:invoices:read"],
+        })
+    );
+    assert_eq!(server.hits(), 1);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn signed_in_session_cookie() {
+    let instance = TestInstance::new();
+    let server = serve(prod(&instance)).await;
+    let iat = now() - 5;
+    let token = instance
+        .token()
+        .user_id("user_cookie")
+        .issued_at(iat)
+        .sign();
+    let cookie = format!("__session={token}; __client_uat={iat}");
+    let res = server
+        .get("/me", &[("cookie", &cookie), ("user-agent", BROWSER)])
+        .await;
+    assert_eq!(res.status(), 200);
+    assert_eq!(header(&res, "x-clerk-auth-status"), Some("signed-in"));
+    assert_eq!(json_body(res).await["user_id"], "user_cookie");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn signed_out_rejects_with_401_and_option_runs_with_none() {
+    let instance = TestInstance::new();
+    let server = serve(prod(&instance)).await;
+
+    let res = server.get("/me", &[]).await;
+    assert_eq!(res.status(), 401);
+    assert_eq!(header(&res, "www-authenticate"), Some("Bearer"));
+    assert_eq!(header(&res, "content-type"), Some("application/json"));
+    assert_eq!(header(&res, "x-clerk-auth-status"), Some("signed-out"));
+    assert_eq!(
+        header(&res, "x-clerk-auth-reason"),
+        Some("cookie-and-uat-missing")
+    );
+    assert_eq!(
+        json_body(res).await,
+        serde_json::json!({ "error": "unauthenticated", "reason": "cookie-and-uat-missing" })
+    );
+    assert_eq!(server.hits(), 0, "the /me handler must not run");
+
+    let res = server.get("/optional", &[]).await;
+    assert_eq!(res.status(), 200);
+    assert_eq!(header(&res, "x-clerk-auth-status"), Some("signed-out"));
+    assert_eq!(json_body(res).await, serde_json::json!({ "user_id": null }));
+    assert_eq!(server.hits(), 1);
+
+    // A public route still carries the headers.
+    let res = server.get("/public", &[]).await;
+    assert_eq!(res.status(), 200);
+    assert_eq!(header(&res, "x-clerk-auth-status"), Some("signed-out"));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn protected_checks_roles_and_permissions() {
+    let instance = TestInstance::new();
+    let server = serve(prod(&instance)).await;
+    let member = instance
+        .token()
+        .org_id("org_1")
+        .org_role("org:member")
+        .org_permissions(["org:invoices:read"])
+        .sign();
+    let admin = instance
+        .token()
+        .org_id("org_1")
+        .org_role("org:admin")
+        .sign();
+
+    let res = server
+        .get("/admin", &[("authorization", &bearer(&member))])
+        .await;
+    assert_eq!(res.status(), 403);
+    assert_eq!(header(&res, "x-clerk-auth-status"), Some("signed-in"));
+    assert_eq!(header(&res, "content-type"), Some("application/json"));
+    assert_eq!(
+        json_body(res).await,
+        serde_json::json!({ "error": "forbidden" })
+    );
+
+    let res = server.get("/admin", &[]).await;
+    assert_eq!(res.status(), 401);
+    assert_eq!(header(&res, "www-authenticate"), Some("Bearer"));
+
+    let res = server
+        .get("/admin", &[("authorization", &bearer(&admin))])
+        .await;
+    assert_eq!(res.status(), 200);
+    assert_eq!(
+        json_body(res).await,
+        serde_json::json!({ "user_id": "user_test", "org_role": "org:admin" })
+    );
+
+    let res = server
+        .get("/invoices", &[("authorization", &bearer(&admin))])
+        .await;
+    assert_eq!(res.status(), 403);
+    let res = server
+        .get("/invoices", &[("authorization", &bearer(&member))])
+        .await;
+    assert_eq!(res.status(), 200);
+    assert_eq!(
+        json_body(res).await,
+        serde_json::json!({ "user_id": "user_test", "org_permissions": ["org:invoices:read"] })
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn interstitial_for_browser_navigation_without_running_the_handler() {
+    let instance = TestInstance::new();
+    let server = serve(instance.config_builder().build().expect("config")).await;
+    let nav = [
+        ("user-agent", BROWSER),
+        ("accept", "text/html,application/xhtml+xml,*/*;q=0.8"),
+    ];
+
+    let res = server.get("/public", &nav).await;
+    assert_eq!(res.status(), 401);
+    assert_eq!(
+        header(&res, "content-type"),
+        Some("text/html; charset=utf-8")
+    );
+    assert_eq!(header(&res, "cache-control"), Some("no-store"));
+    assert_eq!(header(&res, "x-clerk-auth-status"), Some("interstitial"));
+    assert_eq!(header(&res, "x-clerk-auth-reason"), Some("uat-missing"));
+    let html = res.text().await.expect("body");
+    assert!(
+        html.contains("<html") || html.contains("<!DOCTYPE"),
+        "{html}"
+    );
+    assert!(
+        html.contains(instance.publishable_key()),
+        "the page embeds the instance"
+    );
+    assert_eq!(server.hits(), 0, "the handler must not run");
+
+    // HEAD: same status, no body.
+    let res = server
+        .client
+        .head(server.url("/public"))
+        .header("user-agent", BROWSER)
+        .header("accept", "text/html")
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(res.status(), 401);
+    assert_eq!(header(&res, "x-clerk-auth-status"), Some("interstitial"));
+    assert!(res.bytes().await.expect("body").is_empty());
+
+    // An API client gets JSON, never HTML.
+    let res = server
+        .get(
+            "/public",
+            &[("user-agent", BROWSER), ("accept", "application/json")],
+        )
+        .await;
+    assert_eq!(res.status(), 401);
+    assert_eq!(header(&res, "content-type"), Some("application/json"));
+    assert_eq!(header(&res, "www-authenticate"), Some("Bearer"));
+    assert_eq!(
+        json_body(res).await,
+        serde_json::json!({ "status": "interstitial", "reason": "uat-missing" })
+    );
+
+    // A POST is rewritten too: the POST handler does not run.
+    let res = server
+        .client
+        .post(server.url("/public"))
+        .header("user-agent", BROWSER)
+        .header("accept", "text/html")
+        .body("x=1")
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(res.status(), 401);
+    assert_eq!(header(&res, "content-type"), Some("application/json"));
+    assert_eq!(server.hits(), 0, "no handler ran");
+
+    // The internal route is not reachable for a request that continues.
+    let token = instance.token().sign();
+    let res = server
+        .get("/__clerk/outcome", &[("authorization", &bearer(&token))])
+        .await;
+    assert_eq!(res.status(), 404);
+    assert_eq!(header(&res, "x-clerk-auth-status"), Some("signed-in"));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn interstitial_disabled_answers_json() {
+    let instance = TestInstance::new();
+    let config = instance
+        .config_builder()
+        .interstitial(false)
+        .build()
+        .expect("config");
+    let server = serve(config).await;
+    let res = server
+        .get(
+            "/public",
+            &[("user-agent", BROWSER), ("accept", "text/html")],
+        )
+        .await;
+    assert_eq!(res.status(), 401);
+    assert_eq!(header(&res, "content-type"), Some("application/json"));
+    assert_eq!(header(&res, "x-clerk-auth-status"), Some("interstitial"));
+    assert_eq!(
+        json_body(res).await,
+        serde_json::json!({ "status": "interstitial", "reason": "uat-missing" })
+    );
+    assert_eq!(server.hits(), 0);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn expired_header_token_is_unknown() {
+    let instance = TestInstance::new();
+    let server = serve(prod(&instance)).await;
+    let token = instance.token().issued_at(now() - 3600).sign();
+    let res = server
+        .get("/optional", &[("authorization", &bearer(&token))])
+        .await;
+    assert_eq!(res.status(), 401);
+    assert_eq!(header(&res, "content-type"), Some("application/json"));
+    assert_eq!(header(&res, "www-authenticate"), Some("Bearer"));
+    assert_eq!(header(&res, "x-clerk-auth-status"), Some("unknown"));
+    assert_eq!(header(&res, "x-clerk-auth-reason"), Some("token-expired"));
+    let message = header(&res, "x-clerk-auth-message")
+        .expect("message")
+        .to_owned();
+    assert!(
+        message.contains("token-expired") && !message.contains(' '),
+        "{message}"
+    );
+    assert_eq!(
+        json_body(res).await,
+        serde_json::json!({ "status": "unknown", "reason": "token-expired" })
+    );
+    assert_eq!(server.hits(), 0, "the handler must not run");
+}
+
+/// A minimal HTTP/1.1 server: answers every request with `status` and `body`, and counts them.
+async fn jwks_server(status: u16, body: String) -> (String, Arc<AtomicUsize>) {
+    let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, 0))
+        .await
+        .expect("bind");
+    let url = format!("http://{}", listener.local_addr().expect("addr"));
+    let count = Arc::new(AtomicUsize::new(0));
+    let counter = count.clone();
+    tokio::spawn(async move {
+        while let Ok((mut stream, _)) = listener.accept().await {
+            let counter = counter.clone();
+            let body = body.clone();
+            tokio::spawn(async move {
+                let mut buf = Vec::new();
+                let mut chunk = [0u8; 1024];
+                while !buf.windows(4).any(|w| w == b"\r\n\r\n") {
+                    match stream.read(&mut chunk).await {
+                        Ok(0) | Err(_) => return,
+                        Ok(n) => buf.extend_from_slice(&chunk[..n]),
+                    }
+                }
+                counter.fetch_add(1, Ordering::SeqCst);
+                let response = format!(
+                    "HTTP/1.1 {status} X\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
+                    body.len()
+                );
+                let _ = stream.write_all(response.as_bytes()).await;
+                let _ = stream.shutdown().await;
+            });
+        }
+    });
+    (url, count)
+}
+
+/// A config that fetches the JWKS from `api_url` (no PEM key).
+fn jwks_config(instance: &TestInstance, api_url: &str) -> clerk_core::ClerkConfigBuilder {
+    ClerkConfig::builder()
+        .secret_key("sk_live_x")
+        .publishable_key(instance.publishable_key())
+        .api_url(api_url)
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn unreachable_jwks_is_503() {
+    let instance = TestInstance::new();
+    let (api_url, count) = jwks_server(500, "{}".to_owned()).await;
+    let mut settings = JwksCacheSettings::default();
+    settings.attempts = 1;
+    let config = jwks_config(&instance, &api_url)
+        .jwks_cache_settings(settings)
+        .build()
+        .expect("config");
+    let server = serve(config).await;
+    let token = instance.token().sign();
+    let res = server
+        .get("/me", &[("authorization", &bearer(&token))])
+        .await;
+    assert_eq!(res.status(), 503);
+    assert_eq!(header(&res, "retry-after"), Some("5"));
+    assert_eq!(header(&res, "content-type"), Some("application/json"));
+    assert!(header(&res, "x-clerk-auth-status").is_some());
+    let body = json_body(res).await;
+    assert!(body.get("status").is_some(), "{body}");
+    assert_eq!(server.hits(), 0, "the handler must not run");
+    assert!(count.load(Ordering::SeqCst) >= 1);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn state_is_computed_once_per_request_with_several_guards() {
+    let instance = TestInstance::new();
+    let (api_url, count) = jwks_server(200, instance.jwks().to_string()).await;
+    let config = jwks_config(&instance, &api_url)
+        .skip_jwks_cache(true)
+        .build()
+        .expect("config");
+    let server = serve(config).await;
+    let token = instance.token().user_id("user_many").sign();
+    for round in 1..=3 {
+        let res = server
+            .get("/several", &[("authorization", &bearer(&token))])
+            .await;
+        assert_eq!(res.status(), 200);
+        assert_eq!(
+            res.text().await.expect("body"),
+            "user_many,user_many,user_many,user_many"
+        );
+        assert_eq!(
+            count.load(Ordering::SeqCst),
+            round,
+            "one JWKS fetch per request"
+        );
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn one_jwks_cache_for_all_workers() {
+    let instance = TestInstance::new();
+    let (api_url, count) = jwks_server(200, instance.jwks().to_string()).await;
+    let config = jwks_config(&instance, &api_url).build().expect("config");
+    let server = Arc::new(serve(config).await);
+    let token = instance.token().sign();
+    let mut tasks = Vec::new();
+    for _ in 0..8 {
+        let server = server.clone();
+        let token = token.clone();
+        tasks.push(tokio::spawn(async move {
+            server
+                .get("/me", &[("authorization", &bearer(&token))])
+                .await
+                .status()
+        }));
+    }
+    for task in tasks {
+        assert_eq!(task.await.expect("task"), 200);
+    }
+    let res = server
+        .get("/me", &[("authorization", &bearer(&token))])
+        .await;
+    assert_eq!(res.status(), 200);
+    assert_eq!(
+        count.load(Ordering::SeqCst),
+        1,
+        "one JWKS fetch for the process"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn custom_rejection_through_result() {
+    let instance = TestInstance::new();
+    let server = serve(prod(&instance)).await;
+    let res = server.get("/custom", &[]).await;
+    assert_eq!(res.status(), 401);
+    assert_eq!(header(&res, "x-clerk-auth-status"), Some("signed-out"));
+    assert_eq!(
+        header(&res, "www-authenticate"),
+        None,
+        "the app chose its own shape"
+    );
+    assert_eq!(
+        json_body(res).await,
+        serde_json::json!({
+            "ok": false,
+            "why": "cookie-and-uat-missing",
+            "text": "unauthenticated (cookie-and-uat-missing)",
+        })
+    );
+    let token = instance.token().user_id("user_c").sign();
+    let res = server
+        .get("/custom", &[("authorization", &bearer(&token))])
+        .await;
+    assert_eq!(res.status(), 200);
+    assert_eq!(res.text().await.expect("body"), "hello user_c");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn missing_fairing_aborts_launch() {
+    let hits = Arc::new(Hits::default());
+    let rocket = rocket::custom(rocket_config())
+        .manage(hits)
+        .mount("/", routes![me, admin, optional, custom]);
+    let error = rocket.ignite().await.expect_err("launch must fail");
+    match error.kind() {
+        rocket::error::ErrorKind::SentinelAborts(sentries) => {
+            let names: Vec<_> = sentries.iter().map(|s| s.type_name).collect();
+            assert!(names.iter().any(|n| n.contains("ClerkUser")), "{names:?}");
+            assert!(names.iter().any(|n| n.contains("Protected")), "{names:?}");
+        }
+        other => panic!("unexpected launch error: {other:?}"),
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn missing_fairing_behind_a_custom_guard_is_500_naming_the_fix() {
+    let hits = Arc::new(Hits::default());
+    let server = launch(app(None, hits.clone()), hits).await;
+    let res = server.get("/indirect", &[]).await;
+    assert_eq!(res.status(), 500);
+    assert_eq!(header(&res, "content-type"), Some("application/json"));
+    let body = json_body(res).await;
+    assert_eq!(body["error"], "clerk_not_configured");
+    let message = body["message"].as_str().unwrap_or_default();
+    assert!(
+        message.contains(".attach(ClerkFairing::new(config))"),
+        "{message}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn reserved_path_refuses_to_launch() {
+    #[get("/__clerk/outcome")]
+    fn squatter() -> &'static str {
+        "mine"
+    }
+    let instance = TestInstance::new();
+    let rocket = rocket::custom(rocket_config())
+        .attach(ClerkFairing::new(prod(&instance)))
+        .mount("/", routes![squatter]);
+    let error = rocket.ignite().await.expect_err("launch must fail");
+    assert!(
+        matches!(error.kind(), rocket::error::ErrorKind::FailedFairings(f) if f.iter().any(|i| i.name == "Clerk")),
+        "{:?}",
+        error.kind()
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn hostile_inputs_never_5xx() {
+    let instance = TestInstance::new();
+    for config in [
+        prod(&instance),
+        instance.config_builder().build().expect("config"),
+    ] {
+        let server = serve(config).await;
+        let huge_cookie = format!("__session={}; __client_uat=1", "a".repeat(48 * 1024));
+        let junk = "x".repeat(10_000);
+        let cases: Vec<Vec<(&str, String)>> = vec![
+            vec![("cookie", huge_cookie.clone())],
+            vec![("cookie", "__client_uat=1e400; __session=...".into())],
+            vec![("origin", "http://[::1".into())],
+            vec![("origin", "::::".into()), ("user-agent", BROWSER.into())],
+            vec![
+                ("referer", "http://%%%".into()),
+                ("cookie", "__client_uat=5".into()),
+            ],
+            vec![("authorization", "Bearer junk".into())],
+            vec![("authorization", "Bearer a.b.c".into())],
+            vec![("authorization", format!("Bearer {junk}"))],
+            vec![("authorization", "Bearer ".into())],
+            vec![("host", "".into()), ("x-forwarded-host", "@@@".into())],
+        ];
+        for case in &cases {
+            for path in [
+                "/me",
+                "/optional",
+                "/admin",
+                "/public",
+                "/%FF?__clerk_synced=%ZZ",
+            ] {
+                let headers: Vec<(&str, &str)> =
+                    case.iter().map(|(n, v)| (*n, v.as_str())).collect();
+                let res = server.get(path, &headers).await;
+                assert!(
+                    res.status().as_u16() < 500,
+                    "{path} {:?} -> {}",
+                    case.iter().map(|(n, _)| n).collect::<Vec<_>>(),
+                    res.status()
+                );
+            }
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn auth_headers_are_uri_encoded() {
+    let instance = TestInstance::new();
+    let server = serve(prod(&instance)).await;
+    let res = server
+        .get("/public", &[("authorization", "Bearer junk")])
+        .await;
+    assert_eq!(res.status(), 200);
+    assert_eq!(header(&res, "x-clerk-auth-status"), Some("signed-out"));
+    let message = header(&res, "x-clerk-auth-message").unwrap_or_default();
+    assert!(!message.is_empty() && !message.contains(' '), "{message}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_application_401_catcher_stays_in_charge() {
+    #[rocket::catch(401)]
+    fn mine() -> &'static str {
+        "my 401"
+    }
+    let instance = TestInstance::new();
+    let hits = Arc::new(Hits::default());
+    let rocket = app(Some(prod(&instance)), hits.clone()).register("/", rocket::catchers![mine]);
+    let server = launch(rocket, hits).await;
+    let res = server.get("/me", &[]).await;
+    assert_eq!(res.status(), 401);
+    assert_eq!(header(&res, "x-clerk-auth-status"), Some("signed-out"));
+    assert_eq!(res.text().await.expect("body"), "my 401");
+    // The fairing's 403 catcher is still registered.
+    let token = instance
+        .token()
+        .org_id("org_1")
+        .org_role("org:member")
+        .sign();
+    let res = server
+        .get("/admin", &[("authorization", &bearer(&token))])
+        .await;
+    assert_eq!(res.status(), 403);
+    assert_eq!(
+        json_body(res).await,
+        serde_json::json!({ "error": "forbidden" })
+    );
+}
