@@ -38,7 +38,7 @@ pub(crate) const MISSING_SETUP_FIX: &str =
 ///     })?;
 ///     Ok(format!("hello {}", user.user_id()))
 /// }
-/// # let _ = axum::routing::get(me);
+/// # let _: axum::Router = axum::Router::new().route("/me", axum::routing::get(me));
 /// ```
 ///
 /// Each rejection emits a `tracing` event when it is created (`debug` for `401` and `403`,
