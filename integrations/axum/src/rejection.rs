@@ -8,8 +8,9 @@ use http::{HeaderValue, StatusCode};
 use serde_json::json;
 
 /// What a route must do when the layer is missing; part of the `500` body and of `Display`.
-pub(crate) const MISSING_SETUP_FIX: &str =
-    "Clerk is not configured for this route: add .layer(ClerkLayer::new(config)) to your Router";
+pub(crate) const MISSING_SETUP_FIX: &str = "Clerk is not configured for this route: add \
+     .layer(ClerkLayer::new(config)) to your Router, after the routes it protects \
+     (Router::layer wraps only the routes added before it)";
 
 /// Why [`ClerkUser`](crate::ClerkUser) or [`Protected`](crate::Protected) refused a request.
 ///
@@ -125,7 +126,7 @@ impl fmt::Display for ClerkRejection {
                 reason: Some(reason),
             } => write!(f, "not signed in ({reason})"),
             Self::Unauthenticated { reason: None } => f.write_str("not signed in"),
-            Self::Forbidden => f.write_str("forbidden"),
+            Self::Forbidden => f.write_str("forbidden by the route's policy"),
             Self::MissingSetup => f.write_str(MISSING_SETUP_FIX),
         }
     }
@@ -161,5 +162,85 @@ impl IntoResponse for ClerkRejection {
             )
                 .into_response(),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::Value;
+
+    use super::*;
+
+    async fn parts(rejection: ClerkRejection) -> (u16, Option<String>, Option<String>, Value) {
+        let response = rejection.into_response();
+        let header = |name| {
+            response
+                .headers()
+                .get(name)
+                .and_then(|v: &HeaderValue| v.to_str().ok())
+                .map(str::to_owned)
+        };
+        let (content_type, www) = (header(CONTENT_TYPE), header(WWW_AUTHENTICATE));
+        let status = response.status().as_u16();
+        let body = axum::body::to_bytes(response.into_body(), 1 << 16)
+            .await
+            .unwrap_or_default();
+        let body = serde_json::from_slice(&body).unwrap_or(Value::Null);
+        (status, content_type, www, body)
+    }
+
+    #[tokio::test]
+    async fn bodies() {
+        let json = Some("application/json".to_owned());
+        let (status, ct, www, body) = parts(ClerkRejection::Unauthenticated {
+            reason: Some("token-expired"),
+        })
+        .await;
+        assert_eq!((status, &ct, www.as_deref()), (401, &json, Some("Bearer")));
+        assert_eq!(
+            body,
+            json!({"error": "unauthenticated", "reason": "token-expired"})
+        );
+
+        let (_, _, www, body) = parts(ClerkRejection::Unauthenticated { reason: None }).await;
+        assert_eq!(www.as_deref(), Some("Bearer"));
+        assert_eq!(body, json!({"error": "unauthenticated", "reason": null}));
+
+        let (status, ct, www, body) = parts(ClerkRejection::Forbidden).await;
+        assert_eq!((status, &ct, www), (403, &json, None));
+        assert_eq!(body, json!({"error": "forbidden"}));
+
+        let (status, ct, _, body) = parts(ClerkRejection::MissingSetup).await;
+        assert_eq!((status, &ct), (500, &json));
+        assert_eq!(body["error"], "clerk_not_configured");
+        assert!(
+            body["message"]
+                .as_str()
+                .is_some_and(|m| m.contains(".layer(ClerkLayer::new(config))"))
+        );
+    }
+
+    #[test]
+    fn display_and_accessors() {
+        let r = ClerkRejection::Unauthenticated {
+            reason: Some("cookie-and-uat-missing"),
+        };
+        assert_eq!(r.to_string(), "not signed in (cookie-and-uat-missing)");
+        assert_eq!(r.reason(), Some("cookie-and-uat-missing"));
+        assert_eq!(r.status_code(), 401);
+        assert_eq!(
+            ClerkRejection::Unauthenticated { reason: None }.to_string(),
+            "not signed in"
+        );
+        assert_eq!(
+            ClerkRejection::Forbidden.to_string(),
+            "forbidden by the route's policy"
+        );
+        assert!(
+            ClerkRejection::MissingSetup
+                .to_string()
+                .contains("ClerkLayer::new")
+        );
+        assert_eq!(ClerkRejection::MissingSetup.reason(), None);
     }
 }
