@@ -580,9 +580,14 @@ async fn state_is_computed_once_per_request() {
         .layer(ClerkLayer::new(config));
     let base = serve(app).await;
     let client = reqwest::Client::new();
-    let token = instance.token().user_id("user_once").sign();
-
     for (n, path) in ["/many", "/many", "/nested/many"].into_iter().enumerate() {
+        // A fresh token per request, so that no verified-token cache can answer.
+        let session = format!("sess_{n}");
+        let token = instance
+            .token()
+            .user_id("user_once")
+            .session_id(Some(&session))
+            .sign();
         let response = client
             .get(format!("{base}{path}"))
             .header("authorization", bearer(&token))
