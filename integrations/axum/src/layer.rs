@@ -1,0 +1,311 @@
+//! [`ClerkLayer`]: the tower layer that authenticates every request once.
+
+use std::fmt;
+use std::future::Future;
+use std::pin::Pin;
+use std::task::{Context, Poll, ready};
+
+use axum::response::{IntoResponse, Response};
+use clerk_core::{AuthOutcome, AuthState, ClerkConfig, ConfigError, get_auth_state};
+use http::header::{CACHE_CONTROL, CONTENT_TYPE, RETRY_AFTER, WWW_AUTHENTICATE};
+use http::{HeaderMap, HeaderValue, Request, StatusCode};
+use pin_project_lite::pin_project;
+use tower_layer::Layer;
+use tower_service::Service;
+
+use crate::extract::RequestAuth;
+
+/// The tower [`Layer`] that authenticates requests with Clerk.
+///
+/// For every request, its [`ClerkService`] computes the request's [`AuthState`] once
+/// ([`get_auth_state`]), and then:
+///
+/// - signed in or signed out: stores the result in the request extensions for
+///   [`ClerkUser`](crate::ClerkUser), `Option<ClerkUser>` and [`Protected`](crate::Protected),
+///   and calls the inner service (the layer annotates, the extractors decide);
+/// - interstitial, for a browser page navigation: answers `401` with Clerk's interstitial page
+///   (`text/html`, `cache-control: no-store`);
+/// - interstitial or unknown for any other client, or with the interstitial turned off
+///   (`ClerkConfig::builder().interstitial(false)`): answers `401` with
+///   `{"status": ..., "reason": ...}` and `WWW-Authenticate: Bearer`, never HTML;
+/// - the signing keys cannot be fetched and no usable cached key exists: answers `503` with the
+///   same JSON body and `retry-after: 5`.
+///
+/// Every response, the handler's and the layer's own, carries the `x-clerk-auth-status`,
+/// `x-clerk-auth-reason` and `x-clerk-auth-message` headers (URI-encoded).
+///
+/// The layer holds a [`ClerkConfig`], and with it the instance's verifier, JWKS cache and HTTP
+/// client: build it once; every clone (axum clones the layer for every route and connection)
+/// shares them. When a request already went through a `ClerkLayer` (nested routers), the inner
+/// layer reuses the outer layer's result instead of verifying again.
+///
+/// ```no_run
+/// use axum::{Router, routing::get};
+/// use clerk_axum::{ClerkLayer, ClerkUser};
+///
+/// # async fn run() -> Result<(), Box<dyn std::error::Error>> {
+/// let app = Router::new()
+///     .route("/me", get(|user: ClerkUser| async move { user.user_id().to_owned() }))
+///     .layer(ClerkLayer::from_env()?);
+/// let listener = tokio::net::TcpListener::bind("127.0.0.1:3000").await?;
+/// axum::serve(listener, app).await?;
+/// # Ok(()) }
+/// ```
+#[derive(Clone, Debug)]
+pub struct ClerkLayer {
+    config: ClerkConfig,
+}
+
+impl ClerkLayer {
+    /// A layer authenticating requests against the instance of `config`.
+    ///
+    /// ```
+    /// use clerk_axum::{ClerkConfig, ClerkLayer};
+    ///
+    /// let config = ClerkConfig::builder().secret_key("sk_test_xxx").build()?;
+    /// let layer = ClerkLayer::new(config);
+    /// # Ok::<(), clerk_axum::ConfigError>(())
+    /// ```
+    #[must_use]
+    pub fn new(config: ClerkConfig) -> Self {
+        Self { config }
+    }
+
+    /// A layer configured from Clerk's environment variables (`CLERK_SECRET_KEY`,
+    /// `CLERK_PUBLISHABLE_KEY`, `CLERK_JWT_KEY`, ...; see [`ClerkConfig::from_env`]).
+    ///
+    /// # Errors
+    ///
+    /// A [`ConfigError`] naming the variable at fault and the fix, e.g. when
+    /// `CLERK_SECRET_KEY` is not set.
+    ///
+    /// ```no_run
+    /// let layer = clerk_axum::ClerkLayer::from_env()?;
+    /// # Ok::<(), clerk_axum::ConfigError>(())
+    /// ```
+    pub fn from_env() -> Result<Self, ConfigError> {
+        ClerkConfig::from_env().map(Self::new)
+    }
+
+    /// The configuration of the layer.
+    ///
+    /// ```
+    /// # let config = clerk_axum::ClerkConfig::builder().secret_key("sk_test_xxx").build()?;
+    /// let layer = clerk_axum::ClerkLayer::new(config);
+    /// assert_eq!(layer.config().api_url(), "https://api.clerk.com");
+    /// # Ok::<(), clerk_axum::ConfigError>(())
+    /// ```
+    #[must_use]
+    pub fn config(&self) -> &ClerkConfig {
+        &self.config
+    }
+}
+
+impl<S> Layer<S> for ClerkLayer {
+    type Service = ClerkService<S>;
+
+    fn layer(&self, inner: S) -> Self::Service {
+        ClerkService {
+            inner,
+            config: self.config.clone(),
+        }
+    }
+}
+
+/// The service of [`ClerkLayer`]: authenticates the request, then calls `S` (see
+/// [`ClerkLayer`] for what it answers).
+#[derive(Clone, Debug)]
+pub struct ClerkService<S> {
+    inner: S,
+    config: ClerkConfig,
+}
+
+impl<S, B> Service<Request<B>> for ClerkService<S>
+where
+    S: Service<Request<B>> + Clone,
+    S::Response: IntoResponse,
+    B: Send + 'static,
+{
+    type Response = Response;
+    type Error = S::Error;
+    type Future = ResponseFuture<S, B>;
+
+    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Self::Error>> {
+        self.inner.poll_ready(cx)
+    }
+
+    fn call(&mut self, request: Request<B>) -> Self::Future {
+        // Call the instance that was polled ready; leave a fresh clone in its place.
+        let clone = self.inner.clone();
+        let inner = std::mem::replace(&mut self.inner, clone);
+        ResponseFuture {
+            state: State::Authenticating {
+                future: Box::pin(authenticate(self.config.clone(), request)),
+            },
+            inner: Some(inner),
+        }
+    }
+}
+
+type BoxFuture<T> = Pin<Box<dyn Future<Output = T> + Send + 'static>>;
+
+/// The request goes on (with the auth headers for its response), or the layer answers it.
+type Authenticated<B> = Result<(Request<B>, AuthHeaders), Response>;
+
+pin_project! {
+    /// The response future of [`ClerkService`].
+    pub struct ResponseFuture<S, B>
+    where
+        S: Service<Request<B>>,
+    {
+        #[pin]
+        state: State<S, B>,
+        inner: Option<S>,
+    }
+}
+
+pin_project! {
+    #[project = StateProj]
+    enum State<S, B>
+    where
+        S: Service<Request<B>>,
+    {
+        Authenticating { future: BoxFuture<Authenticated<B>> },
+        Calling { #[pin] future: S::Future, headers: AuthHeaders },
+    }
+}
+
+impl<S, B> fmt::Debug for ResponseFuture<S, B>
+where
+    S: Service<Request<B>>,
+{
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ResponseFuture").finish_non_exhaustive()
+    }
+}
+
+impl<S, B> Future for ResponseFuture<S, B>
+where
+    S: Service<Request<B>>,
+    S::Response: IntoResponse,
+{
+    type Output = Result<Response, S::Error>;
+
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        loop {
+            let mut this = self.as_mut().project();
+            let next = match this.state.as_mut().project() {
+                StateProj::Authenticating { future } => match ready!(future.as_mut().poll(cx)) {
+                    Err(answer) => return Poll::Ready(Ok(answer)),
+                    Ok((request, headers)) => {
+                        let Some(mut inner) = this.inner.take() else {
+                            // Only reachable when polled after completion.
+                            return Poll::Ready(Ok(
+                                StatusCode::INTERNAL_SERVER_ERROR.into_response()
+                            ));
+                        };
+                        State::Calling {
+                            future: inner.call(request),
+                            headers,
+                        }
+                    }
+                },
+                StateProj::Calling { future, headers } => {
+                    let response = ready!(future.poll(cx))?;
+                    let mut response = response.into_response();
+                    std::mem::take(headers).apply(response.headers_mut());
+                    return Poll::Ready(Ok(response));
+                }
+            };
+            this.state.set(next);
+        }
+    }
+}
+
+/// The `x-clerk-auth-*` headers of a state, ready to be added to its response.
+#[derive(Default)]
+struct AuthHeaders(Vec<(&'static str, HeaderValue)>);
+
+impl AuthHeaders {
+    fn new(state: &AuthState) -> Self {
+        Self(
+            state
+                .headers()
+                .filter_map(|(name, value)| Some((name, HeaderValue::from_str(&value).ok()?)))
+                .collect(),
+        )
+    }
+
+    fn apply(self, headers: &mut HeaderMap) {
+        for (name, value) in self.0 {
+            headers.insert(name, value);
+        }
+    }
+}
+
+const APPLICATION_JSON: HeaderValue = HeaderValue::from_static("application/json");
+
+async fn authenticate<B>(config: ClerkConfig, request: Request<B>) -> Authenticated<B> {
+    if request.extensions().get::<RequestAuth>().is_some() {
+        // An outer ClerkLayer already authenticated this request and adds the headers.
+        return Ok((request, AuthHeaders::default()));
+    }
+    let (mut parts, body) = request.into_parts();
+    let state = get_auth_state(&config, &parts).await;
+    let headers = AuthHeaders::new(&state);
+    let reason = state.reason().map_or("", |r| r.as_str());
+    let mut answer = match state.outcome(&parts) {
+        AuthOutcome::Continue => {
+            parts.extensions.insert(RequestAuth::new(&state));
+            return Ok((Request::from_parts(parts, body), headers));
+        }
+        AuthOutcome::Interstitial => {
+            tracing::debug!(reason, "clerk: answered 401 with the interstitial page");
+            (
+                StatusCode::UNAUTHORIZED,
+                [
+                    (
+                        CONTENT_TYPE,
+                        HeaderValue::from_static("text/html; charset=utf-8"),
+                    ),
+                    (CACHE_CONTROL, HeaderValue::from_static("no-store")),
+                ],
+                state.interstitial_html(),
+            )
+                .into_response()
+        }
+        AuthOutcome::Unauthorized => {
+            tracing::debug!(
+                status = state.status().as_str(),
+                reason,
+                "clerk: answered 401, the request needs a fresh session"
+            );
+            (
+                StatusCode::UNAUTHORIZED,
+                [
+                    (CONTENT_TYPE, APPLICATION_JSON),
+                    (WWW_AUTHENTICATE, HeaderValue::from_static("Bearer")),
+                ],
+                state.json_body(),
+            )
+                .into_response()
+        }
+        AuthOutcome::ServiceUnavailable => {
+            tracing::error!(
+                reason,
+                "clerk: answered 503, the instance's signing keys cannot be fetched"
+            );
+            (
+                StatusCode::SERVICE_UNAVAILABLE,
+                [
+                    (CONTENT_TYPE, APPLICATION_JSON),
+                    (RETRY_AFTER, HeaderValue::from_static("5")),
+                ],
+                state.json_body(),
+            )
+                .into_response()
+        }
+    };
+    headers.apply(answer.headers_mut());
+    Err(answer)
+}
