@@ -159,7 +159,6 @@ impl TestInstance {
 
     /// A token builder: a v1 session token for `user_test`, session `sess_test`, issued now and
     /// valid for 60 seconds, like Clerk's.
-    #[must_use]
     pub fn token(&self) -> TokenBuilder {
         TokenBuilder::new(self.clone())
     }
