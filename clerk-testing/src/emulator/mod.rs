@@ -1,0 +1,383 @@
+//! [`Emulator`]: a local Clerk (Backend API subset, JWKS, sign-in page, clerk-js stand-in) on
+//! 127.0.0.1.
+
+mod routes;
+mod script;
+mod server;
+mod signin;
+mod store;
+
+use std::fmt;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use clerk_core::{ClerkConfig, ClerkConfigBuilder};
+use tokio::sync::{oneshot, watch};
+
+use crate::TestInstance;
+use server::Shared;
+use store::State;
+
+/// A local Clerk emulator: a real HTTP server on `127.0.0.1` with the Backend API subset your
+/// app calls, the instance's JWKS, a development sign-in page and a stand-in for the clerk-js
+/// browser script, all backed by an in-memory store.
+///
+/// It stops when [`shutdown`](Self::shutdown) is awaited or the handle is dropped (unless
+/// [`detach`](Self::detach)ed).
+///
+/// # Routes
+///
+/// | route | what |
+/// | --- | --- |
+/// | `GET /v1/jwks` | the instance's JWKS (Bearer secret key required) |
+/// | `GET /.well-known/jwks.json` | the same JWKS, public (Frontend API style) |
+/// | `/v1/users`, `/v1/users/count`, `/v1/users/{id}`, `/v1/users/{id}/metadata`, `/v1/users/{id}/organization_memberships` | list (filters `email_address`, `user_id`, `external_id`, `username`, `phone_number`, `organization_id`, `query`, `limit`, `offset`, `order_by`), count, get, create, update, merge metadata, delete |
+/// | `/v1/sessions`, `/v1/sessions/{id}`, `/v1/sessions/{id}/revoke`, `/v1/sessions/{id}/tokens[/{template}]` | list (`user_id`, `client_id`, `status`), create (`user_id`), get, revoke, mint a session token |
+/// | `/v1/organizations`, `/v1/organizations/{id or slug}`, `/v1/organizations/{id}/metadata` | list, create, get, update, merge metadata, delete |
+/// | `/v1/organizations/{id}/memberships[/{user_id}[/metadata]]` | list, create, update the role, merge metadata, delete |
+/// | `GET /sign-in?redirect_url=`, `POST /sign-in` | pick a user; starts a session and redirects (303) back to a loopback `redirect_url` |
+/// | `GET /sign-out?redirect_url=` | ends the browser's session and redirects back |
+/// | `GET /npm/@clerk/clerk-js@<version>/dist/clerk.browser.js` | the clerk-js stand-in the interstitial page loads |
+/// | `/v1/client/session-token`, `/v1/client/sign-out` | what the stand-in calls (emulator cookie, CORS for loopback origins) |
+///
+/// Every Backend API route requires `Authorization: Bearer <secret key>`; errors, unknown
+/// routes included, answer in Clerk's `{"errors": [...], "clerk_trace_id": ...}` shape.
+///
+/// # Demo data
+///
+/// Unless [`seed_demo_data(false)`](EmulatorBuilder::seed_demo_data): the organization
+/// `org_demo` ("Acme Inc.", slug `acme`); `user_admin` (Ada Admin, `ada@example.com`),
+/// `org:admin` with `org:invoices:read` and `org:invoices:write`; `user_member` (Max Member,
+/// `max@example.com`), `org:member` with `org:invoices:read`; `user_solo` (Sam Solo,
+/// `sam@example.com`) in no organization.
+///
+/// # Example
+///
+/// ```
+/// use clerk_testing::Emulator;
+///
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// let emulator = Emulator::start().await?;
+/// // Your app's configuration: the emulator's keys, Backend API and script URL.
+/// let config = emulator.config_builder().build()?;
+/// let client = config.backend_api_client()?;
+/// let ada = client.users().get("user_admin").send().await?;
+/// assert_eq!(ada.first_name.as_deref(), Some("Ada"));
+/// emulator.shutdown().await;
+/// # Ok(()) }
+/// ```
+pub struct Emulator {
+    shared: Arc<Shared>,
+    stop: watch::Sender<bool>,
+    stopped: Option<oneshot::Receiver<()>>,
+    detached: bool,
+}
+
+impl fmt::Debug for Emulator {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Emulator")
+            .field("url", &self.shared.url)
+            .field("instance", &self.shared.instance)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Options of an [`Emulator`]; start it with [`start`](Self::start) or
+/// [`start_on_thread`](Self::start_on_thread).
+#[derive(Debug, Clone)]
+#[must_use]
+pub struct EmulatorBuilder {
+    port: u16,
+    instance: Option<TestInstance>,
+    seed_demo_data: bool,
+    session_token_lifetime: Duration,
+}
+
+impl Default for EmulatorBuilder {
+    fn default() -> Self {
+        Self {
+            port: 0,
+            instance: None,
+            seed_demo_data: true,
+            session_token_lifetime: Duration::from_secs(60),
+        }
+    }
+}
+
+/// The emulator could not start (the port is taken, no Tokio runtime, ...).
+#[derive(Debug)]
+pub struct EmulatorError {
+    message: String,
+    source: Option<std::io::Error>,
+}
+
+impl fmt::Display for EmulatorError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for EmulatorError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        self.source
+            .as_ref()
+            .map(|e| e as &(dyn std::error::Error + 'static))
+    }
+}
+
+impl EmulatorError {
+    fn io(message: String, source: std::io::Error) -> Self {
+        Self {
+            message: format!("{message}: {source}"),
+            source: Some(source),
+        }
+    }
+}
+
+impl EmulatorBuilder {
+    /// The port on 127.0.0.1. Defaults to `0`: a free port chosen by the system.
+    pub fn port(mut self, port: u16) -> Self {
+        self.port = port;
+        self
+    }
+
+    /// The Clerk instance (keys) to emulate. Defaults to a fresh [`TestInstance::new`].
+    pub fn instance(mut self, instance: TestInstance) -> Self {
+        self.instance = Some(instance);
+        self
+    }
+
+    /// Whether to seed the demo organization and users (see [`Emulator`]). Defaults to `true`.
+    pub fn seed_demo_data(mut self, seed: bool) -> Self {
+        self.seed_demo_data = seed;
+        self
+    }
+
+    /// The lifetime of the session tokens the emulator mints for browsers and for
+    /// `POST /v1/sessions/{id}/tokens` without `expires_in_seconds`. Defaults to 60 s, as Clerk;
+    /// shorten it to watch tokens expire and the interstitial refresh them.
+    pub fn session_token_lifetime(mut self, lifetime: Duration) -> Self {
+        self.session_token_lifetime = lifetime;
+        self
+    }
+
+    /// Binds 127.0.0.1 and builds the shared state.
+    fn prepare(self) -> Result<(std::net::TcpListener, Arc<Shared>), EmulatorError> {
+        let listener = std::net::TcpListener::bind(("127.0.0.1", self.port))
+            .map_err(|e| EmulatorError::io(format!("cannot bind 127.0.0.1:{}", self.port), e))?;
+        listener
+            .set_nonblocking(true)
+            .map_err(|e| EmulatorError::io("cannot configure the listener".into(), e))?;
+        let port = listener
+            .local_addr()
+            .map_err(|e| EmulatorError::io("cannot read the bound address".into(), e))?
+            .port();
+        let mut state = State::default();
+        if self.seed_demo_data {
+            state.seed_demo();
+        }
+        let shared = Arc::new(Shared {
+            instance: self.instance.unwrap_or_default(),
+            url: format!("http://127.0.0.1:{port}"),
+            port,
+            token_lifetime: self.session_token_lifetime,
+            state: Mutex::new(state),
+        });
+        Ok((listener, shared))
+    }
+
+    /// Starts the emulator on the current Tokio runtime (which must have I/O and time enabled,
+    /// as `#[tokio::main]` and `#[tokio::test]` do). It serves until the handle is shut down
+    /// or dropped, or the runtime ends.
+    ///
+    /// # Errors
+    ///
+    /// When the port cannot be bound or there is no current Tokio runtime.
+    pub async fn start(self) -> Result<Emulator, EmulatorError> {
+        let handle = tokio::runtime::Handle::try_current().map_err(|_| EmulatorError {
+            message: "Emulator::start needs a Tokio runtime; use start_on_thread from other \
+                      runtimes or synchronous code"
+                .into(),
+            source: None,
+        })?;
+        let (std_listener, shared) = self.prepare()?;
+        let listener = {
+            let _guard = handle.enter();
+            tokio::net::TcpListener::from_std(std_listener)
+                .map_err(|e| EmulatorError::io("cannot register the listener".into(), e))?
+        };
+        let (stop, stop_rx) = watch::channel(false);
+        let (done, stopped) = oneshot::channel();
+        let task_shared = Arc::clone(&shared);
+        handle.spawn(async move {
+            server::serve(listener, task_shared, stop_rx).await;
+            let _ = done.send(());
+        });
+        Ok(Emulator {
+            shared,
+            stop,
+            stopped: Some(stopped),
+            detached: false,
+        })
+    }
+
+    /// Starts the emulator on a thread of its own with its own single-threaded Tokio runtime.
+    /// Works from synchronous code and under any runtime (actix-web, Rocket, axum).
+    ///
+    /// # Errors
+    ///
+    /// When the port cannot be bound or the thread or runtime cannot be created.
+    pub fn start_on_thread(self) -> Result<Emulator, EmulatorError> {
+        let (std_listener, shared) = self.prepare()?;
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .map_err(|e| EmulatorError::io("cannot build the emulator's runtime".into(), e))?;
+        let (stop, stop_rx) = watch::channel(false);
+        let (done, stopped) = oneshot::channel();
+        let task_shared = Arc::clone(&shared);
+        std::thread::Builder::new()
+            .name(format!("clerk-emulator-{}", shared.port))
+            .spawn(move || {
+                runtime.block_on(async move {
+                    if let Ok(listener) = tokio::net::TcpListener::from_std(std_listener) {
+                        server::serve(listener, task_shared, stop_rx).await;
+                    }
+                });
+                drop(runtime);
+                let _ = done.send(());
+            })
+            .map_err(|e| EmulatorError::io("cannot spawn the emulator thread".into(), e))?;
+        Ok(Emulator {
+            shared,
+            stop,
+            stopped: Some(stopped),
+            detached: false,
+        })
+    }
+}
+
+impl Emulator {
+    /// Starts an emulator with every default on the current Tokio runtime: a free port, a
+    /// fresh [`TestInstance`], the demo data, 60-second session tokens.
+    ///
+    /// # Errors
+    ///
+    /// As [`EmulatorBuilder::start`].
+    pub async fn start() -> Result<Self, EmulatorError> {
+        Self::builder().start().await
+    }
+
+    /// A builder for a port, an instance, no demo data or a token lifetime.
+    pub fn builder() -> EmulatorBuilder {
+        EmulatorBuilder::default()
+    }
+
+    /// The emulator's URL, `http://127.0.0.1:<port>` (no trailing slash).
+    #[must_use]
+    pub fn url(&self) -> &str {
+        &self.shared.url
+    }
+
+    /// The port it listens on.
+    #[must_use]
+    pub fn port(&self) -> u16 {
+        self.shared.port
+    }
+
+    /// The emulated instance: mint more tokens with [`TestInstance::token`].
+    #[must_use]
+    pub fn instance(&self) -> &TestInstance {
+        &self.shared.instance
+    }
+
+    /// The instance's development secret key (`CLERK_SECRET_KEY`).
+    #[must_use]
+    pub fn secret_key(&self) -> &str {
+        self.shared.instance.secret_key()
+    }
+
+    /// The instance's publishable key (`CLERK_PUBLISHABLE_KEY`).
+    #[must_use]
+    pub fn publishable_key(&self) -> &str {
+        self.shared.instance.publishable_key()
+    }
+
+    /// The instance's PEM public key (`CLERK_JWT_KEY`), for networkless verification.
+    #[must_use]
+    pub fn jwt_key(&self) -> &str {
+        self.shared.instance.jwt_key()
+    }
+
+    /// The Backend API URL (`CLERK_API_URL`): the emulator's URL.
+    #[must_use]
+    pub fn api_url(&self) -> &str {
+        &self.shared.url
+    }
+
+    /// The clerk-js stand-in (`CLERK_JS_URL`):
+    /// `<url>/npm/@clerk/clerk-js@4/dist/clerk.browser.js`.
+    #[must_use]
+    pub fn clerk_js_url(&self) -> String {
+        format!(
+            "{}/npm/@clerk/clerk-js@4/dist/clerk.browser.js",
+            self.shared.url
+        )
+    }
+
+    /// The sign-in page that returns to `redirect_url` (an http(s) URL on a loopback host).
+    #[must_use]
+    pub fn sign_in_url(&self, redirect_url: &str) -> String {
+        let encoded: String =
+            url::form_urlencoded::byte_serialize(redirect_url.as_bytes()).collect();
+        format!("{}/sign-in?redirect_url={encoded}", self.shared.url)
+    }
+
+    /// A [`ClerkConfig`] builder for an app using this emulator: its secret key, publishable
+    /// key, Backend API URL and clerk-js URL. No `jwt_key`: tokens are verified with the JWKS
+    /// fetched from the emulator, as with real Clerk.
+    pub fn config_builder(&self) -> ClerkConfigBuilder {
+        ClerkConfig::builder()
+            .secret_key(self.secret_key())
+            .publishable_key(self.publishable_key())
+            .api_url(self.api_url())
+            .clerk_js_url(self.clerk_js_url())
+    }
+
+    /// The environment variables that point an app at this emulator, in `export` order:
+    /// `CLERK_SECRET_KEY`, `CLERK_PUBLISHABLE_KEY`, `CLERK_API_URL`, `CLERK_JS_URL`.
+    #[must_use]
+    pub fn env_vars(&self) -> [(&'static str, String); 4] {
+        [
+            ("CLERK_SECRET_KEY", self.secret_key().to_owned()),
+            ("CLERK_PUBLISHABLE_KEY", self.publishable_key().to_owned()),
+            ("CLERK_API_URL", self.api_url().to_owned()),
+            ("CLERK_JS_URL", self.clerk_js_url()),
+        ]
+    }
+
+    /// Stops accepting connections, lets open ones finish their request, and waits until the
+    /// server has stopped.
+    pub async fn shutdown(mut self) {
+        self.stop.send_replace(true);
+        if let Some(stopped) = self.stopped.take() {
+            let _ = stopped.await;
+        }
+    }
+
+    /// Lets the emulator run after this handle is dropped: until the process exits (for
+    /// [`start_on_thread`](EmulatorBuilder::start_on_thread)) or the Tokio runtime ends (for
+    /// [`start`](EmulatorBuilder::start)). For apps that start it once at launch.
+    pub fn detach(mut self) {
+        self.detached = true;
+    }
+}
+
+impl Drop for Emulator {
+    fn drop(&mut self) {
+        if !self.detached {
+            self.stop.send_replace(true);
+        }
+    }
+}

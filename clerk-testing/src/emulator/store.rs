@@ -1,0 +1,732 @@
+//! The in-memory store: users, organizations, memberships, sessions and browser clients, and
+//! their rendering in Clerk's JSON shapes (Backend API OpenAPI schemas `User`, `Organization`,
+//! `OrganizationMembership`, `Session`).
+
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use serde_json::{Map, Value, json};
+
+/// Unix milliseconds now.
+pub(crate) fn now_ms() -> i64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
+}
+
+/// A fresh id: `<prefix>_` followed by 27 random alphanumerics, like Clerk's.
+pub(crate) fn new_id(prefix: &str) -> String {
+    const ALPHABET: &[u8] = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+    let mut bytes = [0u8; 27];
+    if aws_lc_rs::rand::fill(&mut bytes).is_err() {
+        // No entropy: fall back to the clock; ids only need to be unique within the store.
+        let t = now_ms().to_le_bytes();
+        for (i, b) in bytes.iter_mut().enumerate() {
+            *b = t[i % t.len()].wrapping_add(u8::try_from(i).unwrap_or(0));
+        }
+    }
+    let body: String = bytes
+        .iter()
+        .map(|b| char::from(ALPHABET[usize::from(*b) % ALPHABET.len()]))
+        .collect();
+    format!("{prefix}_{body}")
+}
+
+/// An email address of a user.
+#[derive(Debug, Clone)]
+pub(crate) struct Email {
+    pub(crate) id: String,
+    pub(crate) address: String,
+    pub(crate) created_at: i64,
+}
+
+/// A phone number of a user.
+#[derive(Debug, Clone)]
+pub(crate) struct Phone {
+    pub(crate) id: String,
+    pub(crate) number: String,
+    pub(crate) created_at: i64,
+}
+
+/// A user.
+#[derive(Debug, Clone)]
+pub(crate) struct User {
+    pub(crate) id: String,
+    pub(crate) external_id: Option<String>,
+    pub(crate) first_name: Option<String>,
+    pub(crate) last_name: Option<String>,
+    pub(crate) username: Option<String>,
+    pub(crate) emails: Vec<Email>,
+    pub(crate) primary_email_id: Option<String>,
+    pub(crate) phones: Vec<Phone>,
+    pub(crate) primary_phone_id: Option<String>,
+    pub(crate) public_metadata: Value,
+    pub(crate) private_metadata: Value,
+    pub(crate) unsafe_metadata: Value,
+    pub(crate) password_enabled: bool,
+    pub(crate) banned: bool,
+    pub(crate) locked: bool,
+    pub(crate) delete_self_enabled: bool,
+    pub(crate) create_organization_enabled: bool,
+    pub(crate) create_organizations_limit: Option<i64>,
+    pub(crate) last_sign_in_at: Option<i64>,
+    pub(crate) last_active_at: Option<i64>,
+    pub(crate) created_at: i64,
+    pub(crate) updated_at: i64,
+}
+
+impl User {
+    /// A user with only an id and timestamps.
+    pub(crate) fn new(id: String, now: i64) -> Self {
+        Self {
+            id,
+            external_id: None,
+            first_name: None,
+            last_name: None,
+            username: None,
+            emails: Vec::new(),
+            primary_email_id: None,
+            phones: Vec::new(),
+            primary_phone_id: None,
+            public_metadata: json!({}),
+            private_metadata: json!({}),
+            unsafe_metadata: json!({}),
+            password_enabled: false,
+            banned: false,
+            locked: false,
+            delete_self_enabled: true,
+            create_organization_enabled: true,
+            create_organizations_limit: None,
+            last_sign_in_at: None,
+            last_active_at: None,
+            created_at: now,
+            updated_at: now,
+        }
+    }
+
+    /// "First Last", or the primary email, or the id.
+    pub(crate) fn display_name(&self) -> String {
+        let name = [self.first_name.as_deref(), self.last_name.as_deref()]
+            .into_iter()
+            .flatten()
+            .collect::<Vec<_>>()
+            .join(" ");
+        if !name.is_empty() {
+            name
+        } else if let Some(email) = self.primary_email() {
+            email.to_owned()
+        } else {
+            self.id.clone()
+        }
+    }
+
+    /// The primary email address, if any.
+    pub(crate) fn primary_email(&self) -> Option<&str> {
+        let id = self.primary_email_id.as_deref()?;
+        self.emails
+            .iter()
+            .find(|e| e.id == id)
+            .map(|e| e.address.as_str())
+    }
+
+    /// The primary identifier: email, phone or username.
+    pub(crate) fn identifier(&self) -> Option<String> {
+        self.primary_email().map(str::to_owned).or_else(|| {
+            let id = self.primary_phone_id.as_deref()?;
+            self.phones
+                .iter()
+                .find(|p| p.id == id)
+                .map(|p| p.number.clone())
+                .or_else(|| self.username.clone())
+        })
+    }
+}
+
+/// An organization.
+#[derive(Debug, Clone)]
+pub(crate) struct Org {
+    pub(crate) id: String,
+    pub(crate) name: String,
+    pub(crate) slug: String,
+    pub(crate) public_metadata: Value,
+    pub(crate) private_metadata: Value,
+    pub(crate) max_allowed_memberships: i64,
+    pub(crate) admin_delete_enabled: bool,
+    pub(crate) created_by: Option<String>,
+    pub(crate) created_at: i64,
+    pub(crate) updated_at: i64,
+}
+
+/// A user's membership in an organization.
+#[derive(Debug, Clone)]
+pub(crate) struct Membership {
+    pub(crate) id: String,
+    pub(crate) org_id: String,
+    pub(crate) user_id: String,
+    pub(crate) role: String,
+    pub(crate) public_metadata: Value,
+    pub(crate) private_metadata: Value,
+    pub(crate) created_at: i64,
+    pub(crate) updated_at: i64,
+}
+
+/// A session.
+#[derive(Debug, Clone)]
+pub(crate) struct Session {
+    pub(crate) id: String,
+    pub(crate) user_id: String,
+    pub(crate) client_id: String,
+    pub(crate) status: String,
+    pub(crate) last_active_organization_id: Option<String>,
+    pub(crate) last_active_at: i64,
+    pub(crate) expire_at: i64,
+    pub(crate) abandon_at: i64,
+    pub(crate) created_at: i64,
+    pub(crate) updated_at: i64,
+}
+
+impl Session {
+    /// Whether the session is `active` and not past its expiry.
+    pub(crate) fn is_active(&self, now: i64) -> bool {
+        self.status == "active" && self.expire_at > now
+    }
+}
+
+/// A browser (Clerk "client"), identified by the emulator's cookie.
+#[derive(Debug, Clone)]
+pub(crate) struct Client {
+    pub(crate) id: String,
+    pub(crate) last_active_session_id: Option<String>,
+    pub(crate) signed_in_at: i64,
+}
+
+/// Session lifetime: 7 days, Clerk's default.
+const SESSION_LIFETIME_MS: i64 = 7 * 24 * 3600 * 1000;
+
+/// Everything the emulator knows.
+#[derive(Debug, Default)]
+pub(crate) struct State {
+    pub(crate) users: Vec<User>,
+    pub(crate) orgs: Vec<Org>,
+    pub(crate) memberships: Vec<Membership>,
+    pub(crate) sessions: Vec<Session>,
+    pub(crate) clients: Vec<Client>,
+    last_ts: i64,
+}
+
+/// The permissions of a role. `org:admin` and `org:member` are the demo instance's roles; any
+/// other `org:` role is accepted with no permissions.
+pub(crate) fn role_permissions(role: &str) -> &'static [&'static str] {
+    match role {
+        "org:admin" => &[
+            "org:sys_profile:manage",
+            "org:sys_profile:delete",
+            "org:sys_memberships:read",
+            "org:sys_memberships:manage",
+            "org:sys_domains:read",
+            "org:sys_domains:manage",
+            "org:invoices:read",
+            "org:invoices:write",
+        ],
+        "org:member" => &["org:sys_memberships:read", "org:invoices:read"],
+        _ => &[],
+    }
+}
+
+fn role_name(role: &str) -> String {
+    let key = role.strip_prefix("org:").unwrap_or(role);
+    let mut chars = key.chars();
+    match chars.next() {
+        Some(c) => c.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}
+
+/// The organization claims of a session token: id, role, slug and the role's permissions
+/// without system permissions (`org:sys_*`), as Clerk puts them in session tokens.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct OrgClaims {
+    pub(crate) id: String,
+    pub(crate) role: String,
+    pub(crate) slug: String,
+    pub(crate) permissions: Vec<String>,
+}
+
+impl State {
+    /// A timestamp strictly after the previous one, so creation order is total.
+    pub(crate) fn tick(&mut self) -> i64 {
+        let now = now_ms().max(self.last_ts + 1);
+        self.last_ts = now;
+        now
+    }
+
+    /// The demo data: organization `org_demo` (slug `acme`), `user_admin` (Ada Admin,
+    /// `org:admin`), `user_member` (Max Member, `org:member`) and `user_solo` (Sam Solo, no
+    /// organization).
+    pub(crate) fn seed_demo(&mut self) {
+        let people = [
+            ("user_admin", "Ada", "Admin", "ada@example.com", "idn_ada"),
+            ("user_member", "Max", "Member", "max@example.com", "idn_max"),
+            ("user_solo", "Sam", "Solo", "sam@example.com", "idn_sam"),
+        ];
+        for (id, first, last, email, email_id) in people {
+            let now = self.tick();
+            let mut user = User::new(id.to_owned(), now);
+            user.first_name = Some(first.to_owned());
+            user.last_name = Some(last.to_owned());
+            user.emails.push(Email {
+                id: email_id.to_owned(),
+                address: email.to_owned(),
+                created_at: now,
+            });
+            user.primary_email_id = Some(email_id.to_owned());
+            user.password_enabled = true;
+            self.users.push(user);
+        }
+        let now = self.tick();
+        self.orgs.push(Org {
+            id: "org_demo".into(),
+            name: "Acme Inc.".into(),
+            slug: "acme".into(),
+            public_metadata: json!({}),
+            private_metadata: json!({}),
+            max_allowed_memberships: 0,
+            admin_delete_enabled: true,
+            created_by: Some("user_admin".into()),
+            created_at: now,
+            updated_at: now,
+        });
+        for (id, user, role) in [
+            ("orgmem_admin", "user_admin", "org:admin"),
+            ("orgmem_member", "user_member", "org:member"),
+        ] {
+            let now = self.tick();
+            self.memberships.push(Membership {
+                id: id.into(),
+                org_id: "org_demo".into(),
+                user_id: user.into(),
+                role: role.into(),
+                public_metadata: json!({}),
+                private_metadata: json!({}),
+                created_at: now,
+                updated_at: now,
+            });
+        }
+    }
+
+    pub(crate) fn user(&self, id: &str) -> Option<&User> {
+        self.users.iter().find(|u| u.id == id)
+    }
+
+    pub(crate) fn user_mut(&mut self, id: &str) -> Option<&mut User> {
+        self.users.iter_mut().find(|u| u.id == id)
+    }
+
+    /// By id, or by slug.
+    pub(crate) fn org(&self, id_or_slug: &str) -> Option<&Org> {
+        self.orgs
+            .iter()
+            .find(|o| o.id == id_or_slug)
+            .or_else(|| self.orgs.iter().find(|o| o.slug == id_or_slug))
+    }
+
+    pub(crate) fn session(&self, id: &str) -> Option<&Session> {
+        self.sessions.iter().find(|s| s.id == id)
+    }
+
+    pub(crate) fn membership(&self, org_id: &str, user_id: &str) -> Option<&Membership> {
+        self.memberships
+            .iter()
+            .find(|m| m.org_id == org_id && m.user_id == user_id)
+    }
+
+    /// Whether an email address already belongs to a user (other than `except`).
+    pub(crate) fn email_taken(&self, address: &str, except: Option<&str>) -> bool {
+        self.users.iter().any(|u| {
+            Some(u.id.as_str()) != except
+                && u.emails
+                    .iter()
+                    .any(|e| e.address.eq_ignore_ascii_case(address))
+        })
+    }
+
+    /// Whether a username already belongs to a user (other than `except`).
+    pub(crate) fn username_taken(&self, username: &str, except: Option<&str>) -> bool {
+        self.users.iter().any(|u| {
+            Some(u.id.as_str()) != except
+                && u.username
+                    .as_deref()
+                    .is_some_and(|n| n.eq_ignore_ascii_case(username))
+        })
+    }
+
+    /// Removes a user with their memberships and sessions.
+    pub(crate) fn delete_user(&mut self, id: &str) -> bool {
+        let before = self.users.len();
+        self.users.retain(|u| u.id != id);
+        self.memberships.retain(|m| m.user_id != id);
+        self.sessions.retain(|s| s.user_id != id);
+        before != self.users.len()
+    }
+
+    /// Removes an organization with its memberships; sessions forget it as their active one.
+    pub(crate) fn delete_org(&mut self, id: &str) {
+        self.orgs.retain(|o| o.id != id);
+        self.memberships.retain(|m| m.org_id != id);
+        for s in &mut self.sessions {
+            if s.last_active_organization_id.as_deref() == Some(id) {
+                s.last_active_organization_id = None;
+            }
+        }
+    }
+
+    /// Starts a session for `user_id` on `client_id` (creating the client when it is unknown),
+    /// with the user's first organization active. An earlier active session of that client
+    /// ends (single-session mode). Returns the session id, or `None` for an unknown user.
+    pub(crate) fn sign_in(&mut self, user_id: &str, client_id: &str) -> Option<String> {
+        self.user(user_id)?;
+        let now = self.tick();
+        let org = self
+            .memberships
+            .iter()
+            .find(|m| m.user_id == user_id)
+            .map(|m| m.org_id.clone());
+        if let Some(client) = self.clients.iter().find(|c| c.id == client_id)
+            && let Some(previous) = client.last_active_session_id.clone()
+        {
+            self.end_session(&previous, "ended");
+        }
+        let id = new_id("sess");
+        self.sessions.push(Session {
+            id: id.clone(),
+            user_id: user_id.to_owned(),
+            client_id: client_id.to_owned(),
+            status: "active".into(),
+            last_active_organization_id: org,
+            last_active_at: now,
+            expire_at: now.saturating_add(SESSION_LIFETIME_MS),
+            abandon_at: now.saturating_add(SESSION_LIFETIME_MS * 4),
+            created_at: now,
+            updated_at: now,
+        });
+        match self.clients.iter_mut().find(|c| c.id == client_id) {
+            Some(client) => {
+                client.last_active_session_id = Some(id.clone());
+                client.signed_in_at = now;
+            }
+            None => self.clients.push(Client {
+                id: client_id.to_owned(),
+                last_active_session_id: Some(id.clone()),
+                signed_in_at: now,
+            }),
+        }
+        if let Some(user) = self.user_mut(user_id) {
+            user.last_sign_in_at = Some(now);
+            user.last_active_at = Some(now);
+            user.updated_at = now;
+        }
+        Some(id)
+    }
+
+    /// Sets a session's status (`ended`, `revoked`, ...) when it is active. Returns whether it
+    /// exists.
+    pub(crate) fn end_session(&mut self, session_id: &str, status: &str) -> bool {
+        let now = self.tick();
+        match self.sessions.iter_mut().find(|s| s.id == session_id) {
+            Some(s) => {
+                if s.status == "active" {
+                    s.status = status.to_owned();
+                    s.updated_at = now;
+                }
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// The active session of a browser client, if any.
+    pub(crate) fn client_session(&self, client_id: &str) -> Option<(&Session, i64)> {
+        let client = self.clients.iter().find(|c| c.id == client_id)?;
+        let session = self.session(client.last_active_session_id.as_deref()?)?;
+        session
+            .is_active(now_ms())
+            .then_some((session, client.signed_in_at))
+    }
+
+    /// The organization claims for a session's active organization (none when the user is no
+    /// longer a member).
+    pub(crate) fn org_claims(&self, session: &Session) -> Option<OrgClaims> {
+        let org_id = session.last_active_organization_id.as_deref()?;
+        let org = self.org(org_id)?;
+        let m = self.membership(&org.id, &session.user_id)?;
+        Some(OrgClaims {
+            id: org.id.clone(),
+            role: m.role.clone(),
+            slug: org.slug.clone(),
+            permissions: role_permissions(&m.role)
+                .iter()
+                .filter(|p| !p.starts_with("org:sys_"))
+                .map(|p| (*p).to_owned())
+                .collect(),
+        })
+    }
+
+    // ---- rendering ----------------------------------------------------------------------
+
+    pub(crate) fn user_json(&self, u: &User) -> Value {
+        let verification = json!({
+            "object": "verification_admin",
+            "status": "verified",
+            "strategy": "admin",
+            "attempts": null,
+            "expire_at": null,
+        });
+        let emails: Vec<Value> = u
+            .emails
+            .iter()
+            .map(|e| {
+                json!({
+                    "id": e.id,
+                    "object": "email_address",
+                    "email_address": e.address,
+                    "reserved": false,
+                    "verification": verification,
+                    "linked_to": [],
+                    "matches_sso_connection": false,
+                    "created_at": e.created_at,
+                    "updated_at": e.created_at,
+                })
+            })
+            .collect();
+        let phones: Vec<Value> = u
+            .phones
+            .iter()
+            .map(|p| {
+                json!({
+                    "id": p.id,
+                    "object": "phone_number",
+                    "phone_number": p.number,
+                    "reserved_for_second_factor": false,
+                    "default_second_factor": false,
+                    "reserved": false,
+                    "verification": verification,
+                    "linked_to": [],
+                    "backup_codes": null,
+                    "created_at": p.created_at,
+                    "updated_at": p.created_at,
+                })
+            })
+            .collect();
+        let image = avatar_url(&u.id);
+        json!({
+            "id": u.id,
+            "object": "user",
+            "external_id": u.external_id,
+            "primary_email_address_id": u.primary_email_id,
+            "primary_phone_number_id": u.primary_phone_id,
+            "primary_web3_wallet_id": null,
+            "username": u.username,
+            "first_name": u.first_name,
+            "last_name": u.last_name,
+            "locale": null,
+            "profile_image_url": image,
+            "image_url": image,
+            "has_image": false,
+            "public_metadata": u.public_metadata,
+            "private_metadata": u.private_metadata,
+            "unsafe_metadata": u.unsafe_metadata,
+            "email_addresses": emails,
+            "phone_numbers": phones,
+            "web3_wallets": [],
+            "passkeys": [],
+            "password_enabled": u.password_enabled,
+            "two_factor_enabled": false,
+            "totp_enabled": false,
+            "backup_code_enabled": false,
+            "mfa_enabled_at": null,
+            "mfa_disabled_at": null,
+            "password_last_updated_at": null,
+            "external_accounts": [],
+            "saml_accounts": [],
+            "enterprise_accounts": [],
+            "last_sign_in_at": u.last_sign_in_at,
+            "banned": u.banned,
+            "locked": u.locked,
+            "deprovisioned": false,
+            "lockout_expires_in_seconds": null,
+            "verification_attempts_remaining": null,
+            "updated_at": u.updated_at,
+            "created_at": u.created_at,
+            "delete_self_enabled": u.delete_self_enabled,
+            "create_organization_enabled": u.create_organization_enabled,
+            "create_organizations_limit": u.create_organizations_limit,
+            "last_active_at": u.last_active_at,
+            "legal_accepted_at": null,
+            "bypass_client_trust": false,
+        })
+    }
+
+    pub(crate) fn members_count(&self, org_id: &str) -> usize {
+        self.memberships
+            .iter()
+            .filter(|m| m.org_id == org_id)
+            .count()
+    }
+
+    pub(crate) fn org_json(&self, o: &Org, include_members_count: bool) -> Value {
+        let mut v = json!({
+            "object": "organization",
+            "id": o.id,
+            "name": o.name,
+            "slug": o.slug,
+            "image_url": avatar_url(&o.id),
+            "has_image": false,
+            "max_allowed_memberships": o.max_allowed_memberships,
+            "admin_delete_enabled": o.admin_delete_enabled,
+            "public_metadata": o.public_metadata,
+            "private_metadata": o.private_metadata,
+            "created_at": o.created_at,
+            "updated_at": o.updated_at,
+            "role_set_key": null,
+            "pending_invitations_count": 0,
+        });
+        if let (Some(created_by), Some(map)) = (&o.created_by, v.as_object_mut()) {
+            map.insert("created_by".into(), json!(created_by));
+        }
+        if include_members_count && let Some(map) = v.as_object_mut() {
+            map.insert("members_count".into(), json!(self.members_count(&o.id)));
+        }
+        v
+    }
+
+    pub(crate) fn membership_json(&self, m: &Membership) -> Value {
+        let org = self
+            .org(&m.org_id)
+            .map_or(Value::Null, |o| self.org_json(o, false));
+        let user = self.user(&m.user_id);
+        let image = avatar_url(&m.user_id);
+        json!({
+            "id": m.id,
+            "object": "organization_membership",
+            "role": m.role,
+            "role_name": role_name(&m.role),
+            "permissions": role_permissions(&m.role),
+            "public_metadata": m.public_metadata,
+            "private_metadata": m.private_metadata,
+            "organization": org,
+            "public_user_data": {
+                "user_id": m.user_id,
+                "first_name": user.and_then(|u| u.first_name.clone()),
+                "last_name": user.and_then(|u| u.last_name.clone()),
+                "profile_image_url": image,
+                "image_url": image,
+                "has_image": false,
+                "identifier": user.and_then(User::identifier),
+                "username": user.and_then(|u| u.username.clone()),
+                "banned": user.is_some_and(|u| u.banned),
+                "deprovisioned": false,
+            },
+            "created_at": m.created_at,
+            "updated_at": m.updated_at,
+        })
+    }
+
+    pub(crate) fn session_json(&self, s: &Session) -> Value {
+        let status = if s.status == "active" && s.expire_at <= now_ms() {
+            "expired"
+        } else {
+            s.status.as_str()
+        };
+        json!({
+            "object": "session",
+            "id": s.id,
+            "user_id": s.user_id,
+            "client_id": s.client_id,
+            "actor": null,
+            "status": status,
+            "last_active_organization_id": s.last_active_organization_id,
+            "last_active_at": s.last_active_at,
+            "latest_activity": null,
+            "expire_at": s.expire_at,
+            "abandon_at": s.abandon_at,
+            "updated_at": s.updated_at,
+            "created_at": s.created_at,
+            "tasks": null,
+        })
+    }
+}
+
+/// A placeholder image URL (never fetched by the emulator).
+fn avatar_url(id: &str) -> String {
+    format!("https://img.clerk.com/emulator/{id}.png")
+}
+
+/// Deep-merges `patch` into `target` (Clerk's metadata merge): objects merge recursively, a
+/// `null` value removes the key, anything else replaces.
+pub(crate) fn merge_metadata(target: &mut Value, patch: &Value) {
+    let Some(patch) = patch.as_object() else {
+        return;
+    };
+    if !target.is_object() {
+        *target = Value::Object(Map::new());
+    }
+    let Some(map) = target.as_object_mut() else {
+        return;
+    };
+    for (k, v) in patch {
+        match v {
+            Value::Null => {
+                map.remove(k);
+            }
+            Value::Object(_) => {
+                let entry = map.entry(k.clone()).or_insert_with(|| json!({}));
+                merge_metadata(entry, v);
+            }
+            other => {
+                map.insert(k.clone(), other.clone());
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn merge_is_deep_and_null_removes() {
+        let mut t = json!({"a": 1, "b": {"c": 1, "d": 2}, "e": 5});
+        merge_metadata(
+            &mut t,
+            &json!({"b": {"c": 9, "d": null}, "e": null, "f": [1]}),
+        );
+        assert_eq!(t, json!({"a": 1, "b": {"c": 9}, "f": [1]}));
+    }
+
+    #[test]
+    fn demo_data_and_org_claims() {
+        let mut s = State::default();
+        s.seed_demo();
+        let sid = s.sign_in("user_admin", "client_1").unwrap();
+        let session = s.session(&sid).unwrap().clone();
+        let claims = s.org_claims(&session).unwrap();
+        assert_eq!(claims.role, "org:admin");
+        assert_eq!(claims.slug, "acme");
+        assert_eq!(
+            claims.permissions,
+            ["org:invoices:read", "org:invoices:write"]
+        );
+        let sid2 = s.sign_in("user_member", "client_1").unwrap();
+        assert_eq!(s.session(&sid).unwrap().status, "ended");
+        let (active, _) = s.client_session("client_1").unwrap();
+        assert_eq!(active.id, sid2);
+        assert_eq!(
+            s.org_claims(active).unwrap().permissions,
+            ["org:invoices:read"]
+        );
+        let solo = s.sign_in("user_solo", "client_2").unwrap();
+        assert_eq!(s.org_claims(s.session(&solo).unwrap()), None);
+        assert!(s.sign_in("user_nobody", "client_3").is_none());
+        assert!(new_id("user").starts_with("user_"));
+        assert_eq!(new_id("x").len(), 29);
+    }
+}
