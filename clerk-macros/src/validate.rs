@@ -188,6 +188,23 @@ pub(crate) fn item(tokens: TokenStream, errors: &mut Errors) -> Option<Handler> 
     ok.then_some(handler)
 }
 
+/// The item to emit next to the errors: as written, except that a second `#[clerk_protected]`
+/// below this one is dropped (it would expand on its own and add errors of its own).
+pub(crate) fn fallback(tokens: TokenStream) -> TokenStream {
+    match syn::parse2::<Handler>(tokens.clone()) {
+        Ok(Handler {
+            mut attrs,
+            vis,
+            sig,
+            body,
+        }) if attrs.iter().any(is_clerk_protected) => {
+            attrs.retain(|a| !is_clerk_protected(a));
+            quote!(#(#attrs)* #vis #sig #body)
+        }
+        _ => tokens,
+    }
+}
+
 fn kw_name(keyword: &impl ToTokens, name: &syn::Ident) -> TokenStream {
     quote!(#keyword #name)
 }
