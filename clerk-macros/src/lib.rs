@@ -1,2 +1,152 @@
-//! The `#[clerk_protected]` attribute (in progress).
+//! The `#[clerk_protected]` attribute of Clerk's actix-web, axum and Rocket integrations.
+//!
+//! Do not depend on this crate directly: each integration re-exports its entry point as
+//! `clerk_protected`, so you write `use clerk_axum::clerk_protected;` (or `clerk_actix`,
+//! `clerk_rocket`).
+//!
+//! | attribute | the request needs |
+//! |---|---|
+//! | `#[clerk_protected]` | a signed-in user (401 otherwise) |
+//! | `#[clerk_protected(roles = ["org:admin", "org:billing"])]` | **any** of these organisation roles (403 otherwise) |
+//! | `#[clerk_protected(permissions = ["org:invoices:read", "org:invoices:write"])]` | **all** of these permissions (403 otherwise) |
+//! | `#[clerk_protected(roles = [...], permissions = [...])]` | both |
+//! | `#[clerk_protected(..., crate = "my_app::auth")]` | the same, with the integration crate renamed or re-exported at that path |
+//!
+//! The semantics are exactly those of `clerk_core::Policy::evaluate` (Clerk's `has()`): the
+//! `org:` prefix is normalised on both sides, and without an active organisation any role or
+//! permission requirement fails. A role is `org:<key>`, a permission `org:<feature>:<action>`,
+//! each key ASCII letters, digits, `_` or `-` (the rules of `clerk_core::Requirement`); anything
+//! else is a compile error.
+//!
+//! # Expansion
+//!
+//! ```text
+//! #[clerk_protected(roles = ["org:admin"], permissions = ["org:invoices:read"])]
+//! #[get("/admin")]
+//! pub async fn admin(x: X) -> R { body }
+//! ```
+//!
+//! becomes (with `<crate>` the integration crate, `::clerk_axum` by default for axum)
+//!
+//! ```text
+//! #[doc(hidden)]
+//! #[allow(non_camel_case_types, dead_code)]
+//! #[derive(Debug, Clone, Copy)]
+//! pub struct __clerk_protected_policy_admin;
+//!
+//! impl <crate>::__private::Policy for __clerk_protected_policy_admin {
+//!     fn roles() -> &'static [&'static str] { &["org:admin"] }
+//!     fn permissions() -> &'static [&'static str] { &["org:invoices:read"] }
+//! }
+//!
+//! #[get("/admin")]
+//! pub async fn admin(
+//!     __clerk_protected: <crate>::Protected<__clerk_protected_policy_admin>,
+//!     x: X,
+//! ) -> R { body }
+//! ```
+//!
+//! The policy type has the handler's visibility and is named after it, so several protected
+//! handlers in one module do not collide. The body, return type, generics, other attributes and
+//! doc comments stay as written; `async` and plain `fn` handlers both work.
+//!
+//! # Rules
+//!
+//! * Put `#[clerk_protected]` **above** the route attribute (`#[get(...)]`) and above
+//!   `#[debug_handler]`: attributes expand top-down, and the route macro must see the injected
+//!   parameter (Rocket requires it; it is the one rule for all three frameworks).
+//! * Handlers are free functions: methods with a `self` receiver are rejected. Associated
+//!   functions inside an `impl` block are not supported either (the policy type cannot be
+//!   declared there).
+//! * Every mistake is a spanned compile error saying how to fix it; all of them are reported at
+//!   once, and the function is still emitted as written so no other error follows from it.
 #![forbid(unsafe_code)]
+
+use proc_macro::TokenStream;
+
+mod args;
+mod expand;
+mod validate;
+
+use expand::Framework;
+
+/// `#[clerk_protected]` for axum handlers; re-exported as `clerk_axum::clerk_protected`.
+///
+/// Injects `clerk_axum::Protected<_>` as the handler's first extractor. See the
+/// [crate docs](crate) for the syntax and the expansion.
+///
+/// The example is not compiled here (clerk-axum depends on this crate):
+///
+/// ```ignore
+/// use axum::{Json, Router, routing::get};
+/// use clerk_axum::{ClerkLayer, clerk_protected};
+///
+/// #[clerk_protected(roles = ["org:admin"])]
+/// async fn admin() -> &'static str {
+///     "hello, admin"
+/// }
+///
+/// #[clerk_protected(permissions = ["org:invoices:read"])]
+/// async fn invoices(Json(query): Json<serde_json::Value>) -> String {
+///     query.to_string()
+/// }
+///
+/// let app: Router = Router::new()
+///     .route("/admin", get(admin))
+///     .route("/invoices", get(invoices))
+///     .layer(ClerkLayer::from_env()?);
+/// ```
+#[proc_macro_attribute]
+pub fn clerk_protected_axum(args: TokenStream, item: TokenStream) -> TokenStream {
+    expand::clerk_protected(Framework::Axum, args.into(), item.into()).into()
+}
+
+/// `#[clerk_protected]` for actix-web handlers; re-exported as `clerk_actix::clerk_protected`.
+///
+/// Injects `clerk_actix::Protected<_>` as the handler's first extractor. See the
+/// [crate docs](crate) for the syntax and the expansion.
+///
+/// The example is not compiled here (clerk-actix depends on this crate):
+///
+/// ```ignore
+/// use actix_web::{App, HttpResponse, get};
+/// use clerk_actix::{ClerkMiddleware, clerk_protected};
+///
+/// #[clerk_protected(roles = ["org:admin"])] // above the route attribute
+/// #[get("/admin")]
+/// async fn admin() -> HttpResponse {
+///     HttpResponse::Ok().body("hello, admin")
+/// }
+///
+/// let app = App::new().wrap(ClerkMiddleware::from_env()?).service(admin);
+/// ```
+#[proc_macro_attribute]
+pub fn clerk_protected_actix(args: TokenStream, item: TokenStream) -> TokenStream {
+    expand::clerk_protected(Framework::Actix, args.into(), item.into()).into()
+}
+
+/// `#[clerk_protected]` for Rocket routes; re-exported as `clerk_rocket::clerk_protected`.
+///
+/// Injects `clerk_rocket::Protected<_>` as the route's first request guard. Sync routes work
+/// too. See the [crate docs](crate) for the syntax and the expansion.
+///
+/// The example is not compiled here (clerk-rocket depends on this crate):
+///
+/// ```ignore
+/// use clerk_rocket::{ClerkFairing, clerk_protected};
+/// use rocket::{get, routes};
+///
+/// #[clerk_protected(permissions = ["org:invoices:read"])] // above the route attribute
+/// #[get("/invoices")]
+/// fn invoices() -> &'static str {
+///     "the invoices"
+/// }
+///
+/// let rocket = rocket::build()
+///     .attach(ClerkFairing::from_env()?)
+///     .mount("/", routes![invoices]);
+/// ```
+#[proc_macro_attribute]
+pub fn clerk_protected_rocket(args: TokenStream, item: TokenStream) -> TokenStream {
+    expand::clerk_protected(Framework::Rocket, args.into(), item.into()).into()
+}

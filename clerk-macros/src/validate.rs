@@ -1,0 +1,410 @@
+//! Validation: the shape of roles and permissions, and the item the attribute is applied to.
+//!
+//! The key rules mirror `clerk_core::Requirement` (clerk-core/src/authz.rs): a role is
+//! `org:<key>` or `<key>`, a permission `org:<feature>:<action>` or `<feature>:<action>`, and a
+//! key is non-empty ASCII letters, digits, `_` or `-`. A proc-macro crate cannot use clerk-core
+//! at compile time without building all of it for the host, so the few lines are duplicated
+//! here; a unit test checks both agree on a corpus of inputs. What the macro accepts is exactly
+//! what clerk-core's `Policy::evaluate` can match.
+
+use proc_macro2::{Span, TokenStream};
+use quote::{ToTokens, quote};
+use syn::parse::{Parse, ParseStream};
+use syn::{Attribute, Item, LitStr, Signature, Visibility};
+
+use crate::args::ListKind;
+
+/// Every mistake found so far, combined into one `syn::Error` at the end.
+#[derive(Debug, Default)]
+pub(crate) struct Errors {
+    combined: Option<syn::Error>,
+}
+
+impl Errors {
+    pub(crate) fn push(&mut self, error: syn::Error) {
+        match &mut self.combined {
+            Some(combined) => combined.combine(error),
+            None => self.combined = Some(error),
+        }
+    }
+
+    #[cfg(test)]
+    pub(crate) fn is_empty(&self) -> bool {
+        self.combined.is_none()
+    }
+
+    /// The combined error, if any.
+    pub(crate) fn into_error(self) -> Option<syn::Error> {
+        self.combined
+    }
+
+    /// The messages, in order (for tests).
+    #[cfg(test)]
+    pub(crate) fn messages(&self) -> Vec<String> {
+        self.combined
+            .iter()
+            .flat_map(|e| e.clone().into_iter().map(|e| e.to_string()))
+            .collect()
+    }
+}
+
+const ORG_PREFIX: &str = "org:";
+
+fn strip_org(s: &str) -> &str {
+    s.strip_prefix(ORG_PREFIX).unwrap_or(s)
+}
+
+/// Same rule as clerk-core's `is_key`.
+fn is_key(s: &str) -> bool {
+    !s.is_empty()
+        && s.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
+}
+
+/// Same rule as `clerk_core::Requirement::role`.
+pub(crate) fn is_role(s: &str) -> bool {
+    is_key(strip_org(s))
+}
+
+/// Same rule as `clerk_core::Requirement::permission`.
+pub(crate) fn is_permission(s: &str) -> bool {
+    match strip_org(s).split_once(':') {
+        Some((feature, action)) => is_key(feature) && is_key(action),
+        None => false,
+    }
+}
+
+/// Why `value` is not a valid element of a `kind` list, as a message that says how to fix it.
+pub(crate) fn check(kind: ListKind, value: &str) -> Result<(), String> {
+    let valid = match kind {
+        ListKind::Roles => is_role,
+        ListKind::Permissions => is_permission,
+    };
+    if valid(value) {
+        return Ok(());
+    }
+    let noun = kind.noun();
+    if value.chars().any(char::is_whitespace) {
+        let squeezed: String = value.chars().filter(|c| !c.is_whitespace()).collect();
+        let fix = if valid(&squeezed) {
+            format!("write {squeezed:?}")
+        } else {
+            format!("remove it, e.g. {}", kind.example())
+        };
+        return Err(format!(
+            "{noun} {value:?} contains whitespace, which Clerk keys never do: {fix}"
+        ));
+    }
+    let shape = match kind {
+        ListKind::Roles => {
+            "a role looks like \"org:<key>\", where <key> is ASCII letters, digits, `_` or `-` \
+             (e.g. \"org:admin\")"
+        }
+        ListKind::Permissions => {
+            "a permission looks like \"org:<feature>:<action>\", where each part is ASCII letters, \
+             digits, `_` or `-` (e.g. \"org:invoices:read\")"
+        }
+    };
+    let moved = match kind {
+        ListKind::Roles if is_permission(value) => {
+            format!("; {value:?} is a permission: move it to `permissions = [...]`")
+        }
+        ListKind::Permissions if is_role(value) => {
+            format!("; {value:?} is a role: move it to `roles = [...]`")
+        }
+        _ => String::new(),
+    };
+    Err(format!("invalid {noun} {value:?}: {shape}{moved}"))
+}
+
+/// Checks every element of a list, spanning each error on its string literal.
+pub(crate) fn list(kind: ListKind, values: &[LitStr], errors: &mut Errors) {
+    for lit in values {
+        if let Err(message) = check(kind, &lit.value()) {
+            errors.push(syn::Error::new(lit.span(), message));
+        }
+    }
+}
+
+/// A free function with a body, parsed only as far as the expansion needs: the body is kept as
+/// tokens, untouched.
+#[derive(Debug)]
+pub(crate) struct Handler {
+    pub(crate) attrs: Vec<Attribute>,
+    pub(crate) vis: Visibility,
+    pub(crate) sig: Signature,
+    pub(crate) body: TokenStream,
+}
+
+impl Parse for Handler {
+    fn parse(input: ParseStream<'_>) -> syn::Result<Self> {
+        let attrs = input.call(Attribute::parse_outer)?;
+        let vis = input.parse()?;
+        let sig = input.parse()?;
+        let body: proc_macro2::Group = input.parse()?;
+        if body.delimiter() != proc_macro2::Delimiter::Brace {
+            return Err(syn::Error::new(body.span(), "expected a function body"));
+        }
+        if !input.is_empty() {
+            return Err(input.error("unexpected tokens after the function"));
+        }
+        Ok(Handler {
+            attrs,
+            vis,
+            sig,
+            body: body.into_token_stream(),
+        })
+    }
+}
+
+/// Parses the annotated item as a handler and checks it: a function with a body, no `self`
+/// receiver, not annotated twice. `None` (with the mistake recorded) when it cannot be
+/// expanded.
+pub(crate) fn item(tokens: TokenStream, errors: &mut Errors) -> Option<Handler> {
+    let handler = match syn::parse2::<Handler>(tokens.clone()) {
+        Ok(handler) => handler,
+        Err(error) => {
+            errors.push(not_a_function(tokens).unwrap_or(error));
+            return None;
+        }
+    };
+    let mut ok = true;
+    if let Some(receiver) = handler.sig.receiver() {
+        errors.push(syn::Error::new_spanned(
+            receiver,
+            "#[clerk_protected] cannot be used on a method with a `self` receiver: a handler is a \
+             free function; move it out of the `impl` block, or remove `self`",
+        ));
+        ok = false;
+    }
+    if let Some(again) = handler.attrs.iter().find(|a| is_clerk_protected(a)) {
+        errors.push(syn::Error::new_spanned(
+            again,
+            "#[clerk_protected] is applied twice: merge the arguments into one attribute, e.g. \
+             #[clerk_protected(roles = [...], permissions = [...])]",
+        ));
+        ok = false;
+    }
+    ok.then_some(handler)
+}
+
+/// The item to emit next to the errors: as written, except that a second `#[clerk_protected]`
+/// below this one is dropped (it would expand on its own and add errors of its own).
+pub(crate) fn fallback(tokens: TokenStream) -> TokenStream {
+    match syn::parse2::<Handler>(tokens.clone()) {
+        Ok(Handler {
+            mut attrs,
+            vis,
+            sig,
+            body,
+        }) if attrs.iter().any(is_clerk_protected) => {
+            attrs.retain(|a| !is_clerk_protected(a));
+            quote!(#(#attrs)* #vis #sig #body)
+        }
+        _ => tokens,
+    }
+}
+
+fn kw_name(keyword: &impl ToTokens, name: &syn::Ident) -> TokenStream {
+    quote!(#keyword #name)
+}
+
+fn is_clerk_protected(attr: &Attribute) -> bool {
+    attr.path()
+        .segments
+        .last()
+        .is_some_and(|s| s.ident.to_string().starts_with("clerk_protected"))
+}
+
+/// The "not a function" error for an item that is not a handler, spanned on its keyword and
+/// name. `None` when the tokens are a function after all (then syn's own error is better).
+fn not_a_function(tokens: TokenStream) -> Option<syn::Error> {
+    let item = syn::parse2::<Item>(tokens.clone()).ok();
+    let (what, span): (&str, TokenStream) = match &item {
+        Some(Item::Fn(_)) => return None,
+        Some(Item::Struct(i)) => ("a struct", kw_name(&i.struct_token, &i.ident)),
+        Some(Item::Enum(i)) => ("an enum", kw_name(&i.enum_token, &i.ident)),
+        Some(Item::Union(i)) => ("a union", kw_name(&i.union_token, &i.ident)),
+        Some(Item::Const(i)) => ("a constant", kw_name(&i.const_token, &i.ident)),
+        Some(Item::Static(i)) => ("a static", kw_name(&i.static_token, &i.ident)),
+        Some(Item::Mod(i)) => ("a module", kw_name(&i.mod_token, &i.ident)),
+        Some(Item::Trait(i)) => ("a trait", kw_name(&i.trait_token, &i.ident)),
+        Some(Item::Type(i)) => ("a type alias", kw_name(&i.type_token, &i.ident)),
+        Some(Item::Impl(i)) => ("an `impl` block", i.impl_token.to_token_stream()),
+        Some(Item::Use(i)) => ("a `use` declaration", i.use_token.to_token_stream()),
+        Some(_) | None => ("this item", TokenStream::new()),
+    };
+    let message = format!(
+        "#[clerk_protected] can only be applied to a handler function, not to {what}: put it on an \
+         `async fn` (or `fn`) handler, above its route attribute"
+    );
+    Some(if span.is_empty() {
+        syn::Error::new(Span::call_site(), message)
+    } else {
+        syn::Error::new_spanned(span, message)
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use clerk_core::Requirement;
+    use quote::quote;
+
+    use super::*;
+
+    const CORPUS: &[&str] = &[
+        "",
+        "org:",
+        "org",
+        "admin",
+        "org:admin",
+        "org:Admin",
+        "org:sys_memberships:manage",
+        "org:billing-manager",
+        "org:a b",
+        " org:admin",
+        "org:admin\n",
+        "a:b",
+        "a:b:c",
+        "org:a:",
+        "org::b",
+        ":",
+        "org:a:b:c",
+        "org:org:admin",
+        "é",
+        "org:adm!n",
+        "org:invoices:read",
+        "invoices:read",
+        "org:invoices:re ad",
+        "ORG:admin",
+        "org:9",
+    ];
+
+    #[test]
+    fn mirrors_clerk_core_requirement() {
+        for s in CORPUS {
+            assert_eq!(is_role(s), Requirement::role(s).is_ok(), "role {s:?}");
+            assert_eq!(
+                is_permission(s),
+                Requirement::permission(s).is_ok(),
+                "permission {s:?}"
+            );
+            assert_eq!(
+                check(ListKind::Roles, s).is_ok(),
+                Requirement::role(s).is_ok()
+            );
+            assert_eq!(
+                check(ListKind::Permissions, s).is_ok(),
+                Requirement::permission(s).is_ok()
+            );
+        }
+    }
+
+    #[test]
+    fn messages_say_how_to_fix() {
+        let e = check(ListKind::Roles, "org: admin").unwrap_err();
+        assert_eq!(
+            e,
+            "role \"org: admin\" contains whitespace, which Clerk keys never do: write \"org:admin\""
+        );
+        let e = check(ListKind::Permissions, "org:in voices:re ad:x").unwrap_err();
+        assert!(e.contains("remove it, e.g. \"org:invoices:read\""), "{e}");
+        let e = check(ListKind::Roles, "org:invoices:read").unwrap_err();
+        assert!(
+            e.starts_with("invalid role \"org:invoices:read\": a role looks like \"org:<key>\"")
+        );
+        assert!(
+            e.ends_with("is a permission: move it to `permissions = [...]`"),
+            "{e}"
+        );
+        let e = check(ListKind::Permissions, "org:invoices").unwrap_err();
+        assert!(
+            e.ends_with("\"org:invoices\" is a role: move it to `roles = [...]`"),
+            "{e}"
+        );
+        let e = check(ListKind::Permissions, "org:a:b:c").unwrap_err();
+        assert!(!e.contains("move it"), "{e}");
+    }
+
+    fn item_errors(tokens: TokenStream) -> (bool, Vec<String>) {
+        let mut errors = Errors::default();
+        let handler = item(tokens, &mut errors);
+        (handler.is_some(), errors.messages())
+    }
+
+    #[test]
+    fn items() {
+        let (ok, errors) = item_errors(quote!(
+            /// Docs.
+            #[get("/")]
+            pub(crate) async fn h<T: Clone>(x: T) -> T
+            where
+                T: Copy,
+            {
+                x
+            }
+        ));
+        assert!(ok && errors.is_empty(), "{errors:?}");
+
+        let (ok, errors) = item_errors(quote!(
+            async fn h(&self) {}
+        ));
+        assert!(!ok);
+        assert!(errors[0].contains("`self` receiver"), "{errors:?}");
+        let (_, errors) = item_errors(quote!(
+            fn h(self: Box<Self>) {}
+        ));
+        assert!(errors[0].contains("`self` receiver"), "{errors:?}");
+
+        let (ok, errors) = item_errors(quote!(
+            #[clerk_protected(roles = ["a"])]
+            fn h() {}
+        ));
+        assert!(!ok && errors[0].contains("applied twice"), "{errors:?}");
+
+        for (tokens, what) in [
+            (
+                quote!(
+                    pub struct S;
+                ),
+                "a struct",
+            ),
+            (
+                quote!(
+                    enum E {}
+                ),
+                "an enum",
+            ),
+            (quote!(impl S { fn h() {} }), "an `impl` block"),
+            (
+                quote!(
+                    mod m {}
+                ),
+                "a module",
+            ),
+            (
+                quote!(
+                    const C: u8 = 1;
+                ),
+                "a constant",
+            ),
+            (
+                quote!(
+                    fn h();
+                ),
+                "this item",
+            ),
+            (
+                quote!(
+                    extern "C" {}
+                ),
+                "this item",
+            ),
+        ] {
+            let (ok, errors) = item_errors(tokens);
+            assert!(!ok);
+            assert_eq!(errors.len(), 1);
+            assert!(errors[0].contains(&format!("not to {what}:")), "{errors:?}");
+        }
+    }
+}

@@ -1,0 +1,6 @@
+use clerk_macros::clerk_protected_axum as clerk_protected;
+
+#[clerk_protected(roles = "org:admin")]
+async fn admin() {}
+
+fn main() {}
