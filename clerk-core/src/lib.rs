@@ -34,8 +34,9 @@ pub use auth::origin::{InvalidUrl, is_browser_user_agent, is_cross_origin, js_pa
 pub use auth::reason::{AuthReason, AuthStatus};
 pub use auth::request::{RequestValues, RequestView, header_value, request_cookie};
 pub use auth::response::{
-    AUTH_MESSAGE_HEADER, AUTH_REASON_HEADER, AUTH_STATUS_HEADER, auth_header_pairs,
-    encode_uri_component, is_api_request, is_browser_navigation,
+    AUTH_MESSAGE_HEADER, AUTH_REASON_HEADER, AUTH_STATUS_HEADER, HttpAnswer, auth_header_pairs,
+    encode_uri_component, forbidden_answer, is_api_request, is_browser_navigation,
+    missing_setup_answer, unauthenticated_answer,
 };
 pub use auth::session::Auth;
 pub use auth::state::{AuthOutcome, AuthState, get_auth_state};

@@ -128,6 +128,100 @@ pub fn is_browser_navigation<R: RequestView + ?Sized>(request: &R) -> bool {
     accepts_html || document
 }
 
+/// A complete HTTP answer, described once here and translated by each integration, so the three
+/// frameworks answer byte for byte the same.
+///
+/// Built by [`AuthState::answer`](crate::AuthState::answer) (the interstitial, 401 and 503
+/// outcomes) and by [`unauthenticated_answer`], [`forbidden_answer`] and
+/// [`missing_setup_answer`] (the guards' rejections). The `x-clerk-auth-*` headers are not part of
+/// it: integrations add [`AuthState::headers`](crate::AuthState::headers) to every response.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HttpAnswer {
+    status: u16,
+    headers: Vec<(&'static str, &'static str)>,
+    body: String,
+}
+
+impl HttpAnswer {
+    pub(crate) fn new(
+        status: u16,
+        headers: Vec<(&'static str, &'static str)>,
+        body: String,
+    ) -> Self {
+        Self {
+            status,
+            headers,
+            body,
+        }
+    }
+
+    /// The status code.
+    #[must_use]
+    pub fn status(&self) -> u16 {
+        self.status
+    }
+
+    /// The headers (lower-case names), `content-type` first.
+    #[must_use]
+    pub fn headers(&self) -> &[(&'static str, &'static str)] {
+        &self.headers
+    }
+
+    /// The body.
+    #[must_use]
+    pub fn body(&self) -> &str {
+        &self.body
+    }
+
+    /// Status, headers and body.
+    #[must_use]
+    pub fn into_parts(self) -> (u16, Vec<(&'static str, &'static str)>, String) {
+        (self.status, self.headers, self.body)
+    }
+}
+
+pub(crate) const JSON: &str = "application/json";
+pub(crate) const HTML: &str = "text/html; charset=utf-8";
+
+/// `401` for a request that is not signed in: `WWW-Authenticate: Bearer` and
+/// `{"error":"unauthenticated","reason":<reason or null>}`.
+///
+/// ```
+/// let answer = clerk_core::unauthenticated_answer(Some("token-expired"));
+/// assert_eq!(answer.status(), 401);
+/// assert_eq!(answer.body(), r#"{"error":"unauthenticated","reason":"token-expired"}"#);
+/// ```
+#[must_use]
+pub fn unauthenticated_answer(reason: Option<&str>) -> HttpAnswer {
+    HttpAnswer::new(
+        401,
+        vec![("content-type", JSON), ("www-authenticate", "Bearer")],
+        serde_json::json!({ "error": "unauthenticated", "reason": reason }).to_string(),
+    )
+}
+
+/// `403` for a signed-in request whose session does not satisfy the route's policy:
+/// `{"error":"forbidden"}`.
+#[must_use]
+pub fn forbidden_answer() -> HttpAnswer {
+    HttpAnswer::new(
+        403,
+        vec![("content-type", JSON)],
+        r#"{"error":"forbidden"}"#.to_owned(),
+    )
+}
+
+/// `500` for a route whose Clerk set-up is missing: `{"error":"clerk_not_configured","message":fix}`,
+/// where `fix` says what to add (each integration names its own set-up).
+#[must_use]
+pub fn missing_setup_answer(fix: &str) -> HttpAnswer {
+    HttpAnswer::new(
+        500,
+        vec![("content-type", JSON)],
+        serde_json::json!({ "error": "clerk_not_configured", "message": fix }).to_string(),
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

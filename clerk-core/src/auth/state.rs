@@ -8,7 +8,7 @@ use serde_json::json;
 use super::origin::{is_browser_user_agent, is_cross_origin, js_parse_int};
 use super::reason::{AuthReason, AuthStatus};
 use super::request::{RequestValues, RequestView};
-use super::response::{auth_header_pairs, is_browser_navigation};
+use super::response::{HTML, HttpAnswer, JSON, auth_header_pairs, is_browser_navigation};
 use super::session::Auth;
 use crate::config::ClerkConfig;
 use crate::interstitial::{InterstitialOptions, load_interstitial_from_local};
@@ -202,6 +202,37 @@ impl AuthState {
                 AuthOutcome::Interstitial
             }
             AuthStatus::Interstitial | AuthStatus::Unknown => AuthOutcome::Unauthorized,
+        }
+    }
+
+    /// The answer an integration sends instead of calling the handler, `None` to continue:
+    ///
+    /// | outcome | status | headers | body |
+    /// |---|---|---|---|
+    /// | interstitial | `401` | `content-type: text/html; charset=utf-8`, `cache-control: no-store` | [`interstitial_html`](Self::interstitial_html) |
+    /// | unauthorized | `401` | `content-type: application/json`, `www-authenticate: Bearer` | [`json_body`](Self::json_body) |
+    /// | service unavailable | `503` | `content-type: application/json`, `retry-after: 5` | [`json_body`](Self::json_body) |
+    ///
+    /// Add [`headers`](Self::headers) to it (and to every other response).
+    #[must_use]
+    pub fn answer<R: RequestView + ?Sized>(&self, request: &R) -> Option<HttpAnswer> {
+        match self.outcome(request) {
+            AuthOutcome::Continue => None,
+            AuthOutcome::Interstitial => Some(HttpAnswer::new(
+                401,
+                vec![("content-type", HTML), ("cache-control", "no-store")],
+                self.interstitial_html(),
+            )),
+            AuthOutcome::Unauthorized => Some(HttpAnswer::new(
+                401,
+                vec![("content-type", JSON), ("www-authenticate", "Bearer")],
+                self.json_body(),
+            )),
+            AuthOutcome::ServiceUnavailable => Some(HttpAnswer::new(
+                503,
+                vec![("content-type", JSON), ("retry-after", "5")],
+                self.json_body(),
+            )),
         }
     }
 
