@@ -421,6 +421,26 @@ async fn outcomes_and_headers() {
     let s = get_auth_state(&config, &nav).await;
     assert_eq!(s.reason(), Some(R::UatMissing));
     assert_eq!(s.outcome(&nav), AuthOutcome::Interstitial);
+    let answer = s.answer(&nav).expect("interstitial answer");
+    assert_eq!(answer.status(), 401);
+    assert_eq!(
+        answer.headers(),
+        &[
+            ("content-type", "text/html; charset=utf-8"),
+            ("cache-control", "no-store")
+        ]
+    );
+    let json = s
+        .answer(&req(
+            "https://example.com/api/x",
+            &[("accept", "application/json")],
+        ))
+        .unwrap();
+    assert_eq!(
+        (json.status(), json.headers()[1]),
+        (401, ("www-authenticate", "Bearer"))
+    );
+    assert_eq!(json.body(), s.json_body());
     let html = s.interstitial_html();
     assert!(html.contains("clerk.browser.js") && html.contains("clerk.example.com"));
     let api = req(
@@ -473,6 +493,19 @@ async fn outcomes_and_headers() {
         get_auth_state(&config, &ok).await.outcome(&ok),
         AuthOutcome::Continue
     );
+    assert!(get_auth_state(&config, &ok).await.answer(&ok).is_none());
+    assert_eq!(
+        clerk_core::forbidden_answer().body(),
+        r#"{"error":"forbidden"}"#
+    );
+    let setup = clerk_core::missing_setup_answer("add the layer");
+    assert_eq!(
+        (setup.status(), setup.body()),
+        (
+            500,
+            r#"{"error":"clerk_not_configured","message":"add the layer"}"#
+        )
+    );
 }
 
 #[tokio::test]
@@ -496,6 +529,11 @@ async fn unreachable_jwks_is_a_503_not_a_401() {
     assert!(s.is_key_fetch_failure());
     assert_eq!(s.outcome(&r), AuthOutcome::ServiceUnavailable);
     assert_eq!(s.outcome(&r).status_code(), Some(503));
+    let answer = s.answer(&r).unwrap();
+    assert_eq!(
+        (answer.status(), answer.headers()[1]),
+        (503, ("retry-after", "5"))
+    );
     // A bad token against a working JWKS is not a key failure.
     server.set(Reply::Json(200, jwks(&[jwk(CLERK_PUBLIC_PEM, CLERK_KID)])));
     let config2 = ClerkConfig::builder()
