@@ -8,6 +8,7 @@ use std::rc::Rc;
 
 use actix_web::body::{EitherBody, MessageBody};
 use actix_web::dev::{Service, ServiceRequest, ServiceResponse, Transform, forward_ready};
+use actix_web::error::InternalError;
 use actix_web::http::StatusCode;
 use actix_web::http::header::{self, HeaderMap, HeaderName, HeaderValue};
 use actix_web::{Error, HttpMessage, HttpResponse};
@@ -154,32 +155,35 @@ where
             let state = get_auth_state(&config, &view).await;
             let outcome = state.outcome(&view);
 
-            let mut response = match outcome {
-                AuthOutcome::Continue => {
-                    req.extensions_mut().insert(state.clone());
-                    // Keep the request (an `Rc` clone) to turn an inner error into a response
-                    // that still gets the auth headers.
-                    let http_request = req.request().clone();
-                    match service.call(req).await {
-                        Ok(response) => response.map_into_left_body(),
-                        Err(error) => {
-                            ServiceResponse::from_err(error, http_request).map_into_right_body()
-                        }
-                    }
+            if outcome != AuthOutcome::Continue {
+                tracing::debug!(
+                    status = %state.status(),
+                    reason = state.reason().map_or("", |r| r.as_str()),
+                    ?outcome,
+                    "clerk: request answered by the middleware"
+                );
+                let mut response = req
+                    .into_response(outcome_response(&state, outcome))
+                    .map_into_right_body();
+                add_auth_headers(response.headers_mut(), &state);
+                return Ok(response);
+            }
+
+            req.extensions_mut().insert(state.clone());
+            match service.call(req).await {
+                Ok(response) => {
+                    let mut response = response.map_into_left_body();
+                    add_auth_headers(response.headers_mut(), &state);
+                    Ok(response)
                 }
-                _ => {
-                    tracing::debug!(
-                        status = %state.status(),
-                        reason = state.reason().map_or("", |r| r.as_str()),
-                        ?outcome,
-                        "clerk: request answered by the middleware"
-                    );
-                    req.into_response(outcome_response(&state, outcome))
-                        .map_into_right_body()
+                // An inner error becomes its response here, so that it carries the headers too;
+                // it stays an error for the middleware outside this one.
+                Err(error) => {
+                    let mut response = error.error_response();
+                    add_auth_headers(response.headers_mut(), &state);
+                    Err(InternalError::from_response(error, response).into())
                 }
-            };
-            add_auth_headers(response.headers_mut(), &state);
-            Ok(response)
+            }
         })
     }
 }
