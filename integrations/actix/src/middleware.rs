@@ -94,12 +94,6 @@ impl ClerkMiddleware {
     }
 }
 
-impl From<ClerkConfig> for ClerkMiddleware {
-    fn from(config: ClerkConfig) -> Self {
-        Self::new(config)
-    }
-}
-
 impl<S, B> Transform<S, ServiceRequest> for ClerkMiddleware
 where
     S: Service<ServiceRequest, Response = ServiceResponse<B>, Error = Error> + 'static,
