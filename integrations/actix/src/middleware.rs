@@ -148,6 +148,7 @@ where
             let view = ActixRequest(req.head());
             let state = get_auth_state(&config, &view).await;
             let outcome = state.outcome(&view);
+            let headers = auth_headers(&state);
 
             if outcome != AuthOutcome::Continue {
                 tracing::debug!(
@@ -159,22 +160,23 @@ where
                 let mut response = req
                     .into_response(outcome_response(&state, outcome))
                     .map_into_right_body();
-                add_auth_headers(response.headers_mut(), &state);
+                set_headers(response.headers_mut(), &headers);
                 return Ok(response);
             }
 
-            req.extensions_mut().insert(state.clone());
+            // Moved, not cloned: the headers were computed above.
+            req.extensions_mut().insert(state);
             match service.call(req).await {
                 Ok(response) => {
                     let mut response = response.map_into_left_body();
-                    add_auth_headers(response.headers_mut(), &state);
+                    set_headers(response.headers_mut(), &headers);
                     Ok(response)
                 }
                 // An inner error becomes its response here, so that it carries the headers too;
                 // it stays an error for the middleware outside this one.
                 Err(error) => {
                     let mut response = error.error_response();
-                    add_auth_headers(response.headers_mut(), &state);
+                    set_headers(response.headers_mut(), &headers);
                     Err(InternalError::from_response(error, response).into())
                 }
             }
@@ -205,11 +207,19 @@ fn outcome_response(state: &AuthState, outcome: AuthOutcome) -> HttpResponse {
     }
 }
 
-/// Sets the `x-clerk-auth-*` headers of `state` (values already URI-encoded by clerk-core).
-fn add_auth_headers(headers: &mut HeaderMap, state: &AuthState) {
-    for (name, value) in state.headers() {
-        if let Ok(value) = HeaderValue::from_str(&value) {
-            headers.insert(HeaderName::from_static(name), value);
-        }
+/// The `x-clerk-auth-*` headers of `state` (values already URI-encoded by clerk-core).
+fn auth_headers(state: &AuthState) -> Vec<(HeaderName, HeaderValue)> {
+    state
+        .headers()
+        .filter_map(|(name, value)| {
+            let value = HeaderValue::from_str(&value).ok()?;
+            Some((HeaderName::from_static(name), value))
+        })
+        .collect()
+}
+
+fn set_headers(map: &mut HeaderMap, headers: &[(HeaderName, HeaderValue)]) {
+    for (name, value) in headers {
+        map.insert(name.clone(), value.clone());
     }
 }
