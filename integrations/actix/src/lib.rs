@@ -1,2 +1,93 @@
-//! Clerk authentication for actix (in progress).
+//! Clerk authentication for [actix-web](https://actix.rs) 4.
+//!
+//! * [`ClerkMiddleware`] computes each request's auth state once, answers the interstitial,
+//!   `401` and `503` outcomes itself, and adds the `x-clerk-auth-*` headers to every response.
+//! * [`ClerkUser`] extracts the signed-in user (`401` otherwise); `Option<ClerkUser>` is `None`
+//!   when signed out.
+//! * [`Protected<P>`](Protected) also checks a role/permission [`Policy`] (`403` otherwise).
+//! * [`ClerkRejection`] is the error those extractors answer with; take
+//!   `Result<ClerkUser, ClerkRejection>` to answer in your own shape.
+//!
+//! All the logic lives in [`clerk_core`]; this crate translates it to actix-web.
+//!
+//! # Quick start
+//!
+//! ```no_run
+//! use actix_web::{App, HttpServer, Responder, web};
+//! use clerk_actix::{ClerkConfig, ClerkMiddleware, ClerkUser, Policy, Protected};
+//!
+//! struct Admin;
+//!
+//! impl Policy for Admin {
+//!     fn roles() -> &'static [&'static str] {
+//!         &["org:admin"]
+//!     }
+//! }
+//!
+//! async fn me(user: ClerkUser) -> impl Responder {
+//!     format!("signed in as {}", user.user_id())
+//! }
+//!
+//! async fn admin(user: Protected<Admin>) -> impl Responder {
+//!     format!("{} is an admin of {}", user.user_id(), user.org_id().unwrap_or_default())
+//! }
+//!
+//! async fn home(user: Option<ClerkUser>) -> impl Responder {
+//!     match user {
+//!         Some(user) => format!("hello {}", user.user_id()),
+//!         None => "hello, please sign in".to_owned(),
+//!     }
+//! }
+//!
+//! #[actix_web::main]
+//! async fn main() -> std::io::Result<()> {
+//!     // Build the configuration ONCE: every worker shares its JWKS cache and HTTP client.
+//!     let config = ClerkConfig::from_env().map_err(std::io::Error::other)?;
+//!     let clerk = ClerkMiddleware::new(config);
+//!     HttpServer::new(move || {
+//!         App::new()
+//!             .wrap(clerk.clone())
+//!             .route("/", web::get().to(home))
+//!             .route("/me", web::get().to(me))
+//!             .route("/admin", web::get().to(admin))
+//!     })
+//!     .bind(("127.0.0.1", 3000))?
+//!     .run()
+//!     .await
+//! }
+//! ```
+//!
+//! # Responses
+//!
+//! | situation | answer |
+//! | --- | --- |
+//! | signed in, or signed out | the handler runs; the extractors decide |
+//! | browser page navigation needing the interstitial | `401` `text/html` interstitial page (handler not run) |
+//! | interstitial for an API client, or an expired header token (`unknown`) | `401` JSON `{"status","reason"}` + `WWW-Authenticate: Bearer` (handler not run) |
+//! | signing keys cannot be fetched | `503` JSON + `retry-after: 5` (handler not run) |
+//! | [`ClerkUser`] on a signed-out request | `401` `{"error":"unauthenticated","reason":...}` + `WWW-Authenticate: Bearer` |
+//! | [`Protected`] with the policy not satisfied | `403` `{"error":"forbidden"}` |
+//! | an extractor on a route without the middleware | `500` `{"error":"clerk_not_configured","message":...}` |
+//!
+//! Every response through the middleware carries `x-clerk-auth-status` and, when set,
+//! `x-clerk-auth-reason` and `x-clerk-auth-message`. Turn the interstitial page off for API-only
+//! services with `ClerkConfig::builder().interstitial(false)`.
 #![forbid(unsafe_code)]
+
+mod extract;
+mod middleware;
+mod rejection;
+mod request;
+
+pub use clerk_core;
+pub use clerk_core::{Auth, AuthState, ClerkConfig, ConfigError, Policy, SignedIn};
+
+pub use extract::{ClerkUser, Protected};
+pub use middleware::{ClerkMiddleware, ClerkService};
+pub use rejection::ClerkRejection;
+
+/// Items used by the `#[clerk_protected]` expansion. Not public API.
+#[doc(hidden)]
+pub mod __private {
+    pub use clerk_core::Policy;
+}
