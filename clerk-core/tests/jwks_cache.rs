@@ -115,7 +115,7 @@ async fn concurrent_cold_verifications_make_one_fetch() {
     let clock = Arc::new(FixedClock::from_unix_seconds(NOW));
     let opts = Arc::new(options(&server, &clock, settings()));
     let t = Arc::new(token());
-    let tasks: Vec<_> = (0..150)
+    let tasks: Vec<_> = (0..1000)
         .map(|_| {
             let (opts, t) = (opts.clone(), t.clone());
             tokio::spawn(async move {
