@@ -1,0 +1,130 @@
+//! Load harness for the Clerk integrations: for axum, actix-web and Rocket, in one run, on
+//! 127.0.0.1, it measures requests/s and latency percentiles with `wrk` for
+//!
+//! - `plain`: a route of an app without Clerk (the baseline);
+//! - `signed-out`: a public route behind the Clerk middleware, no token;
+//! - `me-reused`: `/me` (`ClerkUser`) with the same valid token on every request (the browser
+//!   case: the verified-token cache answers);
+//! - `me-fresh`: `/me` with the verified-token cache turned off, so every request pays the full
+//!   RSA verification (the cost of a fresh token per request);
+//! - `admin-macro`: `/admin` guarded by `#[clerk_protected(roles = ["org:admin"])]`, token reused.
+//!
+//! Each server runs on one thread (one worker), `wrk` uses one thread and 32 connections. It writes
+//! `docs/load-results.md` (a table with the machine described) and `docs/load-results.png`.
+//!
+//! ```text
+//! apt-get install wrk                      # Debian's load generator
+//! cargo run --release -p clerk-load -- [--duration 5] [--connections 32] [--out docs]
+//! cargo run --release -p clerk-load -- scaling [--tokens 100000] [--requests 1000000]
+//! cargo run --release -p clerk-load -- soak [--duration 120]
+//! ```
+
+mod report;
+mod scaling;
+mod servers;
+mod soak;
+mod wrk;
+
+use std::time::Duration;
+
+/// What one scenario measured.
+#[derive(Debug, Clone)]
+pub struct Measurement {
+    framework: &'static str,
+    scenario: &'static str,
+    result: wrk::WrkResult,
+}
+
+struct Options {
+    duration: Duration,
+    connections: u32,
+    out: std::path::PathBuf,
+}
+
+fn parse_options(args: &[String]) -> Result<Options, String> {
+    let mut options = Options {
+        duration: Duration::from_secs(5),
+        connections: 32,
+        out: std::path::PathBuf::from("docs"),
+    };
+    let mut it = args.iter();
+    while let Some(arg) = it.next() {
+        let mut value = || it.next().ok_or_else(|| format!("{arg} needs a value"));
+        match arg.as_str() {
+            "--duration" => {
+                let secs: u64 = value()?.parse().map_err(|e| format!("--duration: {e}"))?;
+                options.duration = Duration::from_secs(secs.clamp(1, 120));
+            }
+            "--connections" => {
+                options.connections = value()?.parse().map_err(|e| format!("--connections: {e}"))?;
+            }
+            "--out" => options.out = value()?.into(),
+            other => return Err(format!("unknown argument {other}")),
+        }
+    }
+    Ok(options)
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let result = match args.first().map(String::as_str) {
+        Some("scaling") => scaling::run(&args[1..]),
+        Some("soak") => soak::run(&args[1..]),
+        _ => parse_options(&args).and_then(|o| run(&o)),
+    };
+    if let Err(e) = result {
+        eprintln!("clerk-load: {e}");
+        std::process::exit(1);
+    }
+}
+
+fn run(options: &Options) -> Result<(), String> {
+    wrk::check_installed()?;
+    let instance = clerk_testing::TestInstance::new();
+    let token = instance
+        .token()
+        .user_id("user_admin")
+        .org_id("org_demo")
+        .org_role("org:admin")
+        .org_permissions(["org:invoices:read"])
+        .lifetime(Duration::from_secs(3600))
+        .sign();
+    let config = |cache: usize| {
+        instance
+            .config_builder()
+            .secret_key("sk_live_load_harness") // production rules: no browser-only dev rules
+            .token_cache_capacity(cache)
+            .build()
+            .map_err(|e| e.to_string())
+    };
+    let cached = config(clerk_core::DEFAULT_TOKEN_CACHE_CAPACITY)?;
+    let uncached = config(0)?;
+
+    let mut measurements = Vec::new();
+    for framework in servers::FRAMEWORKS {
+        let plain = servers::start(framework, None)?;
+        let clerk = servers::start(framework, Some(cached.clone()))?;
+        let fresh = servers::start(framework, Some(uncached.clone()))?;
+        let scenarios: [(&'static str, String, Option<&str>); 5] = [
+            ("plain", format!("http://{plain}/plain"), None),
+            ("signed-out", format!("http://{clerk}/public"), None),
+            ("me-reused", format!("http://{clerk}/me"), Some(&token)),
+            ("me-fresh", format!("http://{fresh}/me"), Some(&token)),
+            ("admin-macro", format!("http://{clerk}/admin"), Some(&token)),
+        ];
+        for (scenario, url, bearer) in scenarios {
+            wrk::check_status(&url, bearer)?;
+            let result = wrk::run(&url, bearer, options.duration, options.connections)?;
+            println!(
+                "{framework:>6} {scenario:<12} {:>10.0} req/s  p99 {:>8.2} ms  non-2xx {}",
+                result.requests_per_sec, result.p99_ms, result.non_2xx
+            );
+            measurements.push(Measurement {
+                framework,
+                scenario,
+                result,
+            });
+        }
+    }
+    report::write(&measurements, options)
+}
