@@ -141,3 +141,48 @@ pub(crate) fn answer_response(answer: HttpAnswer) -> response::Result<'static> {
     }
     response.ok()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn display_and_accessors() {
+        let r = ClerkRejection::Unauthenticated {
+            reason: Some("cookie-and-uat-missing"),
+        };
+        assert_eq!(r.to_string(), "not signed in (cookie-and-uat-missing)");
+        assert_eq!(r.reason(), Some("cookie-and-uat-missing"));
+        assert_eq!(r.status_code(), 401);
+        assert_eq!(
+            ClerkRejection::Unauthenticated { reason: None }.to_string(),
+            "not signed in"
+        );
+        assert_eq!(
+            ClerkRejection::Forbidden.to_string(),
+            "forbidden by the route's policy"
+        );
+        assert!(
+            ClerkRejection::MissingSetup
+                .to_string()
+                .contains(".attach(ClerkFairing::new(config))")
+        );
+        assert_eq!(ClerkRejection::MissingSetup.reason(), None);
+        assert_eq!(ClerkRejection::MissingSetup.status_code(), 500);
+    }
+
+    #[test]
+    fn answers_are_clerk_cores() {
+        let response = answer_response(clerk_core::unauthenticated_answer(Some("token-expired")))
+            .expect("response");
+        assert_eq!(response.status(), Status::Unauthorized);
+        assert_eq!(
+            response.headers().get_one("content-type"),
+            Some("application/json")
+        );
+        assert_eq!(
+            response.headers().get_one("www-authenticate"),
+            Some("Bearer")
+        );
+    }
+}
