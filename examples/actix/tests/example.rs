@@ -1,151 +1,347 @@
-//! Starts the example binary on a free port with a fixture `CLERK_JWT_KEY` and checks its routes
-//! over a real socket.
+//! Starts the example binary on a free port of 127.0.0.1 and checks its routes over a real
+//! socket: with a fixture instance's keys (`CLERK_JWT_KEY`: no network), and with no Clerk keys
+//! at all (the embedded emulator).
 
 use std::net::TcpListener;
 use std::process::Stdio;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use clerk_testing::TestInstance;
+use serde_json::{Value, json};
+use tokio::io::{AsyncBufReadExt, BufReader};
 use tokio::process::{Child, Command};
 
-/// The example process, killed when dropped.
+const BIN: &str = env!("CARGO_BIN_EXE_example-actix");
+
+/// The example without any of the test runner's Clerk, `HOST` or `PORT` variables.
+fn command(port: u16) -> Command {
+    let mut command = Command::new(BIN);
+    for (name, _) in std::env::vars_os() {
+        if name.to_string_lossy().starts_with("CLERK_") {
+            command.env_remove(name);
+        }
+    }
+    command
+        .env_remove("HOST")
+        .env("PORT", port.to_string())
+        .env("RUST_LOG", "warn")
+        .env("NO_COLOR", "1")
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .kill_on_drop(true);
+    command
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .and_then(|listener| listener.local_addr())
+        .map(|addr| addr.port())
+        .expect("a free port")
+}
+
+/// The running example (killed when dropped) and what it printed so far.
 struct Example {
-    child: Child,
+    _child: Child,
     base: String,
+    stdout: Arc<Mutex<String>>,
 }
 
 impl Example {
-    async fn start(instance: &TestInstance) -> Self {
-        let port = TcpListener::bind("127.0.0.1:0")
-            .and_then(|l| l.local_addr())
-            .expect("free port")
-            .port();
-        let child = Command::new(env!("CARGO_BIN_EXE_example-actix"))
-            .env_clear()
-            .env("CLERK_SECRET_KEY", "sk_live_fixture")
-            .env("CLERK_PUBLISHABLE_KEY", instance.publishable_key())
-            .env("CLERK_JWT_KEY", instance.jwt_key())
-            .env("PORT", port.to_string())
-            .env("RUST_LOG", "warn")
-            .stdout(Stdio::null())
-            .kill_on_drop(true)
-            .spawn()
-            .expect("spawn example-actix");
-        let example = Self {
-            child,
-            base: format!("http://127.0.0.1:{port}"),
-        };
-        example.wait_ready().await;
-        example
+    async fn start(command: &mut Command, port: u16) -> Self {
+        let mut child = command.spawn().expect("spawn the example");
+        let stdout = Arc::new(Mutex::new(String::new()));
+        let mut lines = BufReader::new(child.stdout.take().expect("stdout")).lines();
+        let sink = Arc::clone(&stdout);
+        tokio::spawn(async move {
+            while let Ok(Some(line)) = lines.next_line().await {
+                let mut out = sink.lock().unwrap_or_else(|e| e.into_inner());
+                out.push_str(&line);
+                out.push('\n');
+            }
+        });
+        let base = format!("http://127.0.0.1:{port}");
+        for _ in 0..600 {
+            if let Ok(response) = reqwest::get(format!("{base}/health")).await
+                && response.status() == 200
+            {
+                return Self {
+                    _child: child,
+                    base,
+                    stdout,
+                };
+            }
+            if let Ok(Some(status)) = child.try_wait() {
+                panic!("the example exited ({status}) before listening on {base}");
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        panic!("the example did not start on {base}");
     }
 
-    async fn wait_ready(&self) {
-        for _ in 0..200 {
-            let ready = reqwest::get(format!("{}/health", self.base)).await;
-            if ready.is_ok_and(|r| r.status().is_success()) {
-                return;
+    /// Waits (a little) until the example printed `needle`, and returns everything it printed.
+    async fn printed(&self, needle: &str) -> String {
+        for _ in 0..100 {
+            let out = self
+                .stdout
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .clone();
+            if out.contains(needle) {
+                return out;
             }
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
-        panic!("example-actix did not start on {}", self.base);
+        let out = self
+            .stdout
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone();
+        panic!("the example never printed {needle:?}; it printed:\n{out}");
     }
 
-    async fn get(&self, path: &str, token: Option<&str>) -> (u16, String, Option<String>) {
+    async fn get(&self, path: &str, token: Option<&str>, accept: Option<&str>) -> Answer {
         let mut request = reqwest::Client::new().get(format!("{}{path}", self.base));
         if let Some(token) = token {
             request = request.bearer_auth(token);
         }
+        if let Some(accept) = accept {
+            request = request.header("accept", accept);
+        }
         let response = request.send().await.expect("request");
-        let status = response.status().as_u16();
-        let auth_status = response
-            .headers()
-            .get("x-clerk-auth-status")
-            .and_then(|v| v.to_str().ok())
-            .map(str::to_owned);
-        (status, response.text().await.expect("body"), auth_status)
+        let header = |name: &str| {
+            response
+                .headers()
+                .get(name)
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or_default()
+                .to_owned()
+        };
+        Answer {
+            status: response.status().as_u16(),
+            content_type: header("content-type"),
+            auth_status: header("x-clerk-auth-status"),
+            auth_reason: header("x-clerk-auth-reason"),
+            www_authenticate: header("www-authenticate"),
+            body: response.text().await.expect("body"),
+        }
     }
 }
 
-fn json(body: &str) -> serde_json::Value {
-    serde_json::from_str(body).unwrap_or_else(|e| panic!("{e}: {body}"))
+#[derive(Debug)]
+struct Answer {
+    status: u16,
+    content_type: String,
+    auth_status: String,
+    auth_reason: String,
+    www_authenticate: String,
+    body: String,
 }
 
-#[tokio::test(flavor = "current_thread")]
-async fn example_serves_its_routes() {
+impl Answer {
+    fn json(&self) -> Value {
+        assert!(
+            self.content_type.starts_with("application/json"),
+            "not JSON: {self:?}"
+        );
+        serde_json::from_str(&self.body).unwrap_or_else(|e| panic!("{e}: {self:?}"))
+    }
+
+    fn html(&self) -> &str {
+        assert!(
+            self.content_type.starts_with("text/html"),
+            "not HTML: {self:?}"
+        );
+        &self.body
+    }
+}
+
+const HTML: Option<&str> = Some("text/html,application/xhtml+xml,*/*;q=0.8");
+
+#[tokio::test(flavor = "multi_thread")]
+async fn serves_the_routes_with_fixture_keys() {
     let instance = TestInstance::new();
-    let mut example = Example::start(&instance).await;
+    let port = free_port();
+    let example = Example::start(
+        command(port)
+            // A production-like secret key: no development browser rules.
+            .env("CLERK_SECRET_KEY", "sk_live_example")
+            .env("CLERK_PUBLISHABLE_KEY", instance.publishable_key())
+            .env("CLERK_JWT_KEY", instance.jwt_key()),
+        port,
+    )
+    .await;
+    let org_token = |user: &str, role: &str, permissions: &[&str]| {
+        instance
+            .token()
+            .user_id(user)
+            .session_id(Some("sess_1"))
+            .org_id("org_1")
+            .org_slug("acme")
+            .org_role(role)
+            .org_permissions(permissions.iter().copied())
+            .sign()
+    };
+    let admin = org_token("user_admin", "org:admin", &[]);
+    let member = org_token("user_member", "org:member", &["org:invoices:read"]);
 
-    let (status, body, auth) = example.get("/health", None).await;
-    assert_eq!((status, body.as_str()), (200, "ok"));
-    assert_eq!(auth.as_deref(), Some("signed-out"));
-
-    let (status, body, _) = example.get("/", None).await;
-    assert_eq!(status, 200);
-    assert!(body.contains("Not signed in"), "{body}");
-    assert!(body.contains("/invoices"), "{body}");
-
-    let (status, _, _) = example.get("/me", None).await;
-    assert_eq!(status, 401);
-
-    let member = instance
-        .token()
-        .user_id("user_42")
-        .org_id("org_1")
-        .org_role("org:member")
-        .org_permissions(["org:invoices:read"])
-        .sign();
-    let (status, body, auth) = example.get("/", Some(&member)).await;
-    assert_eq!(status, 200);
-    assert!(body.contains("user_42"), "{body}");
-    assert_eq!(auth.as_deref(), Some("signed-in"));
-
-    let (status, body, _) = example.get("/me", Some(&member)).await;
-    assert_eq!(status, 200);
+    // GET /: JSON for API clients, HTML for browsers.
+    let answer = example.get("/", None, None).await;
     assert_eq!(
-        json(&body),
-        serde_json::json!({
-            "user_id": "user_42",
-            "session_id": "sess_test",
+        (answer.status, answer.auth_status.as_str()),
+        (200, "signed-out")
+    );
+    assert_eq!(
+        answer.json(),
+        json!({ "status": "signed-out", "user_id": null })
+    );
+    let answer = example
+        .get("/", Some(&admin), Some("application/json"))
+        .await;
+    assert_eq!(
+        (answer.status, answer.auth_status.as_str()),
+        (200, "signed-in")
+    );
+    assert_eq!(
+        answer.json(),
+        json!({ "status": "signed-in", "user_id": "user_admin" })
+    );
+
+    let answer = example.get("/", None, HTML).await;
+    assert_eq!(answer.status, 200);
+    let page = answer.html();
+    assert!(page.contains("Signed out."), "{page}");
+    for link in ["href=\"/me\"", "href=\"/admin\"", "href=\"/invoices\""] {
+        assert!(page.contains(link), "{link}: {page}");
+    }
+    assert!(
+        !page.contains("Sign in"),
+        "no emulator, no sign-in link: {page}"
+    );
+    let answer = example.get("/", Some(&admin), HTML).await;
+    let page = answer.html();
+    assert!(
+        page.contains("Signed in as <code>user_admin</code>."),
+        "{page}"
+    );
+    // Everything the page shows is escaped.
+    let hostile = instance.token().user_id("user_<b>\"x\"&'").sign();
+    let answer = example.get("/", Some(&hostile), HTML).await;
+    let page = answer.html();
+    assert!(
+        page.contains("<code>user_&lt;b&gt;&quot;x&quot;&amp;&#39;</code>"),
+        "{page}"
+    );
+    assert!(!page.contains("<b>"), "{page}");
+
+    // GET /me
+    let answer = example.get("/me", None, None).await;
+    assert_eq!(
+        (answer.status, answer.www_authenticate.as_str()),
+        (401, "Bearer")
+    );
+    assert_eq!(answer.auth_status, "signed-out");
+    let answer = example.get("/me", Some(&member), None).await;
+    assert_eq!(answer.status, 200);
+    assert_eq!(
+        answer.json(),
+        json!({
+            "user_id": "user_member",
+            "session_id": "sess_1",
             "org_id": "org_1",
             "org_role": "org:member",
+            "org_slug": "acme",
             "org_permissions": ["org:invoices:read"],
         })
     );
 
-    let (status, _, _) = example.get("/admin", Some(&member)).await;
-    assert_eq!(status, 403);
-    let (status, body, _) = example.get("/invoices", Some(&member)).await;
-    assert_eq!(status, 200);
+    // GET /admin: #[clerk_protected(roles = ["org:admin"])]
+    let answer = example.get("/admin", Some(&admin), None).await;
+    assert_eq!(answer.status, 200);
     assert_eq!(
-        json(&body),
-        serde_json::json!({"user_id": "user_42", "org_permissions": ["org:invoices:read"]})
+        answer.json(),
+        json!({ "user_id": "user_admin", "org_role": "org:admin" })
+    );
+    let answer = example.get("/admin", Some(&member), None).await;
+    assert_eq!(answer.status, 403);
+    assert_eq!(answer.json(), json!({ "error": "forbidden" }));
+    let answer = example.get("/admin", None, None).await;
+    assert_eq!(
+        (answer.status, answer.www_authenticate.as_str()),
+        (401, "Bearer")
     );
 
-    let admin = instance
-        .token()
-        .org_id("org_1")
-        .org_role("org:admin")
-        .sign();
-    let (status, body, _) = example.get("/admin", Some(&admin)).await;
-    assert_eq!(status, 200);
+    // GET /invoices: #[clerk_protected(permissions = ["org:invoices:read"])]
+    let answer = example.get("/invoices", Some(&member), None).await;
+    assert_eq!(answer.status, 200);
     assert_eq!(
-        json(&body),
-        serde_json::json!({"user_id": "user_test", "org_role": "org:admin"})
+        answer.json(),
+        json!({ "user_id": "user_member", "org_permissions": ["org:invoices:read"] })
     );
-
-    example.child.start_kill().ok();
-    example.child.wait().await.ok();
+    assert_eq!(
+        example.get("/invoices", Some(&admin), None).await.status,
+        403
+    );
+    assert_eq!(example.get("/invoices", None, None).await.status, 401);
 }
 
-#[tokio::test(flavor = "current_thread")]
-async fn example_without_a_secret_key_exits_with_the_error() {
-    let output = Command::new(env!("CARGO_BIN_EXE_example-actix"))
-        .env_clear()
-        .env("PORT", "0")
+#[tokio::test(flavor = "multi_thread")]
+async fn runs_offline_on_the_emulator_without_clerk_keys() {
+    let port = free_port();
+    let example = Example::start(
+        command(port).env("CLERK_EMULATOR_TOKEN_LIFETIME", "5"),
+        port,
+    )
+    .await;
+
+    // Where to click: the app, the emulator's sign-in page back to the app, the demo users.
+    let app = format!("http://127.0.0.1:{port}/");
+    let back = format!("/sign-in?redirect_url=http%3A%2F%2F127.0.0.1%3A{port}%2F");
+    let out = example.printed(&back).await;
+    assert!(out.contains(&app), "{out}");
+    for needle in [
+        "user_admin",
+        "user_member",
+        "127.0.0.1, not localhost",
+        "5 s",
+    ] {
+        assert!(out.contains(needle), "{needle}: {out}");
+    }
+
+    // A development instance: a non-browser client without a token is signed out.
+    let answer = example.get("/", None, None).await;
+    assert_eq!(answer.status, 200);
+    assert_eq!(
+        (answer.auth_status.as_str(), answer.auth_reason.as_str()),
+        ("signed-out", "header-missing-non-browser")
+    );
+    assert_eq!(
+        answer.json(),
+        json!({ "status": "signed-out", "user_id": null })
+    );
+
+    let answer = example.get("/", None, HTML).await;
+    assert_eq!(answer.status, 200);
+    let page = answer.html();
+    assert!(page.contains("Signed out."), "{page}");
+    assert!(page.contains(&back), "a sign-in link: {page}");
+
+    let answer = example.get("/me", None, None).await;
+    assert_eq!(
+        (answer.status, answer.www_authenticate.as_str()),
+        (401, "Bearer")
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn exits_on_a_bad_token_lifetime() {
+    let output = command(free_port())
+        .env("CLERK_EMULATOR_TOKEN_LIFETIME", "soon")
         .output()
         .await
-        .expect("run example-actix");
+        .expect("run the example");
     assert_eq!(output.status.code(), Some(1));
     let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(stderr.contains("CLERK_SECRET_KEY"), "{stderr}");
+    assert!(stderr.contains("CLERK_EMULATOR_TOKEN_LIFETIME"), "{stderr}");
 }

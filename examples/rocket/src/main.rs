@@ -1,83 +1,96 @@
-//! Example Rocket app using Clerk.
+//! Example Rocket app using Clerk: `ClerkFairing` attached, `Option<ClerkUser>`, `ClerkUser`
+//! and `#[clerk_protected]` in the routes.
 //!
 //! ```text
+//! cargo run -p example-rocket               # offline, on a local Clerk emulator
 //! CLERK_SECRET_KEY=sk_test_... CLERK_PUBLISHABLE_KEY=pk_test_... cargo run -p example-rocket
 //! ```
 //!
-//! Listens on `$HOST:$PORT` (default `127.0.0.1:3000`). Routes:
+//! Without `CLERK_SECRET_KEY` the app starts a local Clerk emulator in-process and prints the
+//! URL to open and the sign-in URL (demo users; open the app on `127.0.0.1`, not `localhost`).
+//! `CLERK_EMULATOR_TOKEN_LIFETIME` sets the emulator's session-token lifetime in seconds
+//! (default 60). With `CLERK_SECRET_KEY` set it talks to real Clerk, configured by
+//! `CLERK_PUBLISHABLE_KEY`, `CLERK_JWT_KEY` (PEM; when set, no JWKS fetch happens),
+//! `CLERK_API_URL`, `CLERK_JS_URL`, `CLERK_AUTHORIZED_PARTIES`. It listens on `HOST` (default
+//! `127.0.0.1`) and `PORT` (default `3000`), and shuts down gracefully on SIGINT/SIGTERM.
+//! `RUST_LOG` sets the log filter (`ROCKET_LOG_LEVEL` Rocket's own).
 //!
-//! | route | guard | answer |
-//! | --- | --- | --- |
-//! | `GET /` | `Option<ClerkUser>` | small HTML page: signed in (user id) or not, and the routes |
-//! | `GET /me` | `ClerkUser` | `{"user_id","session_id","org_id","org_role","org_permissions"}` |
-//! | `GET /admin` | `Protected<AdminPolicy>` (role `org:admin`) | `{"user_id","org_role"}` |
-//! | `GET /invoices` | `Protected<InvoicesRead>` (permission `org:invoices:read`) | `{"user_id","org_permissions"}` |
-//! | `GET /health` | none | `ok` |
-//!
-//! Rocket shuts down gracefully on SIGINT and SIGTERM.
+//! | route | answer |
+//! | --- | --- |
+//! | `GET /` | public: a small HTML page for browsers (`Accept` contains `text/html`), else `{"status","user_id"}` |
+//! | `GET /me` | `ClerkUser`: `{"user_id","session_id","org_id","org_role","org_slug","org_permissions"}`, or `401` |
+//! | `GET /admin` | `#[clerk_protected(roles = ["org:admin"])]`: `{"user_id","org_role"}`, `401` or `403` |
+//! | `GET /invoices` | `#[clerk_protected(permissions = ["org:invoices:read"])]`: `{"user_id","org_permissions"}`, `401` or `403` |
+//! | `GET /health` | public: `ok` |
 
-use std::net::IpAddr;
+use std::convert::Infallible;
+use std::net::{IpAddr, SocketAddr};
 use std::process::ExitCode;
+use std::time::Duration;
 
-use clerk_rocket::{ClerkConfig, ClerkFairing, ClerkUser, Policy, Protected};
+use clerk_rocket::{ClerkConfig, ClerkFairing, ClerkUser, clerk_protected};
+use clerk_testing::Emulator;
 use rocket::fairing::AdHoc;
+use rocket::request::{self, FromRequest, Request};
 use rocket::response::content::RawHtml;
 use rocket::serde::json::{Value, json};
-use rocket::{Build, Rocket, get, routes};
+use rocket::{Build, Responder, Rocket, State, get, routes};
 
-/// Members of the active organization with the `org:admin` role.
-struct AdminPolicy;
+/// The program name, in error messages.
+const NAME: &str = "example-rocket";
+/// The title of the home page.
+const TITLE: &str = "Clerk + Rocket";
 
-impl Policy for AdminPolicy {
-    fn roles() -> &'static [&'static str] {
-        &["org:admin"]
+/// What the home page shows besides the user.
+struct Site {
+    /// The emulator's sign-in page, when the app runs on the emulator.
+    sign_in_url: Option<String>,
+}
+
+/// Whether the request's `Accept` header contains `text/html`.
+struct WantsHtml(bool);
+
+#[rocket::async_trait]
+impl<'r> FromRequest<'r> for WantsHtml {
+    type Error = Infallible;
+
+    async fn from_request(request: &'r Request<'_>) -> request::Outcome<Self, Infallible> {
+        request::Outcome::Success(WantsHtml(accepts_html(request.headers().get_one("accept"))))
     }
 }
 
-/// Sessions whose active organization grants `org:invoices:read`.
-struct InvoicesRead;
-
-impl Policy for InvoicesRead {
-    fn permissions() -> &'static [&'static str] {
-        &["org:invoices:read"]
-    }
+/// `GET /`: HTML or JSON.
+#[derive(Responder)]
+enum Home {
+    Html(RawHtml<String>),
+    Json(Value),
 }
 
 #[get("/")]
-fn index(user: Option<ClerkUser>) -> RawHtml<String> {
-    let status = match &user {
-        Some(user) => format!("Signed in as <code>{}</code>.", escape(user.user_id())),
-        None => "Signed out.".to_owned(),
-    };
-    RawHtml(format!(
-        "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>Clerk + Rocket</title></head>\n\
-         <body>\n<h1>Clerk + Rocket</h1>\n<p>{status}</p>\n<ul>\n\
-         <li><a href=\"/me\">/me</a>: the signed-in user (401 when signed out)</li>\n\
-         <li><a href=\"/admin\">/admin</a>: role <code>org:admin</code> (403 without it)</li>\n\
-         <li><a href=\"/invoices\">/invoices</a>: permission <code>org:invoices:read</code></li>\n\
-         <li><a href=\"/health\">/health</a>: public</li>\n</ul>\n</body></html>\n"
-    ))
+fn home(site: &State<Site>, user: Option<ClerkUser>, html: WantsHtml) -> Home {
+    let user_id = user.as_ref().map(ClerkUser::user_id);
+    if html.0 {
+        Home::Html(RawHtml(home_html(user_id, site.sign_in_url.as_deref())))
+    } else {
+        Home::Json(home_json(user_id))
+    }
 }
 
 #[get("/me")]
 fn me(user: ClerkUser) -> Value {
-    json!({
-        "user_id": user.user_id(),
-        "session_id": user.session_id(),
-        "org_id": user.org_id(),
-        "org_role": user.org_role(),
-        "org_permissions": user.org_permissions(),
-    })
+    me_json(&user)
 }
 
+#[clerk_protected(roles = ["org:admin"])]
 #[get("/admin")]
-fn admin(user: Protected<AdminPolicy>) -> Value {
-    json!({ "user_id": user.user_id(), "org_role": user.org_role() })
+fn admin(user: ClerkUser) -> Value {
+    admin_json(&user)
 }
 
+#[clerk_protected(permissions = ["org:invoices:read"])]
 #[get("/invoices")]
-fn invoices(user: Protected<InvoicesRead>) -> Value {
-    json!({ "user_id": user.user_id(), "org_permissions": user.org_permissions() })
+fn invoices(user: ClerkUser) -> Value {
+    invoices_json(&user)
 }
 
 #[get("/health")]
@@ -85,7 +98,218 @@ fn health() -> &'static str {
     "ok"
 }
 
-/// Escapes text for HTML.
+fn app(config: ClerkConfig, site: Site, addr: SocketAddr) -> Rocket<Build> {
+    let mut figment = rocket::Config::figment()
+        .merge(("address", addr.ip()))
+        .merge(("port", addr.port()));
+    // Rocket's own log is quiet unless ROCKET_LOG_LEVEL says otherwise; the app logs with tracing.
+    if std::env::var_os("ROCKET_LOG_LEVEL").is_none() {
+        figment = figment.merge(("log_level", "critical"));
+    }
+    rocket::custom(figment)
+        .attach(ClerkFairing::new(config))
+        .attach(AdHoc::on_liftoff("log address", |rocket| {
+            Box::pin(async move {
+                let config = rocket.config();
+                tracing::info!(
+                    "listening on http://{}",
+                    SocketAddr::new(config.address, config.port)
+                );
+            })
+        }))
+        .manage(site)
+        .mount("/", routes![home, me, admin, invoices, health])
+}
+
+/// `PORT=0` asks for a free port. Rocket binds only at launch, after the emulator must know
+/// where to send the browser back, so pick one now.
+fn resolve_free_port(addr: SocketAddr) -> std::io::Result<SocketAddr> {
+    if addr.port() != 0 {
+        return Ok(addr);
+    }
+    std::net::TcpListener::bind(addr)?.local_addr()
+}
+
+#[rocket::main]
+async fn main() -> ExitCode {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
+        )
+        .init();
+    let addr = listen_address().unwrap_or_else(|error| exit_with(&error));
+    let addr = resolve_free_port(addr)
+        .unwrap_or_else(|error| exit_with(&format!("cannot bind {addr}: {error}")));
+    let (config, sign_in_url) = clerk_config(&app_url(addr));
+    // Rocket stops gracefully on SIGINT and SIGTERM.
+    match app(config, Site { sign_in_url }, addr).launch().await {
+        Ok(_) => ExitCode::SUCCESS,
+        Err(error) => {
+            // Logs the details through Rocket's logger and marks the error handled.
+            let summary = error.pretty_print();
+            tracing::error!("rocket failed to launch: {summary}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+// ---------------------------------------------------------------- Clerk: real or emulated
+
+/// The Clerk configuration of the app, and the sign-in URL when it runs on the emulator.
+///
+/// With `CLERK_SECRET_KEY` set, real Clerk: [`ClerkConfig::from_env`] (exits 1 with the problem
+/// and its fix when the configuration is wrong). Without it, a local Clerk emulator started in
+/// this process (offline, throwaway keys, demo users), and the app prints where to click.
+/// `app_url` is the app's own URL, where the emulator's sign-in page sends the browser back.
+fn clerk_config(app_url: &str) -> (ClerkConfig, Option<String>) {
+    if std::env::var_os("CLERK_SECRET_KEY").is_some() {
+        return match ClerkConfig::from_env() {
+            Ok(config) => (config, None),
+            Err(error) => exit_with(&error),
+        };
+    }
+    let lifetime = match token_lifetime() {
+        Ok(lifetime) => lifetime,
+        Err(error) => exit_with(&error),
+    };
+    let emulator = match Emulator::builder()
+        .session_token_lifetime(lifetime)
+        .start_on_thread()
+    {
+        Ok(emulator) => emulator,
+        Err(error) => exit_with(&format!("cannot start the Clerk emulator: {error}")),
+    };
+    let config = match emulator.config_builder().build() {
+        Ok(config) => config,
+        Err(error) => exit_with(&error),
+    };
+    let sign_in_url = emulator.sign_in_url(app_url);
+    println!(
+        "\n\
+         No CLERK_SECRET_KEY: using a local Clerk emulator at {emulator_url} (offline, throwaway keys).\n\
+         \n\
+         \x20 1. Open the app:  {app_url}\n\
+         \x20 2. Sign in:       {sign_in_url}\n\
+         \x20    Demo users: user_admin (Ada Admin, org:admin of Acme), user_member (Max Member,\n\
+         \x20    org:member with org:invoices:read), user_solo (Sam Solo, no organization).\n\
+         \n\
+         \x20 Open the app on 127.0.0.1, not localhost: the emulator's cookie must reach it from\n\
+         \x20 the app's pages. Session tokens last {seconds} s (CLERK_EMULATOR_TOKEN_LIFETIME).\n\
+         \x20 Set CLERK_SECRET_KEY (and CLERK_PUBLISHABLE_KEY) to use real Clerk instead.\n",
+        emulator_url = emulator.url(),
+        seconds = lifetime.as_secs(),
+    );
+    emulator.detach(); // serves for the life of the process
+    (config, Some(sign_in_url))
+}
+
+/// `CLERK_EMULATOR_TOKEN_LIFETIME`: the lifetime of the emulator's session tokens in seconds.
+/// Defaults to 60, as Clerk.
+fn token_lifetime() -> Result<Duration, String> {
+    match std::env::var("CLERK_EMULATOR_TOKEN_LIFETIME") {
+        Ok(value) if !value.trim().is_empty() => match value.trim().parse::<u64>() {
+            Ok(seconds) if seconds > 0 => Ok(Duration::from_secs(seconds)),
+            _ => Err(format!(
+                "CLERK_EMULATOR_TOKEN_LIFETIME must be a number of seconds (1 or more), got {value:?}"
+            )),
+        },
+        _ => Ok(Duration::from_secs(60)),
+    }
+}
+
+/// Prints the error and exits with status 1.
+fn exit_with(error: &dyn std::fmt::Display) -> ! {
+    eprintln!("{NAME}: {error}");
+    std::process::exit(1);
+}
+
+/// `HOST` (an IP address, default `127.0.0.1`) and `PORT` (default `3000`).
+fn listen_address() -> Result<SocketAddr, String> {
+    let host = match std::env::var("HOST") {
+        Ok(host) if !host.trim().is_empty() => host
+            .trim()
+            .parse()
+            .map_err(|_| format!("HOST must be an IP address, got {host:?}"))?,
+        _ => IpAddr::from([127, 0, 0, 1]),
+    };
+    let port = match std::env::var("PORT") {
+        Ok(port) if !port.trim().is_empty() => port
+            .trim()
+            .parse()
+            .map_err(|_| format!("PORT must be a port number, got {port:?}"))?,
+        _ => 3000,
+    };
+    Ok(SocketAddr::new(host, port))
+}
+
+/// The URL to open in a browser for an app listening on `addr`: `127.0.0.1` for an unspecified
+/// or loopback address (the emulator's cookie is set for `127.0.0.1`).
+fn app_url(addr: SocketAddr) -> String {
+    let ip = if addr.ip().is_unspecified() || addr.ip().is_loopback() {
+        IpAddr::from([127, 0, 0, 1])
+    } else {
+        addr.ip()
+    };
+    format!("http://{}/", SocketAddr::new(ip, addr.port()))
+}
+
+// ---------------------------------------------------------------- GET /
+
+/// Whether the client asked for HTML (its `Accept` header contains `text/html`).
+fn accepts_html(accept: Option<&str>) -> bool {
+    accept.is_some_and(|accept| accept.to_ascii_lowercase().contains("text/html"))
+}
+
+/// `GET /` for everyone but browsers: `{"status": <auth status>, "user_id": <id or null>}`.
+/// Only signed-in and signed-out requests reach the handlers (the Clerk middleware answers the
+/// others itself), so the user decides the status.
+fn home_json(user_id: Option<&str>) -> Value {
+    json!({
+        "status": if user_id.is_some() { "signed-in" } else { "signed-out" },
+        "user_id": user_id,
+    })
+}
+
+/// `GET /` for browsers: who is signed in, a sign-in link on the emulator, the routes.
+fn home_html(user_id: Option<&str>, sign_in_url: Option<&str>) -> String {
+    let who = match user_id {
+        Some(id) => format!("Signed in as <code>{}</code>.", escape(id)),
+        None => "Signed out.".to_owned(),
+    };
+    let sign_in = match sign_in_url {
+        Some(url) => format!(
+            "<p><a href=\"{}\">Sign in</a> with a demo user of the local Clerk emulator.</p>\n",
+            escape(url)
+        ),
+        None => String::new(),
+    };
+    let title = escape(TITLE);
+    format!(
+        "<!DOCTYPE html>\n\
+         <html lang=\"en\">\n\
+         <head>\n\
+         <meta charset=\"utf-8\">\n\
+         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
+         <title>{title}</title>\n\
+         <style>body{{font-family:system-ui,sans-serif;max-width:40rem;margin:3rem auto;padding:0 1rem;line-height:1.5}}\
+         code{{background:#f2f2f2;padding:0 .25em;border-radius:3px}}</style>\n\
+         </head>\n\
+         <body>\n\
+         <h1>{title}</h1>\n\
+         <p id=\"status\">{who}</p>\n\
+         {sign_in}\
+         <ul>\n\
+         <li><a href=\"/me\">/me</a>: your user, session and organization (401 when signed out)</li>\n\
+         <li><a href=\"/admin\">/admin</a>: role <code>org:admin</code> (403 without it)</li>\n\
+         <li><a href=\"/invoices\">/invoices</a>: permission <code>org:invoices:read</code> (403 without it)</li>\n\
+         </ul>\n\
+         </body>\n\
+         </html>\n"
+    )
+}
+
+/// HTML escaping for text and attribute values.
 fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
@@ -101,80 +325,26 @@ fn escape(text: &str) -> String {
     out
 }
 
-/// The Clerk configuration of the app: Clerk's environment variables (`CLERK_SECRET_KEY`,
-/// `CLERK_PUBLISHABLE_KEY`, `CLERK_JWT_KEY`, `CLERK_API_URL`, `CLERK_AUTHORIZED_PARTIES`, ...).
-/// On error, prints it and exits with status 1.
-fn clerk_config() -> ClerkConfig {
-    match ClerkConfig::from_env() {
-        Ok(config) => config,
-        Err(error) => {
-            eprintln!("error: {error}");
-            std::process::exit(1);
-        }
-    }
+// ---------------------------------------------------------------- JSON routes
+
+/// `GET /me`.
+fn me_json(user: &ClerkUser) -> Value {
+    json!({
+        "user_id": user.user_id(),
+        "session_id": user.session_id(),
+        "org_id": user.org_id(),
+        "org_role": user.org_role(),
+        "org_slug": user.org_slug(),
+        "org_permissions": user.org_permissions(),
+    })
 }
 
-/// `$HOST` (default `127.0.0.1`) and `$PORT` (default `3000`).
-fn listen_address() -> Result<(IpAddr, u16), String> {
-    let host = match std::env::var("HOST") {
-        Ok(host) if !host.trim().is_empty() => host
-            .trim()
-            .parse()
-            .map_err(|_| format!("HOST={host} is not an IP address"))?,
-        _ => IpAddr::from([127, 0, 0, 1]),
-    };
-    let port = match std::env::var("PORT") {
-        Ok(port) if !port.trim().is_empty() => port
-            .trim()
-            .parse()
-            .map_err(|_| format!("PORT={port} is not a port number"))?,
-        _ => 3000,
-    };
-    Ok((host, port))
+/// `GET /admin`.
+fn admin_json(user: &ClerkUser) -> Value {
+    json!({ "user_id": user.user_id(), "org_role": user.org_role() })
 }
 
-fn app(config: ClerkConfig, host: IpAddr, port: u16) -> Rocket<Build> {
-    let mut figment = rocket::Config::figment()
-        .merge(("address", host))
-        .merge(("port", port));
-    // Rocket's own log is quiet unless ROCKET_LOG_LEVEL says otherwise; the app logs with tracing.
-    if std::env::var_os("ROCKET_LOG_LEVEL").is_none() {
-        figment = figment.merge(("log_level", "critical"));
-    }
-    rocket::custom(figment)
-        .attach(ClerkFairing::new(config))
-        .attach(AdHoc::on_liftoff("log address", |rocket| {
-            Box::pin(async move {
-                let config = rocket.config();
-                tracing::info!("listening on http://{}:{}", config.address, config.port);
-            })
-        }))
-        .mount("/", routes![index, me, admin, invoices, health])
-}
-
-#[rocket::main]
-async fn main() -> ExitCode {
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env()
-                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
-        )
-        .init();
-    let config = clerk_config();
-    let (host, port) = match listen_address() {
-        Ok(address) => address,
-        Err(error) => {
-            eprintln!("error: {error}");
-            return ExitCode::FAILURE;
-        }
-    };
-    match app(config, host, port).launch().await {
-        Ok(_) => ExitCode::SUCCESS,
-        Err(error) => {
-            // Logs the details through Rocket's logger and marks the error handled.
-            let summary = error.pretty_print();
-            tracing::error!("rocket failed to launch: {summary}");
-            ExitCode::FAILURE
-        }
-    }
+/// `GET /invoices`.
+fn invoices_json(user: &ClerkUser) -> Value {
+    json!({ "user_id": user.user_id(), "org_permissions": user.org_permissions() })
 }

@@ -8,6 +8,9 @@
 //! * [`ClerkRejection`] is the error those extractors answer with; take
 //!   `Result<ClerkUser, ClerkRejection>` to answer in your own shape.
 //!
+//! * [`#[clerk_protected]`](clerk_protected) puts a `Protected<P>` in front of a handler from a
+//!   list of roles and permissions.
+//!
 //! All the logic lives in [`clerk_core`]; this crate translates it to actix-web.
 //!
 //! # Quick start
@@ -57,6 +60,45 @@
 //! }
 //! ```
 //!
+//! # `#[clerk_protected]`
+//!
+//! The attribute writes the policy for you: it injects a `Protected<_>` as the handler's first
+//! extractor. Put it above the route attribute.
+//!
+//! ```no_run
+//! use actix_web::{App, HttpResponse, get, post, web};
+//! use clerk_actix::{ClerkMiddleware, clerk_protected};
+//!
+//! #[clerk_protected] // signed in (401 otherwise)
+//! #[get("/me")]
+//! async fn me() -> HttpResponse {
+//!     HttpResponse::Ok().body("signed in")
+//! }
+//!
+//! #[clerk_protected(roles = ["org:admin", "org:billing"])] // any of these roles (403 otherwise)
+//! #[get("/admin")]
+//! async fn admin() -> HttpResponse {
+//!     HttpResponse::Ok().body("hello, admin")
+//! }
+//!
+//! // all of these permissions; with `roles` too, both must hold
+//! #[clerk_protected(permissions = ["org:invoices:read", "org:invoices:write"])]
+//! #[post("/invoices")]
+//! async fn new_invoice(invoice: web::Json<serde_json::Value>) -> HttpResponse {
+//!     HttpResponse::Created().json(invoice.into_inner())
+//! }
+//!
+//! # fn app() -> Result<(), clerk_actix::ConfigError> {
+//! let clerk = ClerkMiddleware::from_env()?;
+//! let app = App::new().wrap(clerk).service(me).service(admin).service(new_invoice);
+//! # let _ = app;
+//! # Ok(()) }
+//! ```
+//!
+//! A handler that needs the user takes `Protected<P>` (or `ClerkUser`) itself, with a policy type
+//! implementing [`Policy`], as in the quick start. With the crate renamed or re-exported, say
+//! where it is: `#[clerk_protected(roles = ["org:admin"], crate = "my_app::auth")]`.
+//!
 //! # Responses
 //!
 //! | situation | answer |
@@ -85,6 +127,17 @@ pub use clerk_core::{Auth, AuthState, ClerkConfig, ConfigError, Policy, SignedIn
 pub use extract::{ClerkUser, Protected};
 pub use middleware::{ClerkMiddleware, ClerkService};
 pub use rejection::ClerkRejection;
+
+/// Protects an actix-web handler: `#[clerk_protected]` (signed in, `401` otherwise),
+/// `#[clerk_protected(roles = ["org:admin", "org:billing"])]` (any of these roles, `403`
+/// otherwise), `#[clerk_protected(permissions = ["org:invoices:read"])]` (all of these
+/// permissions), both together (both must hold), and `crate = "path"` when `clerk_actix` is
+/// renamed or re-exported.
+///
+/// It injects a [`Protected`] over a generated [`Policy`] as the handler's first extractor.
+/// Place it above the route attribute (`#[get(...)]`). See the [crate docs](crate).
+#[doc(inline)]
+pub use clerk_macros::clerk_protected_actix as clerk_protected;
 
 /// Items used by the `#[clerk_protected]` expansion. Not public API.
 #[doc(hidden)]

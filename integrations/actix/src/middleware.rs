@@ -9,11 +9,11 @@ use std::rc::Rc;
 use actix_web::body::{EitherBody, MessageBody};
 use actix_web::dev::{Service, ServiceRequest, ServiceResponse, Transform, forward_ready};
 use actix_web::error::InternalError;
-use actix_web::http::StatusCode;
-use actix_web::http::header::{self, HeaderMap, HeaderName, HeaderValue};
-use actix_web::{Error, HttpMessage, HttpResponse};
-use clerk_core::{AuthOutcome, AuthState, ClerkConfig, ConfigError, get_auth_state};
+use actix_web::http::header::{HeaderMap, HeaderName, HeaderValue};
+use actix_web::{Error, HttpMessage};
+use clerk_core::{AuthState, ClerkConfig, ConfigError, get_auth_state};
 
+use crate::rejection::answer_response;
 use crate::request::ActixRequest;
 
 /// The actix-web middleware that authenticates every request with Clerk.
@@ -147,18 +147,18 @@ where
         Box::pin(async move {
             let view = ActixRequest(req.head());
             let state = get_auth_state(&config, &view).await;
-            let outcome = state.outcome(&view);
+            let answer = state.answer(&view);
             let headers = auth_headers(&state);
 
-            if outcome != AuthOutcome::Continue {
+            if let Some(answer) = answer {
                 tracing::debug!(
                     status = %state.status(),
                     reason = state.reason().map_or("", |r| r.as_str()),
-                    ?outcome,
+                    answer = answer.status(),
                     "clerk: request answered by the middleware"
                 );
                 let mut response = req
-                    .into_response(outcome_response(&state, outcome))
+                    .into_response(answer_response(answer))
                     .map_into_right_body();
                 set_headers(response.headers_mut(), &headers);
                 return Ok(response);
@@ -181,29 +181,6 @@ where
                 }
             }
         })
-    }
-}
-
-/// The response for an outcome that does not reach the handler.
-fn outcome_response(state: &AuthState, outcome: AuthOutcome) -> HttpResponse {
-    let json = HeaderValue::from_static("application/json");
-    match outcome {
-        AuthOutcome::Interstitial => HttpResponse::build(StatusCode::UNAUTHORIZED)
-            .insert_header((
-                header::CONTENT_TYPE,
-                HeaderValue::from_static("text/html; charset=utf-8"),
-            ))
-            .insert_header((header::CACHE_CONTROL, HeaderValue::from_static("no-store")))
-            .body(state.interstitial_html()),
-        AuthOutcome::ServiceUnavailable => HttpResponse::build(StatusCode::SERVICE_UNAVAILABLE)
-            .insert_header((header::CONTENT_TYPE, json))
-            .insert_header((header::RETRY_AFTER, HeaderValue::from_static("5")))
-            .body(state.json_body()),
-        // `Unauthorized`, and `Continue` which never gets here.
-        _ => HttpResponse::build(StatusCode::UNAUTHORIZED)
-            .insert_header((header::CONTENT_TYPE, json))
-            .insert_header((header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer")))
-            .body(state.json_body()),
     }
 }
 

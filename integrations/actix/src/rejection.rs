@@ -4,9 +4,9 @@
 use std::fmt;
 
 use actix_web::http::StatusCode;
-use actix_web::http::header::{self, HeaderValue};
+use actix_web::http::header::{HeaderName, HeaderValue};
 use actix_web::{HttpResponse, ResponseError};
-use serde_json::json;
+use clerk_core::HttpAnswer;
 
 /// The fix named by the `500` answered when the middleware is missing.
 const MISSING_SETUP_FIX: &str = "Clerk is not configured for this route: add \
@@ -107,20 +107,6 @@ impl ClerkRejection {
             Self::Forbidden | Self::MissingSetup => None,
         }
     }
-
-    /// The JSON body of the response.
-    fn body(&self) -> String {
-        match self {
-            Self::Unauthenticated { reason } => {
-                json!({"error": "unauthenticated", "reason": reason})
-            }
-            Self::Forbidden => json!({"error": "forbidden"}),
-            Self::MissingSetup => {
-                json!({"error": "clerk_not_configured", "message": MISSING_SETUP_FIX})
-            }
-        }
-        .to_string()
-    }
 }
 
 impl fmt::Display for ClerkRejection {
@@ -146,21 +132,35 @@ impl ResponseError for ClerkRejection {
     }
 
     fn error_response(&self) -> HttpResponse {
-        let mut response = HttpResponse::build(ResponseError::status_code(self));
-        response.insert_header((
-            header::CONTENT_TYPE,
-            HeaderValue::from_static("application/json"),
-        ));
-        if let Self::Unauthenticated { .. } = self {
-            response.insert_header((header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer")));
-        }
-        response.body(self.body())
+        answer_response(match self {
+            Self::Unauthenticated { reason } => clerk_core::unauthenticated_answer(*reason),
+            Self::Forbidden => clerk_core::forbidden_answer(),
+            Self::MissingSetup => clerk_core::missing_setup_answer(MISSING_SETUP_FIX),
+        })
     }
+}
+
+/// clerk-core's [`HttpAnswer`] as an actix-web [`HttpResponse`] (the `x-clerk-auth-*` headers
+/// are added by the middleware).
+pub(crate) fn answer_response(answer: HttpAnswer) -> HttpResponse {
+    let (status, headers, body) = answer.into_parts();
+    let mut response = HttpResponse::build(
+        StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
+    );
+    for (name, value) in headers {
+        response.insert_header((
+            HeaderName::from_static(name),
+            HeaderValue::from_static(value),
+        ));
+    }
+    response.body(body)
 }
 
 #[cfg(test)]
 mod tests {
     use actix_web::body::MessageBody;
+    use actix_web::http::header;
+    use serde_json::json;
 
     use super::*;
 

@@ -6,14 +6,14 @@ use std::pin::Pin;
 use std::task::{Context, Poll, ready};
 
 use axum::response::{IntoResponse, Response};
-use clerk_core::{AuthOutcome, AuthState, ClerkConfig, ConfigError, get_auth_state};
-use http::header::{CACHE_CONTROL, CONTENT_TYPE, RETRY_AFTER, WWW_AUTHENTICATE};
+use clerk_core::{AuthState, ClerkConfig, ConfigError, get_auth_state};
 use http::{HeaderMap, HeaderValue, Request, StatusCode};
 use pin_project_lite::pin_project;
 use tower_layer::Layer;
 use tower_service::Service;
 
 use crate::extract::RequestAuth;
+use crate::rejection::answer_response;
 
 /// The tower [`Layer`] that authenticates requests with Clerk.
 ///
@@ -243,8 +243,6 @@ impl AuthHeaders {
     }
 }
 
-const APPLICATION_JSON: HeaderValue = HeaderValue::from_static("application/json");
-
 async fn authenticate<B>(config: ClerkConfig, request: Request<B>) -> Authenticated<B> {
     if request.extensions().get::<RequestAuth>().is_some() {
         // An outer ClerkLayer already authenticated this request and adds the headers.
@@ -253,59 +251,24 @@ async fn authenticate<B>(config: ClerkConfig, request: Request<B>) -> Authentica
     let (mut parts, body) = request.into_parts();
     let state = get_auth_state(&config, &parts).await;
     let headers = AuthHeaders::new(&state);
-    let reason = state.reason().map_or("", |r| r.as_str());
-    let mut answer = match state.outcome(&parts) {
-        AuthOutcome::Continue => {
-            parts.extensions.insert(RequestAuth::new(&state));
-            return Ok((Request::from_parts(parts, body), headers));
-        }
-        AuthOutcome::Interstitial => {
-            tracing::debug!(reason, "clerk: answered 401 with the interstitial page");
-            (
-                StatusCode::UNAUTHORIZED,
-                [
-                    (
-                        CONTENT_TYPE,
-                        HeaderValue::from_static("text/html; charset=utf-8"),
-                    ),
-                    (CACHE_CONTROL, HeaderValue::from_static("no-store")),
-                ],
-                state.interstitial_html(),
-            )
-                .into_response()
-        }
-        AuthOutcome::Unauthorized => {
-            tracing::debug!(
-                status = state.status().as_str(),
-                reason,
-                "clerk: answered 401, the request needs a fresh session"
-            );
-            (
-                StatusCode::UNAUTHORIZED,
-                [
-                    (CONTENT_TYPE, APPLICATION_JSON),
-                    (WWW_AUTHENTICATE, HeaderValue::from_static("Bearer")),
-                ],
-                state.json_body(),
-            )
-                .into_response()
-        }
-        AuthOutcome::ServiceUnavailable => {
-            tracing::error!(
-                reason,
-                "clerk: answered 503, the instance's signing keys cannot be fetched"
-            );
-            (
-                StatusCode::SERVICE_UNAVAILABLE,
-                [
-                    (CONTENT_TYPE, APPLICATION_JSON),
-                    (RETRY_AFTER, HeaderValue::from_static("5")),
-                ],
-                state.json_body(),
-            )
-                .into_response()
-        }
+    let Some(answer) = state.answer(&parts) else {
+        parts.extensions.insert(RequestAuth::new(&state));
+        return Ok((Request::from_parts(parts, body), headers));
     };
+    let reason = state.reason().map_or("", |r| r.as_str());
+    if answer.status() == 503 {
+        tracing::error!(
+            reason,
+            "clerk: answered 503, the instance's signing keys cannot be fetched"
+        );
+    } else {
+        tracing::debug!(
+            status = state.status().as_str(),
+            reason,
+            "clerk: answered 401, the request needs a fresh session"
+        );
+    }
+    let mut answer = answer_response(answer);
     headers.apply(answer.headers_mut());
     Err(answer)
 }

@@ -12,6 +12,17 @@ pub use layer::ClerkLayer;
 pub use layer::{ClerkService, ResponseFuture};
 pub use rejection::ClerkRejection;
 
+/// Protects an axum handler: `#[clerk_protected]` (signed in, `401` otherwise),
+/// `#[clerk_protected(roles = ["org:admin", "org:billing"])]` (any of these roles, `403`
+/// otherwise), `#[clerk_protected(permissions = ["org:invoices:read"])]` (all of these
+/// permissions), both together (both must hold), and `crate = "path"` when `clerk_axum` is
+/// renamed or re-exported.
+///
+/// It injects a [`Protected`] over a generated [`Policy`] as the handler's first extractor.
+/// Place it above `#[axum::debug_handler]`. See the [crate docs](crate).
+#[doc(inline)]
+pub use clerk_macros::clerk_protected_axum as clerk_protected;
+
 pub use clerk_core;
 pub use clerk_core::{Auth, AuthState, ClerkConfig, ConfigError, Policy, SignedIn};
 

@@ -3,9 +3,8 @@
 use std::fmt;
 
 use axum::response::{IntoResponse, Response};
-use http::header::{CONTENT_TYPE, WWW_AUTHENTICATE};
+use clerk_core::HttpAnswer;
 use http::{HeaderValue, StatusCode};
-use serde_json::json;
 
 /// What a route must do when the layer is missing; part of the `500` body and of `Display`.
 pub(crate) const MISSING_SETUP_FIX: &str = "Clerk is not configured for this route: add \
@@ -134,40 +133,34 @@ impl fmt::Display for ClerkRejection {
 
 impl std::error::Error for ClerkRejection {}
 
-const APPLICATION_JSON: HeaderValue = HeaderValue::from_static("application/json");
-
 impl IntoResponse for ClerkRejection {
     fn into_response(self) -> Response {
-        match self {
-            Self::Unauthenticated { reason } => (
-                StatusCode::UNAUTHORIZED,
-                [
-                    (CONTENT_TYPE, APPLICATION_JSON),
-                    (WWW_AUTHENTICATE, HeaderValue::from_static("Bearer")),
-                ],
-                json!({ "error": "unauthenticated", "reason": reason }).to_string(),
-            )
-                .into_response(),
-            Self::Forbidden => (
-                StatusCode::FORBIDDEN,
-                [(CONTENT_TYPE, APPLICATION_JSON)],
-                json!({ "error": "forbidden" }).to_string(),
-            )
-                .into_response(),
-            Self::MissingSetup => (
-                StatusCode::INTERNAL_SERVER_ERROR,
-                [(CONTENT_TYPE, APPLICATION_JSON)],
-                json!({ "error": "clerk_not_configured", "message": MISSING_SETUP_FIX })
-                    .to_string(),
-            )
-                .into_response(),
-        }
+        answer_response(match self {
+            Self::Unauthenticated { reason } => clerk_core::unauthenticated_answer(reason),
+            Self::Forbidden => clerk_core::forbidden_answer(),
+            Self::MissingSetup => clerk_core::missing_setup_answer(MISSING_SETUP_FIX),
+        })
     }
+}
+
+/// clerk-core's [`HttpAnswer`] as an axum [`Response`] (the `x-clerk-auth-*` headers are added by
+/// the layer).
+pub(crate) fn answer_response(answer: HttpAnswer) -> Response {
+    let (status, headers, body) = answer.into_parts();
+    let mut response = body.into_response();
+    *response.status_mut() =
+        StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    let map = response.headers_mut();
+    for (name, value) in headers {
+        map.insert(name, HeaderValue::from_static(value));
+    }
+    response
 }
 
 #[cfg(test)]
 mod tests {
-    use serde_json::Value;
+    use http::header::{CONTENT_TYPE, WWW_AUTHENTICATE};
+    use serde_json::{Value, json};
 
     use super::*;
 

@@ -1,18 +1,17 @@
 //! [`ClerkFairing`]: authenticates every request, answers the interstitial / 401 / 503 outcomes
 //! without running the application's handler, and adds the `x-clerk-auth-*` headers.
 
-use std::io::Cursor;
-
-use clerk_core::{AuthOutcome, ClerkConfig, ConfigError};
+use clerk_core::{ClerkConfig, ConfigError};
 use rocket::catcher::{self, Catcher};
 use rocket::fairing::{self, Fairing, Info, Kind};
 use rocket::http::uri::Origin;
-use rocket::http::{ContentType, Header, Method, Status};
+use rocket::http::{Method, Status};
 use rocket::response::{Responder, Response};
 use rocket::route::{self, Route};
 use rocket::{Build, Data, Request, Rocket};
 
 use crate::guard::RecordedRejection;
+use crate::rejection::answer_response;
 use crate::request::cached_auth;
 
 /// The internal route that answers the outcomes where the application's handler must not run.
@@ -157,8 +156,7 @@ impl Fairing for ClerkFairing {
     }
 
     async fn on_request(&self, request: &mut Request<'_>, _: &mut Data<'_>) {
-        let outcome = cached_auth(&self.config, request).await.outcome;
-        if outcome == AuthOutcome::Continue {
+        if cached_auth(&self.config, request).await.answer.is_none() {
             return;
         }
         // A fairing cannot answer a request, so the request is rerouted to the outcome route:
@@ -191,47 +189,23 @@ impl route::Handler for OutcomeRoute {
             return route::Outcome::forward(data, Status::NotFound);
         };
         let auth = cached_auth(&clerk.config, request).await;
-        let mut response = Response::build();
-        match auth.outcome {
-            AuthOutcome::Continue => return route::Outcome::forward(data, Status::NotFound),
-            AuthOutcome::Interstitial => {
-                let html = auth.state.interstitial_html();
-                tracing::debug!(
-                    reason = auth.state.reason().map_or("", |r| r.as_str()),
-                    "clerk: interstitial (401)"
-                );
-                response
-                    .status(Status::Unauthorized)
-                    .header(ContentType::HTML)
-                    .header(Header::new("Cache-Control", "no-store"))
-                    .sized_body(html.len(), Cursor::new(html));
-            }
-            AuthOutcome::Unauthorized => {
-                let body = auth.state.json_body();
-                tracing::debug!(
-                    reason = auth.state.reason().map_or("", |r| r.as_str()),
-                    "clerk: unauthorized (401)"
-                );
-                response
-                    .status(Status::Unauthorized)
-                    .header(ContentType::JSON)
-                    .header(Header::new("WWW-Authenticate", "Bearer"))
-                    .sized_body(body.len(), Cursor::new(body));
-            }
-            AuthOutcome::ServiceUnavailable => {
-                let body = auth.state.json_body();
-                tracing::error!(
-                    reason = auth.state.reason().map_or("", |r| r.as_str()),
-                    "clerk: signing keys unavailable (503)"
-                );
-                response
-                    .status(Status::ServiceUnavailable)
-                    .header(ContentType::JSON)
-                    .header(Header::new("Retry-After", "5"))
-                    .sized_body(body.len(), Cursor::new(body));
-            }
+        let Some(answer) = auth.answer.clone() else {
+            return route::Outcome::forward(data, Status::NotFound);
+        };
+        let reason = auth.state.reason().map_or("", |r| r.as_str());
+        if answer.status() == 503 {
+            tracing::error!(reason, "clerk: signing keys unavailable (503)");
+        } else {
+            tracing::debug!(
+                status = %auth.state.status(),
+                reason,
+                "clerk: request answered by the fairing (401)"
+            );
         }
-        route::Outcome::Success(response.finalize())
+        match answer_response(answer) {
+            Ok(response) => route::Outcome::Success(response),
+            Err(status) => route::Outcome::Error(status),
+        }
     }
 }
 

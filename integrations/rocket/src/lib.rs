@@ -7,6 +7,8 @@
 //! - [`ClerkUser`] is the request guard of a signed-in user (`401` otherwise);
 //!   `Option<ClerkUser>` is `None` when signed out.
 //! - [`Protected<P>`](Protected) also checks a role/permission [`Policy`] (`403` otherwise).
+//! - [`#[clerk_protected]`](clerk_protected) puts a `Protected<P>` in front of a route from a
+//!   list of roles and permissions.
 //! - [`ClerkRejection`] is the guards' error; take `Result<ClerkUser, ClerkRejection>` to answer
 //!   it your own way.
 //!
@@ -51,6 +53,46 @@
 //! }
 //! ```
 //!
+//! # `#[clerk_protected]`
+//!
+//! The attribute writes the policy for you: it injects a `Protected<_>` as the route's first
+//! request guard. Put it above the route attribute. Sync and async routes both work.
+//!
+//! ```no_run
+//! use clerk_rocket::{ClerkFairing, clerk_protected};
+//! use rocket::serde::json::{Json, Value};
+//! use rocket::{get, post, routes};
+//!
+//! #[clerk_protected] // signed in (401 otherwise)
+//! #[get("/me")]
+//! fn me() -> &'static str {
+//!     "signed in"
+//! }
+//!
+//! #[clerk_protected(roles = ["org:admin", "org:billing"])] // any of these roles (403 otherwise)
+//! #[get("/admin")]
+//! async fn admin() -> &'static str {
+//!     "hello, admin"
+//! }
+//!
+//! // all of these permissions; with `roles` too, both must hold
+//! #[clerk_protected(permissions = ["org:invoices:read", "org:invoices:write"])]
+//! #[post("/invoices", data = "<invoice>")]
+//! fn new_invoice(invoice: Json<Value>) -> Json<Value> {
+//!     invoice
+//! }
+//!
+//! # fn app() -> Result<rocket::Rocket<rocket::Build>, clerk_rocket::ConfigError> {
+//! let rocket = rocket::build()
+//!     .attach(ClerkFairing::from_env()?)
+//!     .mount("/", routes![me, admin, new_invoice]);
+//! # Ok(rocket) }
+//! ```
+//!
+//! A route that needs the user takes `Protected<P>` (or `ClerkUser`) itself, with a policy type
+//! implementing [`Policy`], as in the quick start. With the crate renamed or re-exported, say
+//! where it is: `#[clerk_protected(roles = ["org:admin"], crate = "my_app::auth")]`.
+//!
 //! # How the outcomes are answered
 //!
 //! A Rocket fairing cannot answer a request itself. When the auth state calls for the
@@ -69,6 +111,18 @@ pub use clerk_core::{Auth, AuthState, ClerkConfig, ConfigError, Policy, SignedIn
 pub use fairing::ClerkFairing;
 pub use guard::{ClerkUser, Protected};
 pub use rejection::ClerkRejection;
+
+/// Protects a Rocket route: `#[clerk_protected]` (signed in, `401` otherwise),
+/// `#[clerk_protected(roles = ["org:admin", "org:billing"])]` (any of these roles, `403`
+/// otherwise), `#[clerk_protected(permissions = ["org:invoices:read"])]` (all of these
+/// permissions), both together (both must hold), and `crate = "path"` when `clerk_rocket` is
+/// renamed or re-exported.
+///
+/// It injects a [`Protected`] over a generated [`Policy`] as the route's first request guard.
+/// Place it above the route attribute (`#[get(...)]`); sync routes work too. See the
+/// [crate docs](crate).
+#[doc(inline)]
+pub use clerk_macros::clerk_protected_rocket as clerk_protected;
 
 #[doc(hidden)]
 pub mod __private {

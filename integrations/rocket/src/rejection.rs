@@ -4,13 +4,14 @@
 use std::fmt;
 use std::io::Cursor;
 
+use clerk_core::HttpAnswer;
 use rocket::Request;
-use rocket::http::{ContentType, Header, Status};
+use rocket::http::Status;
 use rocket::response::{self, Responder, Response};
 
-/// The message of the `500` answered when the guards are used without [`ClerkFairing`](crate::ClerkFairing).
-const MISSING_SETUP_MESSAGE: &str =
-    "ClerkFairing is not attached: add .attach(ClerkFairing::new(config)) to your Rocket";
+/// What a route must do when the fairing is missing; part of the `500` body and of `Display`.
+const MISSING_SETUP_FIX: &str = "Clerk is not configured for this route: add \
+     .attach(ClerkFairing::new(config)) to your Rocket";
 
 /// Why a [`ClerkUser`](crate::ClerkUser) or [`Protected`](crate::Protected) guard refused a
 /// request.
@@ -89,21 +90,6 @@ impl ClerkRejection {
         }
     }
 
-    /// The JSON body of the response.
-    fn body(&self) -> String {
-        let value = match self {
-            Self::Unauthenticated { reason } => {
-                serde_json::json!({ "error": "unauthenticated", "reason": reason })
-            }
-            Self::Forbidden => serde_json::json!({ "error": "forbidden" }),
-            Self::MissingSetup => serde_json::json!({
-                "error": "clerk_not_configured",
-                "message": MISSING_SETUP_MESSAGE,
-            }),
-        };
-        value.to_string()
-    }
-
     /// Emits the tracing event of this rejection (never token contents).
     pub(crate) fn trace(&self) {
         match self {
@@ -114,7 +100,7 @@ impl ClerkRejection {
                 );
             }
             Self::Forbidden => tracing::debug!("clerk: policy not satisfied (403)"),
-            Self::MissingSetup => tracing::error!("clerk: {MISSING_SETUP_MESSAGE}"),
+            Self::MissingSetup => tracing::error!("clerk: {MISSING_SETUP_FIX}"),
         }
     }
 }
@@ -122,10 +108,10 @@ impl ClerkRejection {
 impl fmt::Display for ClerkRejection {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Self::Unauthenticated { reason: Some(r) } => write!(f, "unauthenticated ({r})"),
-            Self::Unauthenticated { reason: None } => f.write_str("unauthenticated"),
-            Self::Forbidden => f.write_str("forbidden"),
-            Self::MissingSetup => f.write_str("clerk is not configured: attach ClerkFairing"),
+            Self::Unauthenticated { reason: Some(r) } => write!(f, "not signed in ({r})"),
+            Self::Unauthenticated { reason: None } => f.write_str("not signed in"),
+            Self::Forbidden => f.write_str("forbidden by the route's policy"),
+            Self::MissingSetup => f.write_str(MISSING_SETUP_FIX),
         }
     }
 }
@@ -134,15 +120,69 @@ impl std::error::Error for ClerkRejection {}
 
 impl<'r> Responder<'r, 'static> for ClerkRejection {
     fn respond_to(self, _: &'r Request<'_>) -> response::Result<'static> {
-        let body = self.body();
-        let mut response = Response::build();
-        response
-            .status(Status::new(self.status_code()))
-            .header(ContentType::JSON)
-            .sized_body(body.len(), Cursor::new(body));
-        if matches!(self, Self::Unauthenticated { .. }) {
-            response.header(Header::new("WWW-Authenticate", "Bearer"));
-        }
-        response.ok()
+        answer_response(match self {
+            Self::Unauthenticated { reason } => clerk_core::unauthenticated_answer(reason),
+            Self::Forbidden => clerk_core::forbidden_answer(),
+            Self::MissingSetup => clerk_core::missing_setup_answer(MISSING_SETUP_FIX),
+        })
+    }
+}
+
+/// clerk-core's [`HttpAnswer`] as a Rocket [`Response`] (the `x-clerk-auth-*` headers are added
+/// by the fairing's response hook).
+pub(crate) fn answer_response(answer: HttpAnswer) -> response::Result<'static> {
+    let (status, headers, body) = answer.into_parts();
+    let mut response = Response::build();
+    response
+        .status(Status::new(status))
+        .sized_body(body.len(), Cursor::new(body));
+    for (name, value) in headers {
+        response.raw_header(name, value);
+    }
+    response.ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn display_and_accessors() {
+        let r = ClerkRejection::Unauthenticated {
+            reason: Some("cookie-and-uat-missing"),
+        };
+        assert_eq!(r.to_string(), "not signed in (cookie-and-uat-missing)");
+        assert_eq!(r.reason(), Some("cookie-and-uat-missing"));
+        assert_eq!(r.status_code(), 401);
+        assert_eq!(
+            ClerkRejection::Unauthenticated { reason: None }.to_string(),
+            "not signed in"
+        );
+        assert_eq!(
+            ClerkRejection::Forbidden.to_string(),
+            "forbidden by the route's policy"
+        );
+        assert!(
+            ClerkRejection::MissingSetup
+                .to_string()
+                .contains(".attach(ClerkFairing::new(config))")
+        );
+        assert_eq!(ClerkRejection::MissingSetup.reason(), None);
+        assert_eq!(ClerkRejection::MissingSetup.status_code(), 500);
+    }
+
+    #[test]
+    fn answers_are_clerk_cores() {
+        let response = answer_response(clerk_core::unauthenticated_answer(Some("token-expired")))
+            .expect("response");
+        assert_eq!(response.status(), Status::Unauthorized);
+        assert_eq!(
+            response.headers().get_one("content-type"),
+            Some("application/json")
+        );
+        assert_eq!(
+            response.headers().get_one("www-authenticate"),
+            Some("Bearer")
+        );
     }
 }

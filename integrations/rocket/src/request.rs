@@ -1,6 +1,6 @@
 //! The borrowing [`RequestView`] of a Rocket request, and the per-request cache of its auth state.
 
-use clerk_core::{Auth, AuthOutcome, AuthState, ClerkConfig, RequestView, get_auth_state};
+use clerk_core::{Auth, AuthState, ClerkConfig, HttpAnswer, RequestView, get_auth_state};
 use rocket::Request;
 
 /// A read-only, borrowing view of a Rocket [`Request`] for clerk-core. Nothing is cloned.
@@ -49,8 +49,9 @@ impl RequestView for RocketRequest<'_, '_> {
 /// (`Request::local_cache_async`).
 pub(crate) struct RequestAuth {
     pub(crate) state: AuthState,
-    /// The outcome for the request as it arrived (before any rewrite to the outcome route).
-    pub(crate) outcome: AuthOutcome,
+    /// The answer for the request as it arrived (before any rewrite to the outcome route);
+    /// `None` when the request goes on to its handler.
+    pub(crate) answer: Option<HttpAnswer>,
     /// `Some` only when signed in.
     pub(crate) signed_in: Option<Auth>,
 }
@@ -64,11 +65,11 @@ pub(crate) async fn cached_auth<'r>(
         .local_cache_async(async {
             let view = RocketRequest(request);
             let state = get_auth_state(config, &view).await;
-            let outcome = state.outcome(&view);
+            let answer = state.answer(&view);
             let signed_in = state.to_auth().filter(Auth::is_signed_in);
             RequestAuth {
                 state,
-                outcome,
+                answer,
                 signed_in,
             }
         })

@@ -656,7 +656,7 @@ async fn custom_rejection_through_result() {
         serde_json::json!({
             "ok": false,
             "why": "cookie-and-uat-missing",
-            "text": "unauthenticated (cookie-and-uat-missing)",
+            "text": "not signed in (cookie-and-uat-missing)",
         })
     );
     let token = instance.token().user_id("user_c").sign();
