@@ -29,7 +29,7 @@ use std::time::Duration;
 
 /// What one scenario measured.
 #[derive(Debug, Clone)]
-pub struct Measurement {
+pub(crate) struct Measurement {
     framework: &'static str,
     scenario: &'static str,
     result: wrk::WrkResult,
@@ -56,7 +56,9 @@ fn parse_options(args: &[String]) -> Result<Options, String> {
                 options.duration = Duration::from_secs(secs.clamp(1, 120));
             }
             "--connections" => {
-                options.connections = value()?.parse().map_err(|e| format!("--connections: {e}"))?;
+                options.connections = value()?
+                    .parse()
+                    .map_err(|e| format!("--connections: {e}"))?;
             }
             "--out" => options.out = value()?.into(),
             other => return Err(format!("unknown argument {other}")),

@@ -7,7 +7,13 @@ use plotters::prelude::*;
 
 use crate::{Measurement, Options};
 
-const SCENARIOS: [&str; 5] = ["plain", "signed-out", "me-reused", "me-fresh", "admin-macro"];
+const SCENARIOS: [&str; 5] = [
+    "plain",
+    "signed-out",
+    "me-reused",
+    "me-fresh",
+    "admin-macro",
+];
 
 fn machine() -> String {
     let cpu = std::fs::read_to_string("/proc/cpuinfo")
@@ -28,13 +34,18 @@ fn machine() -> String {
                 .and_then(|l| l.split_whitespace().nth(1))
                 .and_then(|kb| kb.parse::<u64>().ok())
         })
-        .map_or_else(|| "unknown".to_owned(), |kb| format!("{:.0} GiB", kb as f64 / 1_048_576.0));
+        .map_or_else(
+            || "unknown".to_owned(),
+            |kb| format!("{:.0} GiB", kb as f64 / 1_048_576.0),
+        );
     let os = std::fs::read_to_string("/etc/os-release")
         .ok()
         .and_then(|o| {
-            o.lines()
-                .find(|l| l.starts_with("PRETTY_NAME="))
-                .map(|l| l.trim_start_matches("PRETTY_NAME=").trim_matches('"').to_owned())
+            o.lines().find(|l| l.starts_with("PRETTY_NAME=")).map(|l| {
+                l.trim_start_matches("PRETTY_NAME=")
+                    .trim_matches('"')
+                    .to_owned()
+            })
         })
         .unwrap_or_default();
     let tool = |cmd: &str, arg: &str| {
@@ -43,8 +54,16 @@ fn machine() -> String {
             .output()
             .ok()
             .map(|o| {
-                let text = if o.stdout.is_empty() { o.stderr } else { o.stdout };
-                String::from_utf8_lossy(&text).lines().next().unwrap_or("").to_owned()
+                let text = if o.stdout.is_empty() {
+                    o.stderr
+                } else {
+                    o.stdout
+                };
+                String::from_utf8_lossy(&text)
+                    .lines()
+                    .next()
+                    .unwrap_or("")
+                    .to_owned()
             })
             .unwrap_or_default()
     };
@@ -55,7 +74,7 @@ fn machine() -> String {
     )
 }
 
-pub fn write(measurements: &[Measurement], options: &Options) -> Result<(), String> {
+pub(crate) fn write(measurements: &[Measurement], options: &Options) -> Result<(), String> {
     std::fs::create_dir_all(&options.out).map_err(|e| e.to_string())?;
     let mut md = String::new();
     let _ = writeln!(md, "# Load results\n");
@@ -66,7 +85,10 @@ pub fn write(measurements: &[Measurement], options: &Options) -> Result<(), Stri
         options.connections,
         options.duration.as_secs()
     );
-    let _ = writeln!(md, "| framework | scenario | requests/s | × plain | p50 (ms) | p99 (ms) | non-2xx |");
+    let _ = writeln!(
+        md,
+        "| framework | scenario | requests/s | × plain | p50 (ms) | p99 (ms) | non-2xx |"
+    );
     let _ = writeln!(md, "|---|---|---:|---:|---:|---:|---:|");
     for m in measurements {
         let plain = measurements
@@ -85,7 +107,10 @@ pub fn write(measurements: &[Measurement], options: &Options) -> Result<(), Stri
             m.result.non_2xx
         );
     }
-    let _ = writeln!(md, "\nTarget: `me-reused` at least 0.8 × `plain` in each framework.\n");
+    let _ = writeln!(
+        md,
+        "\nTarget: `me-reused` at least 0.8 × `plain` in each framework.\n"
+    );
     for framework in crate::servers::FRAMEWORKS {
         let rate = |s: &str| {
             measurements
@@ -98,7 +123,11 @@ pub fn write(measurements: &[Measurement], options: &Options) -> Result<(), Stri
             md,
             "- {framework}: signed-out {:.2}×, me-reused {ratio:.2}× ({}), me-fresh {:.2}×, admin-macro {:.2}× of plain",
             rate("signed-out") / rate("plain"),
-            if ratio >= 0.8 { "meets the target" } else { "BELOW the target" },
+            if ratio >= 0.8 {
+                "meets the target"
+            } else {
+                "BELOW the target"
+            },
             rate("me-fresh") / rate("plain"),
             rate("admin-macro") / rate("plain"),
         );
@@ -112,9 +141,12 @@ pub fn write(measurements: &[Measurement], options: &Options) -> Result<(), Stri
 }
 
 fn plot(measurements: &[Measurement], path: &Path) -> Result<(), String> {
-    let font = ["/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf", "/usr/share/fonts/TTF/DejaVuSans.ttf"]
-        .iter()
-        .find_map(|p| std::fs::read(p).ok());
+    let font = [
+        "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",
+        "/usr/share/fonts/TTF/DejaVuSans.ttf",
+    ]
+    .iter()
+    .find_map(|p| std::fs::read(p).ok());
     let has_font = match font {
         Some(bytes) => {
             let bytes: &'static [u8] = Box::leak(bytes.into_boxed_slice());
@@ -132,9 +164,15 @@ fn plot(measurements: &[Measurement], path: &Path) -> Result<(), String> {
     let frameworks = crate::servers::FRAMEWORKS;
     let slots = frameworks.len() * (SCENARIOS.len() + 1);
     let mut builder = ChartBuilder::on(&root);
-    builder.margin(20).x_label_area_size(40).y_label_area_size(80);
+    builder
+        .margin(20)
+        .x_label_area_size(40)
+        .y_label_area_size(80);
     if has_font {
-        builder.caption("Requests/s per framework and scenario (wrk, 127.0.0.1)", ("sans-serif", 24));
+        builder.caption(
+            "Requests/s per framework and scenario (wrk, 127.0.0.1)",
+            ("sans-serif", 24),
+        );
     }
     let mut chart = builder
         .build_cartesian_2d(0..slots, 0.0..max)
@@ -153,19 +191,30 @@ fn plot(measurements: &[Measurement], path: &Path) -> Result<(), String> {
             .draw()
             .map_err(|e| e.to_string())?;
     }
-    let colors = [RGBColor(90, 90, 90), RGBColor(230, 159, 0), RGBColor(0, 114, 178), RGBColor(213, 94, 0), RGBColor(0, 158, 115)];
+    let colors = [
+        RGBColor(90, 90, 90),
+        RGBColor(230, 159, 0),
+        RGBColor(0, 114, 178),
+        RGBColor(213, 94, 0),
+        RGBColor(0, 158, 115),
+    ];
     for (si, scenario) in SCENARIOS.iter().enumerate() {
         let color = colors[si];
         let bars = frameworks.iter().enumerate().filter_map(|(fi, framework)| {
-            let m = measurements.iter().find(|m| m.framework == *framework && m.scenario == *scenario)?;
+            let m = measurements
+                .iter()
+                .find(|m| m.framework == *framework && m.scenario == *scenario)?;
             let x = fi * (SCENARIOS.len() + 1) + si;
-            Some(Rectangle::new([(x, 0.0), (x + 1, m.result.requests_per_sec)], color.filled()))
+            Some(Rectangle::new(
+                [(x, 0.0), (x + 1, m.result.requests_per_sec)],
+                color.filled(),
+            ))
         });
         let series = chart.draw_series(bars).map_err(|e| e.to_string())?;
         if has_font {
-            series
-                .label(*scenario)
-                .legend(move |(x, y)| Rectangle::new([(x, y - 5), (x + 12, y + 5)], color.filled()));
+            series.label(*scenario).legend(move |(x, y)| {
+                Rectangle::new([(x, y - 5), (x + 12, y + 5)], color.filled())
+            });
         }
     }
     if has_font {

@@ -19,7 +19,7 @@ fn rss_kib() -> u64 {
         .unwrap_or(0)
 }
 
-pub fn run(args: &[String]) -> Result<(), String> {
+pub(crate) fn run(args: &[String]) -> Result<(), String> {
     let mut tokens = 100_000usize;
     let mut requests = 1_000_000usize;
     let mut it = args.iter();
@@ -52,7 +52,13 @@ async fn memory_bound(tokens: usize, requests: usize) -> Result<(), String> {
             std::thread::spawn(move || {
                 (w..tokens)
                     .step_by(workers)
-                    .map(|i| instance.token().user_id(format!("user_{i}")).lifetime(Duration::from_secs(3600)).sign())
+                    .map(|i| {
+                        instance
+                            .token()
+                            .user_id(format!("user_{i}"))
+                            .lifetime(Duration::from_secs(3600))
+                            .sign()
+                    })
                     .collect::<Vec<_>>()
             })
         })
@@ -72,7 +78,9 @@ async fn memory_bound(tokens: usize, requests: usize) -> Result<(), String> {
     let mut samples = Vec::new();
     for i in 0..requests {
         let token = &all[i % all.len()];
-        verify_token(token, &options).await.map_err(|e| e.to_string())?;
+        verify_token(token, &options)
+            .await
+            .map_err(|e| e.to_string())?;
         if i % (requests / 10).max(1) == 0 {
             peak_len = peak_len.max(options.token_cache_len());
             samples.push((i, rss_kib(), options.token_cache_len()));
@@ -80,7 +88,10 @@ async fn memory_bound(tokens: usize, requests: usize) -> Result<(), String> {
     }
     let elapsed = started.elapsed();
     let after = rss_kib();
-    println!("memory under {requests} requests over {tokens} distinct tokens ({:.1} s):", elapsed.as_secs_f64());
+    println!(
+        "memory under {requests} requests over {tokens} distinct tokens ({:.1} s):",
+        elapsed.as_secs_f64()
+    );
     for (i, rss, len) in &samples {
         println!("  after {i:>8} requests: RSS {rss} KiB, token cache {len} entries");
     }
@@ -113,7 +124,9 @@ async fn jwks_cold_start() -> Result<(), String> {
         })
         .collect();
     for t in tasks {
-        t.await.map_err(|e| e.to_string())?.map_err(|e| e.to_string())?;
+        t.await
+            .map_err(|e| e.to_string())?
+            .map_err(|e| e.to_string())?;
     }
     let fetches = options.jwks_fetch_count();
     println!(
@@ -121,5 +134,9 @@ async fn jwks_cold_start() -> Result<(), String> {
         started.elapsed().as_secs_f64() * 1000.0
     );
     emulator.shutdown().await;
-    if fetches == 1 { Ok(()) } else { Err(format!("{fetches} fetches, expected 1")) }
+    if fetches == 1 {
+        Ok(())
+    } else {
+        Err(format!("{fetches} fetches, expected 1"))
+    }
 }

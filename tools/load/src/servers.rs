@@ -6,10 +6,10 @@ use std::sync::mpsc;
 
 use clerk_core::ClerkConfig;
 
-pub const FRAMEWORKS: [&str; 3] = ["axum", "actix", "rocket"];
+pub(crate) const FRAMEWORKS: [&str; 3] = ["axum", "actix", "rocket"];
 
 /// Starts `framework`'s app (with Clerk when `config` is set) and returns its address.
-pub fn start(framework: &str, config: Option<ClerkConfig>) -> Result<SocketAddr, String> {
+pub(crate) fn start(framework: &str, config: Option<ClerkConfig>) -> Result<SocketAddr, String> {
     let (tx, rx) = mpsc::channel();
     let framework = framework.to_owned();
     std::thread::Builder::new()
@@ -42,7 +42,10 @@ mod axum_app {
     }
 
     pub(super) fn serve(config: Option<clerk_core::ClerkConfig>, ready: super::Ready) {
-        let Ok(runtime) = tokio::runtime::Builder::new_current_thread().enable_all().build() else {
+        let Ok(runtime) = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+        else {
             let _ = ready.send(Err("tokio runtime".to_owned()));
             return;
         };

@@ -46,7 +46,7 @@ fn rss_kib() -> u64 {
         .unwrap_or(0)
 }
 
-pub fn run(args: &[String]) -> Result<(), String> {
+pub(crate) fn run(args: &[String]) -> Result<(), String> {
     let mut seconds = 120u64;
     let mut it = args.iter();
     while let Some(arg) = it.next() {
@@ -60,8 +60,20 @@ pub fn run(args: &[String]) -> Result<(), String> {
     wrk::check_installed()?;
     let instance = TestInstance::new();
     let long = Duration::from_secs(seconds + 3600);
-    let admin = instance.token().user_id("user_admin").org_id("org_demo").org_role("org:admin").lifetime(long).sign();
-    let member = instance.token().user_id("user_member").org_id("org_demo").org_role("org:member").lifetime(long).sign();
+    let admin = instance
+        .token()
+        .user_id("user_admin")
+        .org_id("org_demo")
+        .org_role("org:admin")
+        .lifetime(long)
+        .sign();
+    let member = instance
+        .token()
+        .user_id("user_member")
+        .org_id("org_demo")
+        .org_role("org:member")
+        .lifetime(long)
+        .sign();
     let expired = instance.token().issued_at(1_600_000_000).sign();
     let config = instance
         .config_builder()
@@ -73,8 +85,10 @@ pub fn run(args: &[String]) -> Result<(), String> {
     std::fs::write(&script, SCRIPT).map_err(|e| e.to_string())?;
 
     let start_rss = rss_kib();
-    println!("soak: {seconds} s of mixed traffic against http://{addr}; RSS at start {start_rss} KiB");
-    let mut child = std::process::Command::new("wrk")
+    println!(
+        "soak: {seconds} s of mixed traffic against http://{addr}; RSS at start {start_rss} KiB"
+    );
+    let child = std::process::Command::new("wrk")
         .args(["-t1", "-c32", &format!("-d{seconds}s"), "--latency", "-s"])
         .arg(&script)
         .arg(format!("http://{addr}"))
@@ -93,7 +107,8 @@ pub fn run(args: &[String]) -> Result<(), String> {
     let output = child.wait_with_output().map_err(|e| e.to_string())?;
     let _ = std::fs::remove_file(&script);
     let text = String::from_utf8_lossy(&output.stdout);
-    let result = wrk::parse(&text).ok_or_else(|| format!("could not read wrk's report:\n{text}"))?;
+    let result =
+        wrk::parse(&text).ok_or_else(|| format!("could not read wrk's report:\n{text}"))?;
     let end_rss = rss_kib();
     // Two of six requests are meant to be non-2xx (403 and 401s): errors are expected at a fixed
     // share, not growing; a server error would show as a socket error or a drop in throughput.

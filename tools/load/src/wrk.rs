@@ -7,15 +7,15 @@ use std::time::Duration;
 
 /// What `wrk` reported for one run.
 #[derive(Debug, Clone, Default)]
-pub struct WrkResult {
-    pub requests_per_sec: f64,
-    pub p50_ms: f64,
-    pub p99_ms: f64,
-    pub non_2xx: u64,
-    pub requests: u64,
+pub(crate) struct WrkResult {
+    pub(crate) requests_per_sec: f64,
+    pub(crate) p50_ms: f64,
+    pub(crate) p99_ms: f64,
+    pub(crate) non_2xx: u64,
+    pub(crate) requests: u64,
 }
 
-pub fn check_installed() -> Result<(), String> {
+pub(crate) fn check_installed() -> Result<(), String> {
     match Command::new("wrk").arg("--version").output() {
         Ok(_) => Ok(()),
         Err(_) => Err("`wrk` is not installed: `apt-get install wrk` (Debian)".to_owned()),
@@ -23,26 +23,44 @@ pub fn check_installed() -> Result<(), String> {
 }
 
 /// One plain HTTP/1.1 request, to check the scenario answers 200 before loading it.
-pub fn check_status(url: &str, bearer: Option<&str>) -> Result<(), String> {
+pub(crate) fn check_status(url: &str, bearer: Option<&str>) -> Result<(), String> {
     let rest = url.strip_prefix("http://").ok_or("http URLs only")?;
     let (host, path) = rest.split_at(rest.find('/').unwrap_or(rest.len()));
     let mut stream = TcpStream::connect(host).map_err(|e| format!("{url}: {e}"))?;
     stream.set_read_timeout(Some(Duration::from_secs(5))).ok();
-    let auth = bearer.map(|t| format!("Authorization: Bearer {t}\r\n")).unwrap_or_default();
-    write!(stream, "GET {path} HTTP/1.1\r\nHost: {host}\r\n{auth}Connection: close\r\n\r\n")
-        .map_err(|e| e.to_string())?;
+    let auth = bearer
+        .map(|t| format!("Authorization: Bearer {t}\r\n"))
+        .unwrap_or_default();
+    write!(
+        stream,
+        "GET {path} HTTP/1.1\r\nHost: {host}\r\n{auth}Connection: close\r\n\r\n"
+    )
+    .map_err(|e| e.to_string())?;
     let mut response = String::new();
     stream.read_to_string(&mut response).ok();
     if response.starts_with("HTTP/1.1 200") {
         Ok(())
     } else {
-        Err(format!("{url} answered {:?}", response.lines().next().unwrap_or("")))
+        Err(format!(
+            "{url} answered {:?}",
+            response.lines().next().unwrap_or("")
+        ))
     }
 }
 
-pub fn run(url: &str, bearer: Option<&str>, duration: Duration, connections: u32) -> Result<WrkResult, String> {
+pub(crate) fn run(
+    url: &str,
+    bearer: Option<&str>,
+    duration: Duration,
+    connections: u32,
+) -> Result<WrkResult, String> {
     let mut cmd = Command::new("wrk");
-    cmd.args(["-t1", &format!("-c{connections}"), &format!("-d{}s", duration.as_secs()), "--latency"]);
+    cmd.args([
+        "-t1",
+        &format!("-c{connections}"),
+        &format!("-d{}s", duration.as_secs()),
+        "--latency",
+    ]);
     if let Some(token) = bearer {
         cmd.args(["-H", &format!("Authorization: Bearer {token}")]);
     }
@@ -50,7 +68,10 @@ pub fn run(url: &str, bearer: Option<&str>, duration: Duration, connections: u32
     let output = cmd.output().map_err(|e| format!("wrk: {e}"))?;
     let text = String::from_utf8_lossy(&output.stdout);
     if !output.status.success() {
-        return Err(format!("wrk failed: {}", String::from_utf8_lossy(&output.stderr)));
+        return Err(format!(
+            "wrk failed: {}",
+            String::from_utf8_lossy(&output.stderr)
+        ));
     }
     parse(&text).ok_or_else(|| format!("could not read wrk's report:\n{text}"))
 }
@@ -68,7 +89,7 @@ fn duration_ms(value: &str) -> Option<f64> {
     })
 }
 
-pub fn parse(text: &str) -> Option<WrkResult> {
+pub(crate) fn parse(text: &str) -> Option<WrkResult> {
     let mut result = WrkResult::default();
     for line in text.lines() {
         let words: Vec<&str> = line.split_whitespace().collect();
