@@ -73,6 +73,12 @@ impl PublishableKey {
         let frontend_api = decoded
             .strip_suffix('$')
             .ok_or(InvalidPublishableKey(KeyProblem::Dollar))?;
+        // A frontend API is a host name (and maybe a port or path): printable ASCII. Clerk's
+        // decoder would accept any byte; refusing the rest keeps parse and build inverse of each
+        // other and keeps control characters out of the interstitial page (found by fuzzing).
+        if !frontend_api.bytes().all(|b| b.is_ascii_graphic()) {
+            return Err(InvalidPublishableKey(KeyProblem::Host));
+        }
         Ok(PublishableKey {
             frontend_api: frontend_api.to_owned(),
             instance_type,
@@ -160,6 +166,7 @@ enum KeyProblem {
     Prefix,
     Base64,
     Dollar,
+    Host,
 }
 
 /// A string that is not a valid publishable key. Its `Display` names the problem; it never
@@ -178,6 +185,9 @@ impl fmt::Display for InvalidPublishableKey {
             }
             KeyProblem::Dollar => {
                 "invalid publishable key: the decoded frontend API does not end with `$`"
+            }
+            KeyProblem::Host => {
+                "invalid publishable key: the decoded frontend API is not a host name (printable ASCII)"
             }
         })
     }
@@ -569,5 +579,18 @@ mod tests {
         assert_eq!(add_clerk_prefix("clerk."), "clerk.clerk.");
         assert_eq!(add_clerk_prefix("example"), "clerk.example");
         assert_eq!(add_clerk_prefix("a.clerkXaccounts.b"), "a.clerkXaccounts.b");
+    }
+
+    #[test]
+    fn non_ascii_frontend_apis_are_refused() {
+        // Regression (fuzzing): `pk_live_` + base64 of "clerk.example-\xa3om$" decoded to a
+        // Latin-1 host that `build` could not reproduce.
+        let e = PublishableKey::parse("pk_live_Y2xlcmsuZXhhbXBsZS2jb20k").unwrap_err();
+        assert!(e.to_string().contains("not a host name"), "{e}");
+        for bad in ["\u{0}", " ", "a\tb", "é"] {
+            let key =
+                PublishableKey::from_frontend_api(&format!("clerk{bad}.example.com")).to_string();
+            assert!(PublishableKey::parse(&key).is_err(), "{bad:?}");
+        }
     }
 }

@@ -395,7 +395,7 @@ pub fn request_token_extract(data: &[u8]) {
         .headers()
         .get_all("authorization")
         .iter()
-        .filter_map(|v| v.to_str().ok())
+        .filter_map(|v| std::str::from_utf8(v.as_bytes()).ok())
         .map(|v| v.trim_matches(|c| matches!(c, ' ' | '\t' | '\n' | '\r')))
         .collect();
     let joined = values.join(", ");
