@@ -231,9 +231,7 @@ impl<'a> RequestValues<'a> {
     /// ```
     #[must_use]
     pub fn from_request<R: RequestView + ?Sized>(request: &'a R) -> Self {
-        let header_token = header_value(request, "authorization")
-            .map(strip_bearer)
-            .filter(|t| !t.is_empty());
+        let header_token = header_token(request);
         let host = header_value(request, "host").or_else(|| {
             request
                 .authority()
@@ -260,6 +258,15 @@ impl<'a> RequestValues<'a> {
                 .filter(|v| !v.is_empty()),
         }
     }
+}
+
+/// The header token alone (spec §2.1): the `Authorization` value with one leading `Bearer `
+/// (ASCII case-insensitive) removed, when non-empty. `get_auth_state` reads it first, so the
+/// header path never parses cookies or the other headers.
+pub(crate) fn header_token<R: RequestView + ?Sized>(request: &R) -> Option<Cow<'_, str>> {
+    header_value(request, "authorization")
+        .map(strip_bearer)
+        .filter(|t| !t.is_empty())
 }
 
 /// Removes a leading `Bearer ` (ASCII case-insensitive) from an `Authorization` value.

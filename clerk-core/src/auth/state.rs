@@ -7,7 +7,7 @@ use serde_json::json;
 
 use super::origin::{is_browser_user_agent, is_cross_origin, js_parse_int};
 use super::reason::{AuthReason, AuthStatus};
-use super::request::{RequestValues, RequestView};
+use super::request::{RequestValues, RequestView, header_token};
 use super::response::{HTML, HttpAnswer, JSON, auth_header_pairs, is_browser_navigation};
 use super::session::Auth;
 use crate::config::ClerkConfig;
@@ -309,14 +309,13 @@ pub async fn get_auth_state<R: RequestView + ?Sized>(
     config: &ClerkConfig,
     request: &R,
 ) -> AuthState {
-    let v = RequestValues::from_request(request);
-    if let Some(token) = v.header_token.as_deref().filter(|t| !t.is_empty()) {
-        return match verify_token(token, &config.inner.verifier).await {
-            Ok(claims) => AuthState::signed_in(config, claims, token.to_owned()),
+    if let Some(token) = header_token(request) {
+        return match verify_token(&token, &config.inner.verifier).await {
+            Ok(claims) => AuthState::signed_in(config, claims, token.into_owned()),
             Err(e) => AuthState::from_token_error(config, &e, "header"),
         };
     }
-    cookie_path(config, &v).await
+    cookie_path(config, &RequestValues::from_request(request)).await
 }
 
 async fn cookie_path(config: &ClerkConfig, v: &RequestValues<'_>) -> AuthState {

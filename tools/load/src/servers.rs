@@ -1,5 +1,7 @@
 //! The servers under load: for each framework, an app without Clerk (`/plain`) or with it
-//! (`/public`, `/me`, `/admin`), each on its own thread with one worker, on 127.0.0.1.
+//! (`/public`, `/me`, `/admin`), each on its own thread with one worker, on 127.0.0.1. Every
+//! handler answers the same small JSON shape (`{"user_id": …, "org_id": …}`), so the scenarios
+//! differ only by what Clerk does.
 
 use std::net::SocketAddr;
 use std::sync::mpsc;
@@ -37,8 +39,12 @@ mod axum_app {
     }
 
     #[clerk_protected(roles = ["org:admin"])]
-    async fn admin() -> Json<Value> {
-        Json(json!({ "admin": true }))
+    async fn admin(user: ClerkUser) -> Json<Value> {
+        Json(json!({ "user_id": user.user_id(), "org_id": user.org_id() }))
+    }
+
+    async fn anonymous() -> Json<Value> {
+        Json(json!({ "user_id": "anonymous", "org_id": null }))
     }
 
     pub(super) fn serve(config: Option<clerk_core::ClerkConfig>, ready: super::Ready) {
@@ -59,9 +65,9 @@ mod axum_app {
             };
             let _ = ready.send(listener.local_addr().map_err(|e| e.to_string()));
             let app = match config {
-                None => Router::new().route("/plain", get(|| async { "ok" })),
+                None => Router::new().route("/plain", get(anonymous)),
                 Some(config) => Router::new()
-                    .route("/public", get(|| async { "ok" }))
+                    .route("/public", get(anonymous))
                     .route("/me", get(me))
                     .route("/admin", get(admin))
                     .layer(ClerkLayer::new(config)),
@@ -83,12 +89,12 @@ mod actix_app {
 
     #[clerk_protected(roles = ["org:admin"])]
     #[get("/admin")]
-    async fn admin() -> HttpResponse {
-        HttpResponse::Ok().json(json!({ "admin": true }))
+    async fn admin(user: ClerkUser) -> HttpResponse {
+        HttpResponse::Ok().json(json!({ "user_id": user.user_id(), "org_id": user.org_id() }))
     }
 
-    async fn ok() -> &'static str {
-        "ok"
+    async fn ok() -> HttpResponse {
+        HttpResponse::Ok().json(json!({ "user_id": "anonymous", "org_id": null }))
     }
 
     pub(super) fn serve(config: Option<clerk_core::ClerkConfig>, ready: super::Ready) {
@@ -130,13 +136,13 @@ mod rocket_app {
     use rocket::{get, routes};
 
     #[get("/plain")]
-    fn plain() -> &'static str {
-        "ok"
+    fn plain() -> Json<Value> {
+        Json(json!({ "user_id": "anonymous", "org_id": null }))
     }
 
     #[get("/public")]
-    fn public() -> &'static str {
-        "ok"
+    fn public() -> Json<Value> {
+        Json(json!({ "user_id": "anonymous", "org_id": null }))
     }
 
     #[get("/me")]
@@ -146,8 +152,8 @@ mod rocket_app {
 
     #[clerk_protected(roles = ["org:admin"])]
     #[get("/admin")]
-    fn admin() -> Json<Value> {
-        Json(json!({ "admin": true }))
+    fn admin(user: ClerkUser) -> Json<Value> {
+        Json(json!({ "user_id": user.user_id(), "org_id": user.org_id() }))
     }
 
     pub(super) fn serve(config: Option<clerk_core::ClerkConfig>, ready: super::Ready) {
