@@ -3,9 +3,11 @@
 #![recursion_limit = "256"]
 
 mod emulator;
+mod html;
 mod instance;
 mod token;
 
 pub use emulator::{Emulator, EmulatorBuilder, EmulatorError};
+pub use html::escape_html;
 pub use instance::TestInstance;
 pub use token::{ClaimsVersion, TokenBuilder};
