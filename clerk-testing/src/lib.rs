@@ -2,6 +2,7 @@
 #![forbid(unsafe_code)]
 #![recursion_limit = "256"]
 
+pub mod conformance;
 mod emulator;
 mod html;
 mod instance;
