@@ -5,38 +5,24 @@
 //! Run: `cargo bench -p clerk-core --bench auth_state`.
 #![allow(missing_docs)]
 
+mod common;
+
 use std::hint::black_box;
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use base64::Engine as _;
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use clerk_core::{
     ClerkConfig, Issuer, VerificationKey, VerifyJwtOptions, decode_jwt, get_auth_state, verify_jwt,
 };
 use criterion::{Criterion, criterion_group, criterion_main};
-use jsonwebtoken::crypto::aws_lc::DEFAULT_PROVIDER;
-use jsonwebtoken::{Algorithm, EncodingKey};
 
 const PEM: &str = include_str!("../tests/fixtures/rsa_clerk_public.pem");
 
-fn b64(b: &[u8]) -> String {
-    URL_SAFE_NO_PAD.encode(b)
-}
-
 fn clerk_token(now: u64) -> String {
-    let header = r#"{"alg":"RS256","kid":"ins_2GIoQhbUpy0hX7B2cVkuTMinXoD","typ":"JWT"}"#;
     let payload = serde_json::json!({
         "azp": "https://example.com", "exp": now + 3600, "iat": now, "iss": "https://clerk.example.com",
         "nbf": now - 10, "sid": "sess_2GbDB4enNdCa5vS1zpC3Xzg9tK9", "sub": "user_2GIpXOEpVyJw51rkZn9Kmnc6Sxr",
     });
-    let si = format!(
-        "{}.{}",
-        b64(header.as_bytes()),
-        b64(payload.to_string().as_bytes())
-    );
-    let key = EncodingKey::from_rsa_der(include_bytes!("../tests/fixtures/rsa_clerk_private.der"));
-    let signer = (DEFAULT_PROVIDER.signer_factory)(&Algorithm::RS256, &key).unwrap();
-    format!("{si}.{}", b64(&signer.try_sign(si.as_bytes()).unwrap()))
+    common::sign(&payload)
 }
 
 fn bench(c: &mut Criterion) {

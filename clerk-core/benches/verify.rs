@@ -5,18 +5,20 @@
 //! Run: `cargo bench -p clerk-core --bench verify`.
 #![allow(missing_docs)]
 
+mod common;
+
 use std::hint::black_box;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use base64::Engine as _;
-use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
+use base64::engine::general_purpose::STANDARD;
 use clerk_core::{
     Issuer, VerificationKey, VerifyJwtOptions, VerifyTokenOptions, decode_jwt, verify_jwt,
     verify_token,
 };
 use criterion::{Criterion, criterion_group, criterion_main};
 use jsonwebtoken::crypto::aws_lc::DEFAULT_PROVIDER;
-use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Validation};
+use jsonwebtoken::{Algorithm, DecodingKey, Validation};
 use pkcs1::der::Decode as _;
 use serde::Deserialize;
 
@@ -34,16 +36,11 @@ struct RawClaims {
     iat: u64,
 }
 
-fn b64(b: &[u8]) -> String {
-    URL_SAFE_NO_PAD.encode(b)
-}
-
 fn clerk_token() -> String {
     let now = SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .unwrap()
         .as_secs();
-    let header = r#"{"alg":"RS256","kid":"ins_2GIoQhbUpy0hX7B2cVkuTMinXoD","typ":"JWT"}"#;
     let payload = serde_json::json!({
         "azp": "https://example.com", "exp": now + 3600, "fva": [0, -1], "iat": now,
         "iss": "https://clerk.example.com", "nbf": now - 10, "sid": "sess_2GbDB4enNdCa5vS1zpC3Xzg9tK9",
@@ -51,14 +48,7 @@ fn clerk_token() -> String {
         "o": {"id": "org_2GIpXOEpVyJw51rkZn9Kmnc6Sxr", "rol": "admin", "slg": "acme", "per": "read,manage", "fpm": "3"},
         "fea": "o:invoices"
     });
-    let si = format!(
-        "{}.{}",
-        b64(header.as_bytes()),
-        b64(payload.to_string().as_bytes())
-    );
-    let key = EncodingKey::from_rsa_der(include_bytes!("../tests/fixtures/rsa_clerk_private.der"));
-    let signer = (DEFAULT_PROVIDER.signer_factory)(&Algorithm::RS256, &key).unwrap();
-    format!("{si}.{}", b64(&signer.try_sign(si.as_bytes()).unwrap()))
+    common::sign(&payload)
 }
 
 fn raw_key() -> DecodingKey {

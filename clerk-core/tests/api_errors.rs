@@ -45,6 +45,15 @@ fn json(status: u16, body: &str) -> Reply {
     )
 }
 
+/// [`json`] with one more header field.
+fn json_with_header(status: u16, body: &str, name: &'static str, value: &str) -> Reply {
+    let mut r = json(status, body);
+    if let Reply::Now(resp) = &mut r {
+        resp.headers_mut().insert(name, value.parse().unwrap());
+    }
+    r
+}
+
 struct Server {
     url: String,
     seen: Arc<Mutex<Vec<Seen>>>,
@@ -127,15 +136,12 @@ const USER: &str = include_str!("fixtures/api/user.json");
 #[tokio::test]
 async fn clerk_error_body_is_parsed_into_the_error() {
     let server = Server::start(|_, _| {
-        let mut r = json(
+        json_with_header(
             422,
             r#"{"errors":[{"code":"form_identifier_exists","message":"taken","long_message":"That email address is taken. Please try another.","meta":{"param_name":"email_address"}}],"clerk_trace_id":"trace_abc"}"#,
-        );
-        if let Reply::Now(resp) = &mut r {
-            resp.headers_mut()
-                .insert("x-clerk-trace-id", "header_trace".parse().unwrap());
-        }
-        r
+            "x-clerk-trace-id",
+            "header_trace",
+        )
     })
     .await;
     let client = server.client().build().unwrap();
@@ -201,17 +207,12 @@ async fn not_found_and_non_json_error_bodies() {
 #[tokio::test]
 async fn rate_limit_is_retried_after_retry_after() {
     let server = Server::start(|n, _| match n {
-        0 => {
-            let mut r = json(
-                429,
-                r#"{"errors":[{"code":"too_many_requests","message":"Too many requests"}]}"#,
-            );
-            if let Reply::Now(resp) = &mut r {
-                resp.headers_mut()
-                    .insert("retry-after", "1".parse().unwrap());
-            }
-            r
-        }
+        0 => json_with_header(
+            429,
+            r#"{"errors":[{"code":"too_many_requests","message":"Too many requests"}]}"#,
+            "retry-after",
+            "1",
+        ),
         _ => json(200, USER),
     })
     .await;
@@ -231,14 +232,7 @@ async fn rate_limit_is_retried_after_retry_after() {
 #[tokio::test]
 async fn rate_limit_on_post_is_retried_too() {
     let server = Server::start(|n, _| match n {
-        0 => {
-            let mut r = json(429, r#"{"errors":[]}"#);
-            if let Reply::Now(resp) = &mut r {
-                resp.headers_mut()
-                    .insert("retry-after", "0".parse().unwrap());
-            }
-            r
-        }
+        0 => json_with_header(429, r#"{"errors":[]}"#, "retry-after", "0"),
         _ => json(200, USER),
     })
     .await;
@@ -250,15 +244,12 @@ async fn rate_limit_on_post_is_retried_too() {
 #[tokio::test]
 async fn rate_limit_exposes_retry_after_when_not_retried() {
     let server = Server::start(|_, _| {
-        let mut r = json(
+        json_with_header(
             429,
             r#"{"errors":[{"code":"too_many_requests","message":"slow down"}]}"#,
-        );
-        if let Reply::Now(resp) = &mut r {
-            resp.headers_mut()
-                .insert("retry-after", "42".parse().unwrap());
-        }
-        r
+            "retry-after",
+            "42",
+        )
     })
     .await;
     let client = server.client().build().unwrap();

@@ -4,30 +4,13 @@
 //! The file stays outside the repository: it is read from `CLERK_AUTH_STATE_CASES` or else from
 //! `../shared/spec/auth-state-cases.json` beside the repository. A missing file fails the test.
 
-use std::path::PathBuf;
 use std::sync::Arc;
 
 use clerk_core::{
     FixedClock, Issuer, Jwk, VerificationKey, VerifyJwtOptions, decode_jwt, verify_jwt,
 };
+use clerk_testing::conformance::cases;
 use serde_json::Value;
-
-fn cases() -> Value {
-    let path = std::env::var_os("CLERK_AUTH_STATE_CASES").map_or_else(
-        || {
-            PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-                .join("../../shared/spec/auth-state-cases.json")
-        },
-        PathBuf::from,
-    );
-    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| {
-        panic!(
-            "conformance vectors not found at {} ({e}); set CLERK_AUTH_STATE_CASES to the path of auth-state-cases.json",
-            path.display()
-        )
-    });
-    serde_json::from_str(&text).expect("auth-state-cases.json is JSON")
-}
 
 #[test]
 fn jwt_cases() {

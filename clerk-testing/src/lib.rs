@@ -2,10 +2,13 @@
 #![forbid(unsafe_code)]
 #![recursion_limit = "256"]
 
+pub mod conformance;
 mod emulator;
+mod html;
 mod instance;
 mod token;
 
 pub use emulator::{Emulator, EmulatorBuilder, EmulatorError};
+pub use html::escape_html;
 pub use instance::TestInstance;
 pub use token::{ClaimsVersion, TokenBuilder};

@@ -6,6 +6,7 @@ use url::{Host, Url};
 
 use super::server::{Req, Resp, Shared, html, see_other};
 use super::store::{User, new_id};
+use crate::escape_html as escape;
 
 /// `raw` as a URL when it is an absolute `http(s)` URL on a loopback host (`127.0.0.0/8`,
 /// `[::1]`, `localhost`, `*.localhost`) without credentials.
@@ -54,22 +55,6 @@ fn redirect_url(pairs: &[(String, String)]) -> Result<Option<String>, String> {
             )
         }),
     }
-}
-
-/// Escapes text for HTML element content and attribute values.
-pub(crate) fn escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
 }
 
 const STYLE: &str = r#"

@@ -7,95 +7,25 @@
 //! beside the repository; a missing file fails the test.
 
 use std::collections::HashMap;
-use std::path::PathBuf;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
 
 use actix_web::test::{TestRequest, call_service, init_service, read_body};
 use actix_web::{App, HttpResponse, HttpServer, web};
-use clerk_actix::clerk_core::{FixedClock, encode_uri_component};
-use clerk_actix::{ClerkConfig, ClerkMiddleware, ClerkUser};
+use clerk_actix::clerk_core::encode_uri_component;
+use clerk_actix::{ClerkMiddleware, ClerkUser};
+use clerk_testing::conformance::{cases, config_for, request_headers};
 use serde_json::{Value, json};
 
-fn cases() -> Value {
-    let path = std::env::var_os("CLERK_AUTH_STATE_CASES").map_or_else(
-        || {
-            PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-                .join("../../../shared/spec/auth-state-cases.json")
-        },
-        PathBuf::from,
-    );
-    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| {
-        panic!(
-            "conformance vectors not found at {} ({e}); set CLERK_AUTH_STATE_CASES to the path of auth-state-cases.json",
-            path.display()
-        )
-    });
-    serde_json::from_str(&text).expect("auth-state-cases.json is JSON")
-}
-
-/// The case options as a configuration (spec §0.1), with a fixed clock.
-fn config(options: &Value, api_url: &str, now: i64) -> ClerkConfig {
-    let s = |k: &str| options[k].as_str().map(str::to_owned);
-    let mut b = ClerkConfig::builder()
-        .api_url(api_url)
-        .clock(Arc::new(FixedClock::from_unix_seconds(now)));
-    if let Some(v) = s("secret_key") {
-        b = b.secret_key(v);
-    }
-    if let Some(v) = s("frontend_api") {
-        b = b.frontend_api(v);
-    }
-    if let Some(v) = s("publishable_key") {
-        b = b.publishable_key(v);
-    }
-    if let Some(v) = s("domain") {
-        b = b.domain(v);
-    }
-    if let Some(v) = s("proxy_url") {
-        b = b.proxy_url(v);
-    }
-    if let Some(v) = s("sign_in_url") {
-        b = b.sign_in_url(v);
-    }
-    if let Some(v) = s("jwt_key") {
-        b = b.jwt_key(v);
-    }
-    if let Some(v) = options["is_satellite"].as_bool() {
-        b = b.is_satellite(v);
-    }
-    if let Some(list) = options["authorized_parties"].as_array() {
-        b = b.authorized_parties(list.iter().filter_map(Value::as_str).map(str::to_owned));
-    }
-    if let Some(list) = options["audience"].as_array() {
-        b = b.audience(list.iter().filter_map(Value::as_str).map(str::to_owned));
-    } else if let Some(a) = s("audience") {
-        b = b.audience([a]);
-    }
-    if let Some(ms) = options["clock_skew_ms"].as_u64() {
-        b = b.clock_skew(Duration::from_millis(ms));
-    }
-    b.build().expect("case options are a valid configuration")
-}
-
-fn request(r: &Value) -> TestRequest {
+/// The case's request as an actix-web test request.
+fn request(case: &Value) -> TestRequest {
+    let r = &case["request"];
     let method = r["method"].as_str().unwrap_or("GET");
     let mut req = TestRequest::default()
         .method(method.parse().expect("method"))
         .uri(r["url"].as_str().expect("url"));
-    if let Some(headers) = r["headers"].as_object() {
-        for (name, value) in headers {
-            req = req.append_header((name.as_str(), value.as_str().expect("header value")));
-        }
-    }
-    if let Some(cookies) = r["cookies"].as_object().filter(|c| !c.is_empty()) {
-        let line = cookies
-            .iter()
-            .map(|(k, v)| format!("{k}={}", v.as_str().expect("cookie value")))
-            .collect::<Vec<_>>()
-            .join("; ");
-        req = req.append_header(("cookie", line));
+    for (name, value) in request_headers(case) {
+        req = req.append_header((name.as_str(), value));
     }
     req
 }
@@ -172,15 +102,14 @@ async fn auth_state_cases_through_the_middleware() {
     let mut failures = Vec::new();
     for case in cases {
         let id = case["id"].as_str().expect("id");
-        let now = case["now"].as_i64().expect("now");
-        let config = config(&case["options"], &format!("{}/{id}", jwks.base), now);
+        let config = config_for(case, &format!("{}/{id}", jwks.base));
         let app = init_service(
             App::new()
                 .wrap(ClerkMiddleware::new(config))
                 .default_service(web::to(handler)),
         )
         .await;
-        let response = call_service(&app, request(&case["request"]).to_request()).await;
+        let response = call_service(&app, request(case).to_request()).await;
         let expected = &case["expected"];
         let mut problems = Vec::new();
 

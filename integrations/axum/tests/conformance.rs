@@ -6,37 +6,17 @@
 //! The file is read from `CLERK_AUTH_STATE_CASES` or else from `../shared/spec/auth-state-cases.json`
 //! beside the repository; a missing file fails the test.
 
-use std::path::PathBuf;
-use std::sync::Arc;
-use std::time::Duration;
-
 use axum::Router;
 use axum::body::Body;
 use axum::extract::Json;
-use axum::http::{Request, StatusCode};
+use axum::http::StatusCode;
 use axum::routing::get;
-use clerk_axum::clerk_core::{FixedClock, encode_uri_component};
-use clerk_axum::{ClerkConfig, ClerkLayer};
+use clerk_axum::ClerkLayer;
+use clerk_axum::clerk_core::encode_uri_component;
+use clerk_testing::conformance::{cases, config_for, request_for};
 use serde_json::Value;
 use tokio::net::TcpListener;
 use tower::ServiceExt;
-
-fn cases() -> Value {
-    let path = std::env::var_os("CLERK_AUTH_STATE_CASES").map_or_else(
-        || {
-            PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-                .join("../../../shared/spec/auth-state-cases.json")
-        },
-        PathBuf::from,
-    );
-    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| {
-        panic!(
-            "conformance vectors not found at {} ({e}); set CLERK_AUTH_STATE_CASES to the path of auth-state-cases.json",
-            path.display()
-        )
-    });
-    serde_json::from_str(&text).expect("auth-state-cases.json is JSON")
-}
 
 /// Serves `jwks` at `GET /v1/jwks` on 127.0.0.1 and returns the base URL.
 async fn jwks_server(jwks: Value) -> String {
@@ -45,69 +25,6 @@ async fn jwks_server(jwks: Value) -> String {
     let addr = listener.local_addr().unwrap();
     tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
     format!("http://{addr}")
-}
-
-fn config(options: &Value, api_url: &str, now: i64) -> ClerkConfig {
-    let s = |k: &str| options[k].as_str().map(str::to_owned);
-    let mut b = ClerkConfig::builder()
-        .api_url(api_url)
-        .clock(Arc::new(FixedClock::from_unix_seconds(now)));
-    if let Some(v) = s("secret_key") {
-        b = b.secret_key(v);
-    }
-    if let Some(v) = s("frontend_api") {
-        b = b.frontend_api(v);
-    }
-    if let Some(v) = s("publishable_key") {
-        b = b.publishable_key(v);
-    }
-    if let Some(v) = s("domain") {
-        b = b.domain(v);
-    }
-    if let Some(v) = s("proxy_url") {
-        b = b.proxy_url(v);
-    }
-    if let Some(v) = s("sign_in_url") {
-        b = b.sign_in_url(v);
-    }
-    if let Some(v) = s("jwt_key") {
-        b = b.jwt_key(v);
-    }
-    if let Some(v) = options["is_satellite"].as_bool() {
-        b = b.is_satellite(v);
-    }
-    if let Some(list) = options["authorized_parties"].as_array() {
-        b = b.authorized_parties(list.iter().filter_map(Value::as_str).map(str::to_owned));
-    }
-    if let Some(list) = options["audience"].as_array() {
-        b = b.audience(list.iter().filter_map(Value::as_str).map(str::to_owned));
-    } else if let Some(a) = s("audience") {
-        b = b.audience([a]);
-    }
-    if let Some(ms) = options["clock_skew_ms"].as_u64() {
-        b = b.clock_skew(Duration::from_millis(ms));
-    }
-    b.build().expect("case options are a valid configuration")
-}
-
-fn request(r: &Value) -> Request<Body> {
-    let mut b = Request::builder()
-        .method(r["method"].as_str().unwrap_or("GET"))
-        .uri(r["url"].as_str().unwrap());
-    if let Some(headers) = r["headers"].as_object() {
-        for (name, value) in headers {
-            b = b.header(name, value.as_str().unwrap());
-        }
-    }
-    if let Some(cookies) = r["cookies"].as_object().filter(|c| !c.is_empty()) {
-        let line = cookies
-            .iter()
-            .map(|(k, v)| format!("{k}={}", v.as_str().unwrap()))
-            .collect::<Vec<_>>()
-            .join("; ");
-        b = b.header("cookie", line);
-    }
-    b.body(Body::empty()).unwrap()
 }
 
 #[tokio::test]
@@ -123,12 +40,14 @@ async fn auth_state_cases_through_the_layer() {
             jwks => jwks.clone(),
         };
         let api_url = jwks_server(jwks).await;
-        let now = case["now"].as_i64().unwrap();
-        let config = config(&case["options"], &api_url, now);
+        let config = config_for(case, &api_url);
         let app = Router::new()
             .fallback(|| async { "handler" })
             .layer(ClerkLayer::new(config));
-        let response = app.oneshot(request(&case["request"])).await.unwrap();
+        let response = app
+            .oneshot(request_for(case).map(|()| Body::empty()))
+            .await
+            .unwrap();
         let expected = &case["expected"];
 
         let header = |name: &str| {

@@ -6,35 +6,17 @@
 //! beside the repository; a missing file fails the test.
 
 use std::net::Ipv4Addr;
-use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use clerk_core::{FixedClock, encode_uri_component};
+use clerk_core::encode_uri_component;
 use clerk_rocket::{ClerkConfig, ClerkFairing, ClerkUser};
+use clerk_testing::conformance::{cases, config_for, request_headers};
 use rocket::config::LogLevel;
 use rocket::fairing::AdHoc;
 use rocket::{get, routes};
-use serde_json::Value;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpListener;
-
-fn cases() -> Value {
-    let path = std::env::var_os("CLERK_AUTH_STATE_CASES").map_or_else(
-        || {
-            PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-                .join("../../../shared/spec/auth-state-cases.json")
-        },
-        PathBuf::from,
-    );
-    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| {
-        panic!(
-            "conformance vectors not found at {} ({e}); set CLERK_AUTH_STATE_CASES",
-            path.display()
-        )
-    });
-    serde_json::from_str(&text).expect("auth-state-cases.json is JSON")
-}
 
 /// Serves `body` with 200 to every request and counts them.
 async fn jwks_server(body: String) -> (String, Arc<AtomicUsize>) {
@@ -68,35 +50,6 @@ async fn jwks_server(body: String) -> (String, Arc<AtomicUsize>) {
         }
     });
     (url, count)
-}
-
-fn config(options: &Value, api_url: &str, now: i64) -> ClerkConfig {
-    let s = |k: &str| options[k].as_str().map(str::to_owned);
-    let mut b = ClerkConfig::builder()
-        .api_url(api_url)
-        .clock(Arc::new(FixedClock::from_unix_seconds(now)));
-    if let Some(v) = s("secret_key") {
-        b = b.secret_key(v);
-    }
-    if let Some(v) = s("frontend_api") {
-        b = b.frontend_api(v);
-    }
-    if let Some(v) = s("domain") {
-        b = b.domain(v);
-    }
-    if let Some(v) = s("sign_in_url") {
-        b = b.sign_in_url(v);
-    }
-    if let Some(v) = s("jwt_key") {
-        b = b.jwt_key(v);
-    }
-    if let Some(v) = options["is_satellite"].as_bool() {
-        b = b.is_satellite(v);
-    }
-    if let Some(list) = options["authorized_parties"].as_array() {
-        b = b.authorized_parties(list.iter().filter_map(Value::as_str).map(str::to_owned));
-    }
-    b.build().expect("case options are a valid configuration")
 }
 
 #[get("/<_..>")]
@@ -150,27 +103,18 @@ async fn auth_state_cases_through_the_fairing() {
             jwks.to_string()
         };
         let (api_url, jwks_hits) = jwks_server(body).await;
-        let now = case["now"].as_i64().expect("now");
-        let port = launch(config(&case["options"], &api_url, now)).await;
+        let port = launch(config_for(case, &api_url)).await;
 
         let request = &case["request"];
         let (authority, path) = split_url(request["url"].as_str().expect("url"));
         let mut builder = client.get(format!("http://127.0.0.1:{port}{path}"));
-        let headers = request["headers"].as_object().cloned().unwrap_or_default();
-        if !headers.contains_key("host") {
+        let headers = request_headers(case);
+        if !headers.iter().any(|(name, _)| name == "host") {
             // What a client sends for the case's absolute URL.
             builder = builder.header("host", authority);
         }
         for (name, value) in &headers {
-            builder = builder.header(name.as_str(), value.as_str().unwrap_or_default());
-        }
-        if let Some(cookies) = request["cookies"].as_object().filter(|c| !c.is_empty()) {
-            let line = cookies
-                .iter()
-                .map(|(k, v)| format!("{k}={}", v.as_str().unwrap_or_default()))
-                .collect::<Vec<_>>()
-                .join("; ");
-            builder = builder.header("cookie", line);
+            builder = builder.header(name.as_str(), value.as_str());
         }
         let res = builder.send().await.expect("request");
 

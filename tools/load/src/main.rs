@@ -130,3 +130,17 @@ fn run(options: &Options) -> Result<(), String> {
     }
     report::write(&measurements, options)
 }
+
+/// The resident set size of this process in KiB (`VmRSS` of `/proc/self/status`); 0 where
+/// that cannot be read.
+pub(crate) fn rss_kib() -> u64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmRSS:"))
+                .and_then(|l| l.split_whitespace().nth(1))
+                .and_then(|v| v.parse().ok())
+        })
+        .unwrap_or(0)
+}

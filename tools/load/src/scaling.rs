@@ -7,18 +7,6 @@ use std::time::{Duration, Instant};
 use clerk_core::{VerifyTokenOptions, verify_token};
 use clerk_testing::{Emulator, TestInstance};
 
-fn rss_kib() -> u64 {
-    std::fs::read_to_string("/proc/self/status")
-        .ok()
-        .and_then(|s| {
-            s.lines()
-                .find(|l| l.starts_with("VmRSS:"))
-                .and_then(|l| l.split_whitespace().nth(1))
-                .and_then(|v| v.parse().ok())
-        })
-        .unwrap_or(0)
-}
-
 pub(crate) fn run(args: &[String]) -> Result<(), String> {
     let mut tokens = 100_000usize;
     let mut requests = 1_000_000usize;
@@ -72,7 +60,7 @@ async fn memory_bound(tokens: usize, requests: usize) -> Result<(), String> {
         .jwt_key(instance.jwt_key())
         .build()
         .map_err(|e| e.to_string())?;
-    let before = rss_kib();
+    let before = crate::rss_kib();
     let started = Instant::now();
     let mut peak_len = 0;
     let mut samples = Vec::new();
@@ -83,11 +71,11 @@ async fn memory_bound(tokens: usize, requests: usize) -> Result<(), String> {
             .map_err(|e| e.to_string())?;
         if i % (requests / 10).max(1) == 0 {
             peak_len = peak_len.max(options.token_cache_len());
-            samples.push((i, rss_kib(), options.token_cache_len()));
+            samples.push((i, crate::rss_kib(), options.token_cache_len()));
         }
     }
     let elapsed = started.elapsed();
-    let after = rss_kib();
+    let after = crate::rss_kib();
     println!(
         "memory under {requests} requests over {tokens} distinct tokens ({:.1} s):",
         elapsed.as_secs_f64()

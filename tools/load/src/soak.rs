@@ -34,18 +34,6 @@ function request()
 end
 "#;
 
-fn rss_kib() -> u64 {
-    std::fs::read_to_string("/proc/self/status")
-        .ok()
-        .and_then(|s| {
-            s.lines()
-                .find(|l| l.starts_with("VmRSS:"))
-                .and_then(|l| l.split_whitespace().nth(1))
-                .and_then(|v| v.parse().ok())
-        })
-        .unwrap_or(0)
-}
-
 pub(crate) fn run(args: &[String]) -> Result<(), String> {
     let mut seconds = 120u64;
     let mut it = args.iter();
@@ -84,7 +72,7 @@ pub(crate) fn run(args: &[String]) -> Result<(), String> {
     let script = std::env::temp_dir().join(format!("clerk-soak-{}.lua", std::process::id()));
     std::fs::write(&script, SCRIPT).map_err(|e| e.to_string())?;
 
-    let start_rss = rss_kib();
+    let start_rss = crate::rss_kib();
     println!(
         "soak: {seconds} s of mixed traffic against http://{addr}; RSS at start {start_rss} KiB"
     );
@@ -100,7 +88,7 @@ pub(crate) fn run(args: &[String]) -> Result<(), String> {
     let mut samples = Vec::new();
     while started.elapsed() < Duration::from_secs(seconds) {
         std::thread::sleep(Duration::from_secs(10).min(Duration::from_secs(seconds)));
-        let sample = (started.elapsed().as_secs(), rss_kib());
+        let sample = (started.elapsed().as_secs(), crate::rss_kib());
         println!("  t={:>4} s  RSS {} KiB", sample.0, sample.1);
         samples.push(sample);
     }
@@ -109,7 +97,7 @@ pub(crate) fn run(args: &[String]) -> Result<(), String> {
     let text = String::from_utf8_lossy(&output.stdout);
     let result =
         wrk::parse(&text).ok_or_else(|| format!("could not read wrk's report:\n{text}"))?;
-    let end_rss = rss_kib();
+    let end_rss = crate::rss_kib();
     // Two of six requests are meant to be non-2xx (403 and 401s): errors are expected at a fixed
     // share, not growing; a server error would show as a socket error or a drop in throughput.
     println!(
