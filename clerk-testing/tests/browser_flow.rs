@@ -560,29 +560,46 @@ async fn development_flow_ends_signed_in_with_the_right_user_and_org() {
 
 #[tokio::test]
 async fn expired_tokens_send_the_browser_back_through_the_interstitial() {
+    // The app's clock is driven by the test (a 1 s token minted at x.999 s would otherwise be
+    // valid for 1 ms): it reads each token's `iat`/`exp` and steps over them.
     let emulator = Emulator::builder()
         .session_token_lifetime(std::time::Duration::from_secs(1))
         .start()
         .await
         .unwrap();
+    let clock = std::sync::Arc::new(clerk_core::FixedClock::from_unix_seconds(0));
     let config = emulator
         .config_builder()
         .clock_skew(std::time::Duration::ZERO)
+        .clock(clock.clone())
         .build()
         .unwrap();
+    let times = |cookies: &[(String, String)]| {
+        let token = &cookies.iter().find(|(k, _)| k == "__session").unwrap().1;
+        let jwt = clerk_core::decode_jwt(token).unwrap();
+        let claim = |name: &str| jwt.payload()[name].as_i64().unwrap();
+        (claim("iat"), claim("exp"))
+    };
     let emulator_cookie = sign_in(&emulator, "user_admin").await;
     let cookies = script_load(&emulator, Some(&emulator_cookie)).await;
+    let (iat, exp) = times(&cookies);
+    assert_eq!(exp - iat, 1, "the configured lifetime");
+    clock.set_unix_seconds(iat);
     assert!(
         get_auth_state(&config, &app_request(&as_pairs(&cookies), None))
             .await
             .is_signed_in()
     );
-    tokio::time::sleep(std::time::Duration::from_millis(2100)).await;
+    clock.set_unix_seconds(exp);
     let state = get_auth_state(&config, &app_request(&as_pairs(&cookies), None)).await;
     assert_eq!(state.status(), AuthStatus::Interstitial);
     assert_eq!(state.reason().map(|r| r.as_str()), Some("token-expired"));
     // The script refreshes the token without a new sign-in.
+    tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
     let cookies = script_load(&emulator, Some(&emulator_cookie)).await;
+    let (fresh_iat, _) = times(&cookies);
+    assert!(fresh_iat > iat, "a new token");
+    clock.set_unix_seconds(fresh_iat);
     assert!(
         get_auth_state(&config, &app_request(&as_pairs(&cookies), None))
             .await
