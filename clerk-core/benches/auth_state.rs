@@ -85,6 +85,32 @@ fn bench(c: &mut Criterion) {
     group.bench_function("get_auth_state_signed_in_cookie_cache_hit", |b| {
         b.iter(|| runtime.block_on(get_auth_state(&cached, black_box(&request))))
     });
+    let header_request = http::Request::builder()
+        .uri("https://example.com/me")
+        .header("host", "example.com")
+        .header("authorization", format!("Bearer {token}"))
+        .body(())
+        .unwrap();
+    group.bench_function("get_auth_state_header_cache_hit", |b| {
+        b.iter(|| runtime.block_on(get_auth_state(&cached, black_box(&header_request))))
+    });
+    let anonymous = http::Request::builder()
+        .uri("https://example.com/")
+        .header("host", "example.com")
+        .header("user-agent", "curl/8.0")
+        .header("accept", "*/*")
+        .body(())
+        .unwrap();
+    group.bench_function("get_auth_state_signed_out", |b| {
+        b.iter(|| runtime.block_on(get_auth_state(&cached, black_box(&anonymous))))
+    });
+    let state = runtime.block_on(get_auth_state(&cached, &header_request));
+    group.bench_function("auth_state_headers_and_auth", |b| {
+        b.iter(|| {
+            let headers: Vec<_> = state.headers().collect();
+            (headers, state.to_auth(), state.answer(&header_request))
+        })
+    });
     group.finish();
 }
 
