@@ -181,11 +181,16 @@ fn plot(measurements: &[Measurement], path: &Path) -> Result<(), String> {
         chart
             .configure_mesh()
             .disable_x_mesh()
-            .x_labels(frameworks.len())
+            .x_labels(slots)
             .x_label_formatter(&|x| {
-                frameworks
-                    .get(x / (SCENARIOS.len() + 1))
-                    .map_or(String::new(), |f| (*f).to_owned())
+                // One label per group, under its middle bar.
+                if x % (SCENARIOS.len() + 1) == SCENARIOS.len() / 2 {
+                    frameworks
+                        .get(x / (SCENARIOS.len() + 1))
+                        .map_or(String::new(), |f| (*f).to_owned())
+                } else {
+                    String::new()
+                }
             })
             .y_desc("requests/s")
             .draw()
