@@ -9,12 +9,13 @@
 //!   RSA verification (the cost of a fresh token per request);
 //! - `admin-macro`: `/admin` guarded by `#[clerk_protected(roles = ["org:admin"])]`, token reused.
 //!
-//! Each server runs on one thread (one worker), `wrk` uses one thread and 32 connections. It writes
+//! Each server runs on one thread (one worker), `wrk` uses one thread and 32 connections; every
+//! scenario runs `--repeat` times in interleaved rounds and reports its median round. It writes
 //! `docs/load-results.md` (a table with the machine described) and `docs/load-results.png`.
 //!
 //! ```text
 //! apt-get install wrk                      # Debian's load generator
-//! cargo run --release -p clerk-load -- [--duration 5] [--connections 32] [--out docs]
+//! cargo run --release -p clerk-load -- [--duration 5] [--connections 32] [--repeat 3] [--out docs]
 //! cargo run --release -p clerk-load -- scaling [--tokens 100000] [--requests 1000000]
 //! cargo run --release -p clerk-load -- soak [--duration 120]
 //! ```
@@ -38,6 +39,7 @@ pub(crate) struct Measurement {
 struct Options {
     duration: Duration,
     connections: u32,
+    repeat: u32,
     out: std::path::PathBuf,
 }
 
@@ -45,6 +47,7 @@ fn parse_options(args: &[String]) -> Result<Options, String> {
     let mut options = Options {
         duration: Duration::from_secs(5),
         connections: 32,
+        repeat: 3,
         out: std::path::PathBuf::from("docs"),
     };
     let mut it = args.iter();
@@ -59,6 +62,10 @@ fn parse_options(args: &[String]) -> Result<Options, String> {
                 options.connections = value()?
                     .parse()
                     .map_err(|e| format!("--connections: {e}"))?;
+            }
+            "--repeat" => {
+                let n: u32 = value()?.parse().map_err(|e| format!("--repeat: {e}"))?;
+                options.repeat = n.clamp(1, 9);
             }
             "--out" => options.out = value()?.into(),
             other => return Err(format!("unknown argument {other}")),
@@ -114,9 +121,26 @@ fn run(options: &Options) -> Result<(), String> {
             ("me-fresh", format!("http://{fresh}/me"), Some(&token)),
             ("admin-macro", format!("http://{clerk}/admin"), Some(&token)),
         ];
-        for (scenario, url, bearer) in scenarios {
-            wrk::check_status(&url, bearer)?;
-            let result = wrk::run(&url, bearer, options.duration, options.connections)?;
+        for (_, url, bearer) in &scenarios {
+            wrk::check_status(url, *bearer)?;
+        }
+        // The scenarios run in rounds (plain, signed-out, ..., then again), and each one keeps
+        // its median round by requests/s: a noisy moment of the machine hits one round, not the
+        // comparison.
+        let mut rounds: Vec<Vec<wrk::WrkResult>> = vec![Vec::new(); scenarios.len()];
+        for _ in 0..options.repeat {
+            for (i, (_, url, bearer)) in scenarios.iter().enumerate() {
+                rounds[i].push(wrk::run(
+                    url,
+                    *bearer,
+                    options.duration,
+                    options.connections,
+                )?);
+            }
+        }
+        for ((scenario, _, _), mut results) in scenarios.iter().zip(rounds) {
+            results.sort_by(|a, b| a.requests_per_sec.total_cmp(&b.requests_per_sec));
+            let result = results.swap_remove(results.len() / 2);
             println!(
                 "{framework:>6} {scenario:<12} {:>10.0} req/s  p99 {:>8.2} ms  non-2xx {}",
                 result.requests_per_sec, result.p99_ms, result.non_2xx

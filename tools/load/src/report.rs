@@ -81,9 +81,10 @@ pub(crate) fn write(measurements: &[Measurement], options: &Options) -> Result<(
     let _ = writeln!(md, "Machine: {}.\n", machine());
     let _ = writeln!(
         md,
-        "Each server: one thread, one worker, on 127.0.0.1. Load: `wrk -t1 -c{} -d{}s --latency`, one scenario after the other. Release build.\n",
+        "Each server: one thread, one worker, on 127.0.0.1. Load: `wrk -t1 -c{} -d{}s --latency`; the scenarios run in {} interleaved rounds and each row is its median round by requests/s. Release build.\n",
         options.connections,
-        options.duration.as_secs()
+        options.duration.as_secs(),
+        options.repeat
     );
     let _ = writeln!(
         md,
