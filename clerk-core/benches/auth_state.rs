@@ -11,7 +11,8 @@ use std::hint::black_box;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use clerk_core::{
-    ClerkConfig, Issuer, VerificationKey, VerifyJwtOptions, decode_jwt, get_auth_state, verify_jwt,
+    ClerkConfig, Issuer, VerificationKey, VerifyJwtOptions, decode_jwt, get_auth_state,
+    try_get_auth_state, verify_jwt,
 };
 use criterion::{Criterion, criterion_group, criterion_main};
 
@@ -84,6 +85,9 @@ fn bench(c: &mut Criterion) {
     });
     group.bench_function("get_auth_state_signed_in_cookie_cache_hit", |b| {
         b.iter(|| runtime.block_on(get_auth_state(&cached, black_box(&request))))
+    });
+    group.bench_function("try_get_auth_state_signed_in_cookie_cache_hit", |b| {
+        b.iter(|| try_get_auth_state(&cached, black_box(&request)).unwrap())
     });
     let header_request = http::Request::builder()
         .uri("https://example.com/me")

@@ -39,7 +39,7 @@ pub use auth::response::{
     missing_setup_answer, unauthenticated_answer,
 };
 pub use auth::session::Auth;
-pub use auth::state::{AuthOutcome, AuthState, get_auth_state};
+pub use auth::state::{AuthOutcome, AuthState, get_auth_state, try_get_auth_state};
 pub use authz::{
     InvalidRequirement, Policy, Requirement, SignedIn, evaluate_policy, has_permission, has_role,
 };

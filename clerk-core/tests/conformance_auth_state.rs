@@ -7,7 +7,7 @@
 
 mod common;
 
-use clerk_core::get_auth_state;
+use clerk_core::{AuthState, get_auth_state, try_get_auth_state};
 use clerk_testing::conformance::{cases, config_for, request_for};
 use common::{Reply, TestServer};
 use serde_json::Value;
@@ -31,10 +31,30 @@ async fn auth_state_cases() {
         ))
         .await;
         let config = config_for(case, &server.url);
-        let state = get_auth_state(&config, &request_for(case)).await;
+        let request = request_for(case);
+        let mut problems = Vec::new();
+        // Without I/O first: `None` exactly when the state needs the JWKS, and no request sent.
+        let cold = try_get_auth_state(&config, &request);
+        let needs_fetch = !jwks.is_null();
+        if cold.is_some() == needs_fetch || server.hits() != 0 {
+            problems.push(format!(
+                "try_get_auth_state on a cold cache: {cold:?} with {} JWKS requests",
+                server.hits()
+            ));
+        }
+        let state = get_auth_state(&config, &request).await;
+        // Once the keys are cached, the synchronous path completes with the same state.
+        match try_get_auth_state(&config, &request) {
+            Some(warm) if same_state(&warm, &state) => {}
+            warm => problems.push(format!(
+                "try_get_auth_state after get_auth_state: {warm:?} != {state:?}"
+            )),
+        }
+        if let Some(cold) = cold.filter(|cold| !same_state(cold, &state)) {
+            problems.push(format!("try_get_auth_state: {cold:?} != {state:?}"));
+        }
         let expected = &case["expected"];
 
-        let mut problems = Vec::new();
         if state.status().as_str() != expected["status"] {
             problems.push(format!(
                 "status {} != {}",
@@ -104,4 +124,19 @@ async fn auth_state_cases() {
         cases.len(),
         failures.join("\n")
     );
+}
+
+/// The same status, reason, message, key-fetch flag and auth object.
+fn same_state(a: &AuthState, b: &AuthState) -> bool {
+    (
+        a.status(),
+        a.reason(),
+        a.message(),
+        a.is_key_fetch_failure(),
+    ) == (
+        b.status(),
+        b.reason(),
+        b.message(),
+        b.is_key_fetch_failure(),
+    ) && format!("{:?}", a.to_auth()) == format!("{:?}", b.to_auth())
 }

@@ -231,33 +231,60 @@ impl<'a> RequestValues<'a> {
     /// ```
     #[must_use]
     pub fn from_request<R: RequestView + ?Sized>(request: &'a R) -> Self {
-        let header_token = header_token(request);
-        let host = header_value(request, "host").or_else(|| {
-            request
-                .authority()
-                .map(http_trim)
-                .filter(|a| !a.is_empty())
-                .map(Cow::Borrowed)
-        });
-        let forwarded_proto = header_value(request, "cloudfront-forwarded-proto")
-            .or_else(|| header_value(request, "x-forwarded-proto"));
         let query = request.uri_query();
         RequestValues {
-            header_token,
+            header_token: header_token(request),
             origin: header_value(request, "origin"),
-            host,
+            host: host(request),
             forwarded_host: header_value(request, "x-forwarded-host"),
             forwarded_port: header_value(request, "x-forwarded-port"),
-            forwarded_proto,
+            forwarded_proto: forwarded_proto(request),
             referrer: header_value(request, "referer"),
             user_agent: header_value(request, "user-agent"),
-            session_cookie: request_cookie(request, "__session").filter(|v| !v.is_empty()),
-            client_uat: request_cookie(request, "__client_uat").filter(|v| !v.is_empty()),
-            clerk_synced: query_param(query, "__clerk_synced").is_some_and(|v| v == "true"),
-            clerk_satellite_url: query_param(query, "__clerk_satellite_url")
-                .filter(|v| !v.is_empty()),
+            session_cookie: non_empty_cookie(request, "__session"),
+            client_uat: non_empty_cookie(request, "__client_uat"),
+            clerk_synced: clerk_synced(query),
+            clerk_satellite_url: clerk_satellite_url(query),
         }
     }
+}
+
+// The single values of `RequestValues`, read one at a time by `get_auth_state`, which only reads
+// what its rules need.
+
+/// `Host`, falling back to the URI authority (HTTP/2).
+pub(crate) fn host<R: RequestView + ?Sized>(request: &R) -> Option<Cow<'_, str>> {
+    header_value(request, "host").or_else(|| {
+        request
+            .authority()
+            .map(http_trim)
+            .filter(|a| !a.is_empty())
+            .map(Cow::Borrowed)
+    })
+}
+
+/// `CloudFront-Forwarded-Proto` when non-empty, else `X-Forwarded-Proto`.
+pub(crate) fn forwarded_proto<R: RequestView + ?Sized>(request: &R) -> Option<Cow<'_, str>> {
+    header_value(request, "cloudfront-forwarded-proto")
+        .or_else(|| header_value(request, "x-forwarded-proto"))
+}
+
+/// A cookie, `None` when missing or empty.
+pub(crate) fn non_empty_cookie<'a, R: RequestView + ?Sized>(
+    request: &'a R,
+    name: &str,
+) -> Option<Cow<'a, str>> {
+    request_cookie(request, name).filter(|v| !v.is_empty())
+}
+
+/// Whether the first `__clerk_synced` query parameter is exactly `true`.
+pub(crate) fn clerk_synced(query: Option<&str>) -> bool {
+    query_param(query, "__clerk_synced").is_some_and(|v| v == "true")
+}
+
+/// The first `__clerk_satellite_url` query parameter, when non-empty.
+pub(crate) fn clerk_satellite_url(query: Option<&str>) -> Option<Cow<'_, str>> {
+    query_param(query, "__clerk_satellite_url").filter(|v| !v.is_empty())
 }
 
 /// The header token alone (spec §2.1): the `Authorization` value with one leading `Bearer `

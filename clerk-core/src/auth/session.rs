@@ -7,7 +7,7 @@ use serde_json::{Map, Value, json};
 
 use crate::authz::{Policy, Requirement};
 use crate::config::{ClerkConfig, redact_secret_key};
-use crate::jwt::{Actor, SessionClaims};
+use crate::jwt::{Actor, SessionClaims, Verified};
 
 /// The auth object of a request: who is signed in, with which session and organization.
 ///
@@ -15,19 +15,14 @@ use crate::jwt::{Actor, SessionClaims};
 /// field is `None`. Cheap to clone. `Debug` shows ids, never the session token.
 #[derive(Clone)]
 pub struct Auth {
-    signed_in: Option<Arc<SignedInSession>>,
+    signed_in: Option<Arc<Verified>>,
     config: ClerkConfig,
 }
 
-struct SignedInSession {
-    claims: SessionClaims,
-    token: String,
-}
-
 impl Auth {
-    pub(crate) fn signed_in(config: ClerkConfig, claims: SessionClaims, token: String) -> Self {
+    pub(crate) fn signed_in(config: ClerkConfig, session: Arc<Verified>) -> Self {
         Self {
-            signed_in: Some(Arc::new(SignedInSession { claims, token })),
+            signed_in: Some(session),
             config,
         }
     }
@@ -134,7 +129,7 @@ impl Auth {
             return Ok(None);
         };
         let Some(template) = template.filter(|t| !t.is_empty()) else {
-            return Ok(Some(session.token.clone()));
+            return Ok(Some(session.token.to_string()));
         };
         let Some(sid) = session.claims.session_id() else {
             return Ok(None);

@@ -2,19 +2,23 @@
 
 use std::borrow::Cow;
 use std::fmt;
+use std::sync::Arc;
 
 use serde_json::json;
 
 use super::origin::{is_browser_user_agent, is_cross_origin, js_parse_int};
 use super::reason::{AuthReason, AuthStatus};
-use super::request::{RequestValues, RequestView, header_token};
+use super::request::{
+    RequestView, clerk_satellite_url, clerk_synced, forwarded_proto, header_token, header_value,
+    host, non_empty_cookie,
+};
 use super::response::{HTML, HttpAnswer, JSON, auth_header_pairs, is_browser_navigation};
 use super::session::Auth;
 use crate::config::ClerkConfig;
 use crate::interstitial::{InterstitialOptions, load_interstitial_from_local};
 use crate::jwt::{
-    SessionClaims, TokenVerificationError, TokenVerificationErrorReason as TokenReason,
-    verify_token,
+    Attempt, TokenVerificationError, TokenVerificationErrorReason as TokenReason, Verified,
+    verify_token_now, verify_token_shared,
 };
 use crate::keys::InstanceType;
 
@@ -28,7 +32,7 @@ pub struct AuthState {
     reason: Option<AuthReason>,
     message: Option<String>,
     key_fetch_failure: bool,
-    signed_in: Option<(SessionClaims, String)>,
+    signed_in: Option<Arc<Verified>>,
     config: ClerkConfig,
 }
 
@@ -71,13 +75,13 @@ impl AuthState {
         }
     }
 
-    fn signed_in(config: &ClerkConfig, claims: SessionClaims, token: String) -> Self {
+    fn signed_in(config: &ClerkConfig, verified: Arc<Verified>) -> Self {
         Self {
             status: AuthStatus::SignedIn,
             reason: None,
             message: None,
             key_fetch_failure: false,
-            signed_in: Some((claims, token)),
+            signed_in: Some(verified),
             config: config.clone(),
         }
     }
@@ -159,11 +163,9 @@ impl AuthState {
     #[must_use]
     pub fn to_auth(&self) -> Option<Auth> {
         match (self.status, &self.signed_in) {
-            (AuthStatus::SignedIn, Some((claims, token))) => Some(Auth::signed_in(
-                self.config.clone(),
-                claims.clone(),
-                token.clone(),
-            )),
+            (AuthStatus::SignedIn, Some(session)) => {
+                Some(Auth::signed_in(self.config.clone(), Arc::clone(session)))
+            }
             (AuthStatus::SignedOut, _) => Some(Auth::signed_out(self.config.clone())),
             _ => None,
         }
@@ -275,7 +277,7 @@ impl fmt::Debug for AuthState {
             .field("message", &self.message)
             .field(
                 "user_id",
-                &self.signed_in.as_ref().map(|(c, _)| c.user_id()),
+                &self.signed_in.as_ref().map(|s| s.claims.user_id()),
             )
             .finish_non_exhaustive()
     }
@@ -309,77 +311,181 @@ pub async fn get_auth_state<R: RequestView + ?Sized>(
     config: &ClerkConfig,
     request: &R,
 ) -> AuthState {
-    if let Some(token) = header_token(request) {
-        return match verify_token(&token, &config.inner.verifier).await {
-            Ok(claims) => AuthState::signed_in(config, claims, token.into_owned()),
-            Err(e) => AuthState::from_token_error(config, &e, "header"),
-        };
+    match plan(config, request) {
+        Plan::Decided(state) => state,
+        Plan::Verify { token, carrier } => {
+            let verified = verify_token_shared(&token, &config.inner.verifier).await;
+            conclude(config, verified, carrier)
+        }
     }
-    cookie_path(config, &RequestValues::from_request(request)).await
 }
 
-async fn cookie_path(config: &ClerkConfig, v: &RequestValues<'_>) -> AuthState {
+/// [`get_auth_state`] without I/O: the state of `request` when it can be computed from what is
+/// cached, `None` when it needs the network first (the instance's JWKS is not loaded yet, or lacks
+/// the token's key id).
+///
+/// A signed-out request, a token in the verified-token cache, and a token whose key is in the
+/// JWKS cache (or a local `CLERK_JWT_KEY`) all complete here, synchronously. The integrations
+/// call it first and fall back to [`get_auth_state`] only on `None`, so the common request never
+/// allocates a future. The result is always the one [`get_auth_state`] gives at the same moment.
+///
+/// ```
+/// use clerk_core::{ClerkConfig, get_auth_state, try_get_auth_state};
+///
+/// # async fn run() -> Result<(), Box<dyn std::error::Error>> {
+/// let config = ClerkConfig::builder().secret_key("sk_test_xxx").build()?;
+/// let request = http::Request::builder().uri("/").body(())?;
+/// let state = match try_get_auth_state(&config, &request) {
+///     Some(state) => state,
+///     None => get_auth_state(&config, &request).await,
+/// };
+/// assert!(!state.is_signed_in());
+/// # Ok(()) }
+/// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(run()).unwrap();
+/// ```
+#[must_use]
+pub fn try_get_auth_state<R: RequestView + ?Sized>(
+    config: &ClerkConfig,
+    request: &R,
+) -> Option<AuthState> {
+    match plan(config, request) {
+        Plan::Decided(state) => Some(state),
+        Plan::Verify { token, carrier } => match verify_token_now(&token, &config.inner.verifier) {
+            Attempt::Done(verified) => Some(conclude(config, verified, carrier)),
+            Attempt::NeedsKeys { .. } => None,
+        },
+    }
+}
+
+/// What the request rules decide before any signature is checked.
+enum Plan<'a> {
+    /// The state, without verifying a token.
+    Decided(AuthState),
+    /// The state depends on this token's verification.
+    Verify {
+        token: Cow<'a, str>,
+        carrier: Carrier,
+    },
+}
+
+/// Where the token to verify came from, and what its verdict is then checked against.
+enum Carrier {
+    /// The `Authorization` header.
+    Header,
+    /// The `__session` cookie, with the `__client_uat` cookie for the outdated-cookie check.
+    Cookie {
+        uat_present: bool,
+        uat_value: Option<f64>,
+    },
+}
+
+/// The state from a token's verification (spec §2.5 and C10's outdated-cookie check).
+fn conclude(
+    config: &ClerkConfig,
+    verified: Result<Arc<Verified>, TokenVerificationError>,
+    carrier: Carrier,
+) -> AuthState {
+    match (verified, carrier) {
+        (Ok(verified), Carrier::Header) => AuthState::signed_in(config, verified),
+        (
+            Ok(verified),
+            Carrier::Cookie {
+                uat_present,
+                uat_value,
+            },
+        ) => {
+            let outdated = !uat_present
+                || matches!((verified.claims.issued_at(), uat_value), (Some(iat), Some(n)) if (iat as f64) < n);
+            if outdated {
+                AuthState::rule(config, AuthStatus::Interstitial, AuthReason::CookieOutdated)
+            } else {
+                AuthState::signed_in(config, verified)
+            }
+        }
+        (Err(e), Carrier::Header) => AuthState::from_token_error(config, &e, "header"),
+        (Err(e), Carrier::Cookie { .. }) => AuthState::from_token_error(config, &e, "cookie"),
+    }
+}
+
+/// The request rules, in their order. Reads only the values a rule needs, when it needs them.
+fn plan<'a, Q: RequestView + ?Sized>(config: &ClerkConfig, request: &'a Q) -> Plan<'a> {
     use AuthReason as R;
     use AuthStatus as S;
+    let decided = |status, reason| Plan::Decided(AuthState::rule(config, status, reason));
+
+    // A non-empty `Authorization` token is verified alone.
+    if let Some(token) = header_token(request) {
+        return Plan::Verify {
+            token,
+            carrier: Carrier::Header,
+        };
+    }
 
     let instance = config.instance_type();
     let dev = instance == Some(InstanceType::Development);
     let prod = instance == Some(InstanceType::Production);
-    let uat = v.client_uat.as_deref();
-    let cookie = v.session_cookie.as_deref();
-    let browser = is_browser_user_agent(v.user_agent.as_deref().unwrap_or(""));
+    let browser =
+        || is_browser_user_agent(header_value(request, "user-agent").as_deref().unwrap_or(""));
     let cross_origin = |url: &str| {
+        let forwarded_host = header_value(request, "x-forwarded-host");
+        let forwarded_proto = forwarded_proto(request);
         is_cross_origin(
             url,
-            v.host.as_deref(),
-            v.forwarded_host.as_deref(),
-            v.forwarded_proto.as_deref(),
+            host(request).as_deref(),
+            forwarded_host.as_deref(),
+            forwarded_proto.as_deref(),
         )
     };
     let invalid_url = |e: crate::InvalidUrl| {
-        AuthState::new(config, S::SignedOut, R::UnexpectedError, e.to_string())
+        Plan::Decided(AuthState::new(
+            config,
+            S::SignedOut,
+            R::UnexpectedError,
+            e.to_string(),
+        ))
     };
 
     // C1: a cross-origin request must carry its token in a header.
-    if let Some(origin) = v.origin.as_deref() {
-        match cross_origin(origin) {
-            Ok(true) => return AuthState::rule(config, S::SignedOut, R::HeaderMissingCors),
+    if let Some(origin) = header_value(request, "origin") {
+        match cross_origin(&origin) {
+            Ok(true) => return decided(S::SignedOut, R::HeaderMissingCors),
             Ok(false) => {}
             Err(e) => return invalid_url(e),
         }
     }
     // C2
-    if dev && !browser {
-        return AuthState::rule(config, S::SignedOut, R::HeaderMissingNonBrowser);
+    if dev && !browser() {
+        return decided(S::SignedOut, R::HeaderMissingNonBrowser);
     }
+    let uat_cookie = non_empty_cookie(request, "__client_uat");
+    let uat = uat_cookie.as_deref();
+    let cookie = non_empty_cookie(request, "__session");
     // C3
     let uat_signed_out = uat.is_none_or(|u| u == "0");
     if config.is_satellite() && uat_signed_out {
-        if !browser {
-            return AuthState::rule(config, S::SignedOut, R::SatelliteNeedsSyncing);
+        if !browser() {
+            return decided(S::SignedOut, R::SatelliteNeedsSyncing);
         }
-        if !v.clerk_synced {
-            return AuthState::rule(config, S::Interstitial, R::SatelliteNeedsSyncing);
+        if !clerk_synced(request.uri_query()) {
+            return decided(S::Interstitial, R::SatelliteNeedsSyncing);
         }
     }
     // C4
-    if dev && !config.is_satellite() && v.clerk_satellite_url.is_some() {
-        return AuthState::rule(config, S::Interstitial, R::PrimaryRespondsToSyncing);
+    if dev && !config.is_satellite() && clerk_satellite_url(request.uri_query()).is_some() {
+        return decided(S::Interstitial, R::PrimaryRespondsToSyncing);
     }
     // C5
     if prod && uat.is_none() && cookie.is_none() {
-        return AuthState::rule(config, S::SignedOut, R::CookieAndUatMissing);
+        return decided(S::SignedOut, R::CookieAndUatMissing);
     }
     // C6
     if dev && uat.is_none() {
-        return AuthState::rule(config, S::Interstitial, R::UatMissing);
+        return decided(S::Interstitial, R::UatMissing);
     }
     // C7: evaluated whenever a referrer is present, whatever the key type.
-    if let Some(referrer) = v.referrer.as_deref() {
-        match cross_origin(referrer) {
-            Ok(true) if dev => {
-                return AuthState::rule(config, S::Interstitial, R::CrossOriginReferrer);
-            }
+    if let Some(referrer) = header_value(request, "referer") {
+        match cross_origin(&referrer) {
+            Ok(true) if dev => return decided(S::Interstitial, R::CrossOriginReferrer),
             Ok(_) => {}
             Err(e) => return invalid_url(e),
         }
@@ -387,24 +493,18 @@ async fn cookie_path(config: &ClerkConfig, v: &RequestValues<'_>) -> AuthState {
     // C8
     let uat_value = uat.and_then(js_parse_int);
     if uat_value.is_some_and(|n| n > 0.0) && cookie.is_none() {
-        return AuthState::rule(config, S::Interstitial, R::CookieMissing);
+        return decided(S::Interstitial, R::CookieMissing);
     }
     // C9
     if uat == Some("0") {
-        return AuthState::rule(config, S::SignedOut, R::StandardSignedOut);
+        return decided(S::SignedOut, R::StandardSignedOut);
     }
     // C10: verify the cookie (even an absent one), then the outdated check.
-    let token = cookie.unwrap_or("");
-    match verify_token(token, &config.inner.verifier).await {
-        Ok(claims) => {
-            let outdated = uat.is_none()
-                || matches!((claims.issued_at(), uat_value), (Some(iat), Some(n)) if (iat as f64) < n);
-            if outdated {
-                AuthState::rule(config, S::Interstitial, R::CookieOutdated)
-            } else {
-                AuthState::signed_in(config, claims, token.to_owned())
-            }
-        }
-        Err(e) => AuthState::from_token_error(config, &e, "cookie"),
+    Plan::Verify {
+        token: cookie.unwrap_or(Cow::Borrowed("")),
+        carrier: Carrier::Cookie {
+            uat_present: uat.is_some(),
+            uat_value,
+        },
     }
 }

@@ -119,6 +119,18 @@ impl fmt::Debug for JwksSource {
 }
 
 /// Appends `path` to `base`'s path with exactly one `/` between them.
+/// What [`JwksCache::key_now`] found: the answer, or the refresh to run before looking again.
+pub(crate) enum KeyLookup {
+    /// The key, or why there is none (without any I/O).
+    Ready(Result<Arc<VerificationKey>, TokenVerificationError>),
+    /// The JWKS must be fetched first; `generation` is the one this lookup saw.
+    Refresh {
+        /// The cache generation seen by the lookup (single-flight: a refresh that finished since
+        /// is reused).
+        generation: u64,
+    },
+}
+
 pub(crate) fn join_url(base: &str, path: &str) -> String {
     format!(
         "{}/{}",
@@ -215,53 +227,58 @@ impl JwksCache {
         self.fetches.load(Ordering::Relaxed)
     }
 
-    /// The key for `kid` at time `now_ms`, fetching the JWKS when needed.
-    pub(crate) async fn key(
+    /// Runs the refresh a [`KeyLookup::Refresh`] asked for (single-flight), then looks `kid` up.
+    pub(crate) async fn refreshed_key(
+        &self,
+        generation: u64,
+        kid: Option<&str>,
+        now_ms: i64,
+    ) -> Result<Arc<VerificationKey>, TokenVerificationError> {
+        self.refresh(generation, now_ms).await?;
+        self.lookup(kid)
+    }
+
+    /// The key for `kid` at time `now_ms` from what is cached, or the refresh that must run first
+    /// (no I/O, no lock, no `.await`: the hot path of every verification).
+    pub(crate) fn key_now(
         self: &Arc<Self>,
         kid: Option<&str>,
         now_ms: i64,
         skip_cache: bool,
-    ) -> Result<Arc<VerificationKey>, TokenVerificationError> {
+    ) -> KeyLookup {
+        let refresh = || KeyLookup::Refresh {
+            generation: self.generation.load(Ordering::Acquire),
+        };
         if skip_cache {
-            let generation = self.generation.load(Ordering::Acquire);
-            self.refresh(generation, now_ms).await?;
-            return self.lookup(kid);
+            return refresh();
         }
         let ttl = ms(self.settings.ttl);
         let usable_for = ttl.saturating_add(ms(self.settings.max_stale));
-        let snapshot = self.current.load_full();
-        let age = snapshot
-            .as_ref()
-            .map(|set| now_ms.saturating_sub(set.fetched_at_ms));
-        match (snapshot.as_ref(), age) {
-            (Some(set), Some(age)) if age <= usable_for => {
+        let snapshot = self.current.load();
+        let since_attempt = || now_ms.saturating_sub(self.last_attempt_ms.load(Ordering::Acquire));
+        match snapshot.as_ref() {
+            Some(set) if now_ms.saturating_sub(set.fetched_at_ms) <= usable_for => {
                 if let Some(key) = kid.and_then(|k| set.keys.get(k)) {
-                    if age > ttl {
+                    if now_ms.saturating_sub(set.fetched_at_ms) > ttl {
                         self.refresh_in_background(now_ms);
                     }
-                    return Ok(key.clone());
+                    return KeyLookup::Ready(Ok(Arc::clone(key)));
                 }
                 // Unknown kid: refetch at most once per interval, and never for a kid that cannot
                 // be a key id.
-                let since = now_ms.saturating_sub(self.last_attempt_ms.load(Ordering::Acquire));
-                if kid.is_none() || since < ms(self.settings.kid_miss_interval) {
-                    return Err(self.missing(kid, Some(set)));
+                if kid.is_none() || since_attempt() < ms(self.settings.kid_miss_interval) {
+                    return KeyLookup::Ready(Err(self.missing(kid, Some(set))));
                 }
-                let generation = self.generation.load(Ordering::Acquire);
-                self.refresh(generation, now_ms).await?;
-                self.lookup(kid)
+                refresh()
             }
             _ => {
                 // Nothing usable: fetch, unless a fetch just failed.
-                let since = now_ms.saturating_sub(self.last_attempt_ms.load(Ordering::Acquire));
-                if since < ms(self.settings.retry_interval)
+                if since_attempt() < ms(self.settings.retry_interval)
                     && let Some(err) = self.last_error()
                 {
-                    return Err(err);
+                    return KeyLookup::Ready(Err(err));
                 }
-                let generation = self.generation.load(Ordering::Acquire);
-                self.refresh(generation, now_ms).await?;
-                self.lookup(kid)
+                refresh()
             }
         }
     }

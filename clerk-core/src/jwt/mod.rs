@@ -18,6 +18,7 @@ pub use error::{
 pub use jwks::JwksCacheSettings;
 pub(crate) use jwks::ingest_for_tooling;
 pub use key::{Jwk, JwkSet, KeyError, MAX_RSA_BITS, MIN_RSA_BITS, VerificationKey};
+pub(crate) use token::{Attempt, Verified, verify_token_now, verify_token_shared};
 pub use token::{
     DEFAULT_API_URL, DEFAULT_API_VERSION, VerifyOptionsError, VerifyTokenOptions,
     VerifyTokenOptionsBuilder, verify_token,

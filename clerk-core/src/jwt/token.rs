@@ -7,12 +7,12 @@ use std::time::Duration;
 use serde_json::Value;
 
 use super::claims::SessionClaims;
-use super::decode::decode_jwt;
+use super::decode::{Jwt, decode_jwt};
 use super::error::{
     TokenVerificationError, TokenVerificationErrorAction as Action,
     TokenVerificationErrorReason as Reason,
 };
-use super::jwks::{JwksCache, JwksCacheSettings, JwksSource};
+use super::jwks::{JwksCache, JwksCacheSettings, JwksSource, KeyLookup};
 use super::key::{KeyError, VerificationKey};
 use super::token_cache::{DEFAULT_TOKEN_CACHE_CAPACITY, TokenCache};
 use super::verify::{ClaimRules, Issuer, M2M_TOKEN_CAT, m2m_error, non_empty, verify_decoded};
@@ -128,6 +128,13 @@ impl fmt::Debug for VerifyTokenOptionsBuilder {
 }
 
 impl VerifyTokenOptions {
+    /// The verified-token cache, when on (it is bypassed with `skip_jwks_cache`).
+    fn token_cache(&self) -> Option<&TokenCache> {
+        self.token_cache
+            .as_deref()
+            .filter(|_| !self.skip_jwks_cache)
+    }
+
     /// A builder with every default.
     pub fn builder() -> VerifyTokenOptionsBuilder {
         VerifyTokenOptionsBuilder {
@@ -377,50 +384,123 @@ pub async fn verify_token(
     token: &str,
     options: &VerifyTokenOptions,
 ) -> Result<SessionClaims, TokenVerificationError> {
+    verify_token_shared(token, options)
+        .await
+        .map(|verified| verified.claims.clone())
+}
+
+/// A verified token and its claims, shared by the verified-token cache and the requests that
+/// presented it.
+pub(crate) struct Verified {
+    pub(crate) claims: SessionClaims,
+    pub(crate) token: Box<str>,
+}
+
+/// [`verify_token`], keeping the token (shared with the cache rather than copied).
+pub(crate) async fn verify_token_shared(
+    token: &str,
+    options: &VerifyTokenOptions,
+) -> Result<Arc<Verified>, TokenVerificationError> {
+    match verify_token_now(token, options) {
+        Attempt::Done(result) => result,
+        Attempt::NeedsKeys {
+            jwt,
+            generation,
+            now,
+        } => {
+            let KeySource::Jwks(cache) = &options.keys else {
+                // Only the JWKS source ever asks for a fetch.
+                return Err(TokenVerificationError::new(
+                    Reason::UnexpectedError,
+                    "The signing keys could not be resolved.",
+                ));
+            };
+            let key = cache
+                .refreshed_key(generation, jwt.header().kid(), now)
+                .await?;
+            let claims = verify_decoded(jwt, &key, &options.rules)?;
+            Ok(remember(token, claims, options, now))
+        }
+    }
+}
+
+/// What [`verify_token_now`] could do without I/O.
+pub(crate) enum Attempt {
+    /// The verdict.
+    Done(Result<Arc<Verified>, TokenVerificationError>),
+    /// The token parsed, but its key needs a JWKS fetch first.
+    NeedsKeys {
+        /// The parsed token.
+        jwt: Jwt,
+        /// The JWKS cache generation the lookup saw.
+        generation: u64,
+        /// The clock reading of the attempt, in milliseconds.
+        now: i64,
+    },
+}
+
+/// Verifies `token` with what is cached (the verified-token cache, then the cached or local key):
+/// no I/O, no `.await`. Returns [`Attempt::NeedsKeys`] when the JWKS must be fetched first.
+pub(crate) fn verify_token_now(token: &str, options: &VerifyTokenOptions) -> Attempt {
     let now = options.rules.clock.now_ms();
     let skew = i64::try_from(options.rules.clock_skew.as_millis()).unwrap_or(i64::MAX);
-    let cache = options
-        .token_cache
-        .as_deref()
-        .filter(|_| !options.skip_jwks_cache);
-    if let Some(claims) = cache.and_then(|c| c.get(token, now, skew)) {
+    if let Some(verified) = options.token_cache().and_then(|c| c.get(token, now, skew)) {
         let early =
             |t: Option<i64>| t.is_some_and(|s| s.saturating_mul(1000) > now.saturating_add(skew));
-        if !early(claims.not_before()) && !early(claims.issued_at()) {
-            return Ok(claims);
+        if !early(verified.claims.not_before()) && !early(verified.claims.issued_at()) {
+            return Attempt::Done(Ok(verified));
         }
         // Not active at this clock: the full path reports why.
     }
-    let claims = verify_uncached(token, options, now).await?;
-    if let Some(cache) = cache {
-        cache.insert(token, claims.clone(), now);
-    }
-    Ok(claims)
-}
-
-async fn verify_uncached(
-    token: &str,
-    options: &VerifyTokenOptions,
-    now: i64,
-) -> Result<SessionClaims, TokenVerificationError> {
-    let jwt = decode_jwt(token)?;
+    let jwt = match decode_jwt(token) {
+        Ok(jwt) => jwt,
+        Err(e) => return Attempt::Done(Err(e)),
+    };
     if jwt.header().get("cat").and_then(Value::as_str) == Some(M2M_TOKEN_CAT) {
-        return Err(m2m_error());
+        return Attempt::Done(Err(m2m_error()));
     }
     let key = match &options.keys {
         KeySource::Local(key) => Arc::clone(key),
         KeySource::Jwks(cache) => {
-            cache
-                .key(jwt.header().kid(), now, options.skip_jwks_cache)
-                .await?
+            match cache.key_now(jwt.header().kid(), now, options.skip_jwks_cache) {
+                KeyLookup::Ready(Ok(key)) => key,
+                KeyLookup::Ready(Err(e)) => return Attempt::Done(Err(e)),
+                KeyLookup::Refresh { generation } => {
+                    return Attempt::NeedsKeys {
+                        jwt,
+                        generation,
+                        now,
+                    };
+                }
+            }
         }
         KeySource::Unresolved => {
-            return Err(TokenVerificationError::new(
+            return Attempt::Done(Err(TokenVerificationError::new(
                 Reason::JwkFailedToResolve,
                 "Failed to resolve JWK during verification.",
             )
-            .with_action(Action::SetClerkJwtKey));
+            .with_action(Action::SetClerkJwtKey)));
         }
     };
-    verify_decoded(jwt, &key, &options.rules)
+    Attempt::Done(
+        verify_decoded(jwt, &key, &options.rules)
+            .map(|claims| remember(token, claims, options, now)),
+    )
+}
+
+/// Stores a token that passed every check in the verified-token cache (when on).
+fn remember(
+    token: &str,
+    claims: SessionClaims,
+    options: &VerifyTokenOptions,
+    now: i64,
+) -> Arc<Verified> {
+    let verified = Arc::new(Verified {
+        claims,
+        token: token.into(),
+    });
+    if let Some(cache) = options.token_cache() {
+        cache.insert(Arc::clone(&verified), now);
+    }
+    verified
 }

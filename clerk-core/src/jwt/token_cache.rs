@@ -25,7 +25,7 @@ use std::collections::hash_map::RandomState;
 use std::hash::BuildHasher;
 use std::sync::{Arc, RwLock};
 
-use super::claims::SessionClaims;
+use super::token::Verified;
 
 /// Default capacity: 4096 tokens (about 8 MiB at most for typical 1 KiB tokens).
 pub const DEFAULT_TOKEN_CACHE_CAPACITY: usize = 4096;
@@ -35,8 +35,7 @@ const SHARDS: usize = 16;
 const HASHED_TAIL: usize = 48;
 
 struct Entry {
-    token: Arc<str>,
-    claims: SessionClaims,
+    verified: Arc<Verified>,
     exp_ms: i64,
 }
 
@@ -81,15 +80,18 @@ impl TokenCache {
         (hash, &self.shards[index])
     }
 
-    /// The claims of `token` if it verified before and has not expired at `now_ms - skew_ms`.
-    pub(crate) fn get(&self, token: &str, now_ms: i64, skew_ms: i64) -> Option<SessionClaims> {
+    /// `token` and its claims if it verified before and has not expired at `now_ms - skew_ms`.
+    pub(crate) fn get(&self, token: &str, now_ms: i64, skew_ms: i64) -> Option<Arc<Verified>> {
         let (hash, shard) = self.locate(token);
         let cutoff = now_ms.saturating_sub(skew_ms);
         {
             let map = shard.read().unwrap_or_else(|p| p.into_inner());
-            let entry = map.get(&hash)?.iter().find(|e| &*e.token == token)?;
+            let entry = map
+                .get(&hash)?
+                .iter()
+                .find(|e| &*e.verified.token == token)?;
             if entry.exp_ms > cutoff {
-                return Some(entry.claims.clone());
+                return Some(Arc::clone(&entry.verified));
             }
         }
         // Expired: drop it now, so entries never outlive `exp`.
@@ -104,20 +106,21 @@ impl TokenCache {
     }
 
     /// Remembers a token that passed every check.
-    pub(crate) fn insert(&self, token: &str, claims: SessionClaims, now_ms: i64) {
-        let Some(exp_ms) = claims.expires_at().checked_mul(1000) else {
+    pub(crate) fn insert(&self, verified: Arc<Verified>, now_ms: i64) {
+        let Some(exp_ms) = verified.claims.expires_at().checked_mul(1000) else {
             return;
         };
         if exp_ms <= now_ms {
             return;
         }
+        let token = &*verified.token;
         let (hash, shard) = self.locate(token);
         let mut map = shard.write().unwrap_or_else(|p| p.into_inner());
         if let Some(existing) = map
             .get_mut(&hash)
-            .and_then(|b| b.iter_mut().find(|e| &*e.token == token))
+            .and_then(|b| b.iter_mut().find(|e| &*e.verified.token == token))
         {
-            existing.claims = claims;
+            existing.verified = verified;
             existing.exp_ms = exp_ms;
             return;
         }
@@ -143,11 +146,9 @@ impl TokenCache {
                 }
             }
         }
-        map.entry(hash).or_default().push(Entry {
-            token: Arc::from(token),
-            claims,
-            exp_ms,
-        });
+        map.entry(hash)
+            .or_default()
+            .push(Entry { verified, exp_ms });
     }
 
     /// The number of cached tokens.

@@ -1,17 +1,23 @@
 //! [`ClerkMiddleware`]: computes each request's auth state once, answers the outcomes that must
 //! not reach a handler, and adds the `x-clerk-auth-*` headers to every response.
 
+use std::borrow::Cow;
 use std::fmt;
 use std::future::{Future, Ready, ready};
 use std::pin::Pin;
 use std::rc::Rc;
+use std::task::{Context, Poll, ready};
 
 use actix_web::body::{EitherBody, MessageBody};
 use actix_web::dev::{Service, ServiceRequest, ServiceResponse, Transform, forward_ready};
 use actix_web::error::InternalError;
 use actix_web::http::header::{HeaderMap, HeaderName, HeaderValue};
 use actix_web::{Error, HttpMessage};
-use clerk_core::{AuthState, ClerkConfig, ConfigError, get_auth_state};
+use clerk_core::{
+    AUTH_MESSAGE_HEADER, AUTH_REASON_HEADER, AUTH_STATUS_HEADER, AuthState, ClerkConfig,
+    ConfigError, encode_uri_component, get_auth_state, try_get_auth_state,
+};
+use pin_project_lite::pin_project;
 
 use crate::rejection::answer_response;
 use crate::request::ActixRequest;
@@ -137,66 +143,215 @@ where
 {
     type Response = ServiceResponse<EitherBody<B>>;
     type Error = Error;
-    type Future = LocalBoxFuture<Result<Self::Response, Self::Error>>;
+    type Future = ClerkFuture<S, B>;
 
     forward_ready!(service);
 
     fn call(&self, req: ServiceRequest) -> Self::Future {
-        let service = Rc::clone(&self.service);
-        let config = self.config.clone();
-        Box::pin(async move {
-            let view = ActixRequest(req.head());
-            let state = get_auth_state(&config, &view).await;
-            let answer = state.answer(&view);
-            let headers = auth_headers(&state);
-
-            if let Some(answer) = answer {
-                tracing::debug!(
-                    status = %state.status(),
-                    reason = state.reason().map_or("", |r| r.as_str()),
-                    answer = answer.status(),
-                    "clerk: request answered by the middleware"
-                );
-                let mut response = req
-                    .into_response(answer_response(answer))
-                    .map_into_right_body();
-                set_headers(response.headers_mut(), &headers);
-                return Ok(response);
-            }
-
-            // Moved, not cloned: the headers were computed above.
-            req.extensions_mut().insert(state);
-            match service.call(req).await {
-                Ok(response) => {
-                    let mut response = response.map_into_left_body();
-                    set_headers(response.headers_mut(), &headers);
-                    Ok(response)
-                }
-                // An inner error becomes its response here, so that it carries the headers too;
-                // it stays an error for the middleware outside this one.
-                Err(error) => {
-                    let mut response = error.error_response();
-                    set_headers(response.headers_mut(), &headers);
-                    Err(InternalError::from_response(error, response).into())
-                }
-            }
-        })
+        // The common case completes here, without I/O and without boxing a future: a signed-out
+        // request, a cached token, or a token whose key is cached.
+        let Some(state) = try_get_auth_state(&self.config, &ActixRequest(req.head())) else {
+            // The signing keys must be fetched first.
+            let service = Rc::clone(&self.service);
+            let config = self.config.clone();
+            return ClerkFuture {
+                state: FutureState::Authenticating {
+                    future: Box::pin(async move {
+                        let state = get_auth_state(&config, &ActixRequest(req.head())).await;
+                        match decide(state, req) {
+                            Decision::Continue(req, headers) => {
+                                call_inner(&*service, req, headers).await
+                            }
+                            Decision::Answer(response) => Ok(response),
+                        }
+                    }),
+                },
+            };
+        };
+        match decide(state, req) {
+            Decision::Continue(req, headers) => ClerkFuture {
+                state: FutureState::Calling {
+                    future: self.service.call(req),
+                    headers,
+                },
+            },
+            Decision::Answer(response) => ClerkFuture {
+                state: FutureState::Answered {
+                    response: Some(response),
+                },
+            },
+        }
     }
 }
 
-/// The `x-clerk-auth-*` headers of `state` (values already URI-encoded by clerk-core).
-fn auth_headers(state: &AuthState) -> Vec<(HeaderName, HeaderValue)> {
-    state
-        .headers()
-        .filter_map(|(name, value)| {
-            let value = HeaderValue::from_str(&value).ok()?;
-            Some((HeaderName::from_static(name), value))
-        })
-        .collect()
+type Answer<B> = Result<ServiceResponse<EitherBody<B>>, Error>;
+
+pin_project! {
+    /// The response future of [`ClerkService`]. Not used directly.
+    #[doc(hidden)]
+    pub struct ClerkFuture<S, B>
+    where
+        S: Service<ServiceRequest>,
+    {
+        #[pin]
+        state: FutureState<S, B>,
+    }
 }
 
-fn set_headers(map: &mut HeaderMap, headers: &[(HeaderName, HeaderValue)]) {
-    for (name, value) in headers {
-        map.insert(name.clone(), value.clone());
+pin_project! {
+    #[project = FutureStateProj]
+    enum FutureState<S, B>
+    where
+        S: Service<ServiceRequest>,
+    {
+        Authenticating { future: LocalBoxFuture<Answer<B>> },
+        Calling { #[pin] future: S::Future, headers: AuthHeaders },
+        Answered { response: Option<ServiceResponse<EitherBody<B>>> },
+    }
+}
+
+impl<S, B> fmt::Debug for ClerkFuture<S, B>
+where
+    S: Service<ServiceRequest>,
+{
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ClerkFuture").finish_non_exhaustive()
+    }
+}
+
+impl<S, B> Future for ClerkFuture<S, B>
+where
+    S: Service<ServiceRequest, Response = ServiceResponse<B>, Error = Error>,
+    B: MessageBody,
+{
+    type Output = Answer<B>;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        match self.project().state.project() {
+            FutureStateProj::Authenticating { future } => future.as_mut().poll(cx),
+            FutureStateProj::Calling { future, headers } => {
+                let result = ready!(future.poll(cx));
+                Poll::Ready(finish(result, headers))
+            }
+            FutureStateProj::Answered { response } => match response.take() {
+                Some(response) => Poll::Ready(Ok(response)),
+                None => Poll::Ready(Err(actix_web::error::ErrorInternalServerError(
+                    "clerk: the response was already taken",
+                ))),
+            },
+        }
+    }
+}
+
+/// What the middleware does with a request once its state is known.
+#[allow(
+    clippy::large_enum_variant,
+    reason = "moved once from `decide` to its caller, never stored: boxing would cost an allocation per request"
+)]
+enum Decision<B> {
+    /// The request goes on (its state stored in its extensions), with the auth headers for its
+    /// response.
+    Continue(ServiceRequest, AuthHeaders),
+    /// The middleware answers it.
+    Answer(ServiceResponse<EitherBody<B>>),
+}
+
+/// The request goes on, or the middleware answers it.
+fn decide<B>(state: AuthState, req: ServiceRequest) -> Decision<B> {
+    let headers = AuthHeaders::new(&state);
+    let Some(answer) = state.answer(&ActixRequest(req.head())) else {
+        // Moved, not cloned: the headers were computed above.
+        req.extensions_mut().insert(state);
+        return Decision::Continue(req, headers);
+    };
+    tracing::debug!(
+        status = %state.status(),
+        reason = state.reason().map_or("", |r| r.as_str()),
+        answer = answer.status(),
+        "clerk: request answered by the middleware"
+    );
+    let mut response = req
+        .into_response(answer_response(answer))
+        .map_into_right_body();
+    headers.apply(response.headers_mut());
+    Decision::Answer(response)
+}
+
+async fn call_inner<S, B>(service: &S, req: ServiceRequest, mut headers: AuthHeaders) -> Answer<B>
+where
+    S: Service<ServiceRequest, Response = ServiceResponse<B>, Error = Error>,
+    B: MessageBody,
+{
+    let result = service.call(req).await;
+    finish(result, &mut headers)
+}
+
+/// Adds the auth headers to the inner service's response, or to its error's response.
+fn finish<B>(result: Result<ServiceResponse<B>, Error>, headers: &mut AuthHeaders) -> Answer<B>
+where
+    B: MessageBody,
+{
+    let headers = std::mem::take(headers);
+    match result {
+        Ok(response) => {
+            let mut response = response.map_into_left_body();
+            headers.apply(response.headers_mut());
+            Ok(response)
+        }
+        // An inner error becomes its response here, so that it carries the headers too; it stays
+        // an error for the middleware outside this one.
+        Err(error) => {
+            let mut response = error.error_response();
+            headers.apply(response.headers_mut());
+            Err(InternalError::from_response(error, response).into())
+        }
+    }
+}
+
+const STATUS: HeaderName = HeaderName::from_static(AUTH_STATUS_HEADER);
+const REASON: HeaderName = HeaderName::from_static(AUTH_REASON_HEADER);
+const MESSAGE: HeaderName = HeaderName::from_static(AUTH_MESSAGE_HEADER);
+
+/// The `x-clerk-auth-*` headers of a state (values URI-encoded). The status and reason are
+/// static codes: no allocation unless there is a message.
+#[derive(Default)]
+struct AuthHeaders {
+    status: Option<HeaderValue>,
+    reason: Option<HeaderValue>,
+    message: Option<HeaderValue>,
+}
+
+impl AuthHeaders {
+    fn new(state: &AuthState) -> Self {
+        Self {
+            status: code_value(state.status().as_str()),
+            reason: state.reason().and_then(|r| code_value(r.as_str())),
+            message: state
+                .message()
+                .filter(|m| !m.is_empty())
+                .and_then(|m| HeaderValue::from_str(&encode_uri_component(m)).ok()),
+        }
+    }
+
+    fn apply(self, headers: &mut HeaderMap) {
+        for (name, value) in [
+            (STATUS, self.status),
+            (REASON, self.reason),
+            (MESSAGE, self.message),
+        ] {
+            if let Some(value) = value {
+                headers.insert(name, value);
+            }
+        }
+    }
+}
+
+/// The header value of a status or reason code (URI-encoded like every auth header value).
+fn code_value(code: &'static str) -> Option<HeaderValue> {
+    match encode_uri_component(code) {
+        // Unchanged by encoding, so visible ASCII only: a valid static value.
+        Cow::Borrowed(_) if !code.is_empty() => Some(HeaderValue::from_static(code)),
+        Cow::Borrowed(_) => None,
+        Cow::Owned(encoded) => HeaderValue::from_str(&encoded).ok(),
     }
 }

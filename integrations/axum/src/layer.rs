@@ -1,13 +1,18 @@
 //! [`ClerkLayer`]: the tower layer that authenticates every request once.
 
+use std::borrow::Cow;
 use std::fmt;
 use std::future::Future;
 use std::pin::Pin;
 use std::task::{Context, Poll, ready};
 
 use axum::response::{IntoResponse, Response};
-use clerk_core::{AuthState, ClerkConfig, ConfigError, get_auth_state};
-use http::{HeaderMap, HeaderValue, Request, StatusCode};
+use clerk_core::{
+    AUTH_MESSAGE_HEADER, AUTH_REASON_HEADER, AUTH_STATUS_HEADER, AuthState, ClerkConfig,
+    ConfigError, encode_uri_component, get_auth_state, try_get_auth_state,
+};
+use http::request::Parts;
+use http::{HeaderMap, HeaderName, HeaderValue, Request, StatusCode};
 use pin_project_lite::pin_project;
 use tower_layer::Layer;
 use tower_service::Service;
@@ -137,20 +142,50 @@ where
     fn call(&mut self, request: Request<B>) -> Self::Future {
         // Call the instance that was polled ready; leave a fresh clone in its place.
         let clone = self.inner.clone();
-        let inner = std::mem::replace(&mut self.inner, clone);
-        ResponseFuture {
-            state: State::Authenticating {
-                future: Box::pin(authenticate(self.config.clone(), request)),
+        let mut inner = std::mem::replace(&mut self.inner, clone);
+        if request.extensions().get::<RequestAuth>().is_some() {
+            // An outer ClerkLayer already authenticated this request and adds the headers.
+            return ResponseFuture::calling(inner.call(request), AuthHeaders::default());
+        }
+        let (parts, body) = request.into_parts();
+        // The common case completes here, without I/O and without boxing a future: a signed-out
+        // request, a cached token, or a token whose key is cached.
+        match try_get_auth_state(&self.config, &parts) {
+            Some(state) => match decide(&state, parts, body) {
+                Decision::Continue(request, headers) => {
+                    ResponseFuture::calling(inner.call(request), headers)
+                }
+                Decision::Answer(answer) => ResponseFuture {
+                    state: State::Answered {
+                        answer: Some(answer),
+                    },
+                    inner: None,
+                },
             },
-            inner: Some(inner),
+            // The signing keys must be fetched first.
+            None => ResponseFuture {
+                state: State::Authenticating {
+                    future: Box::pin(authenticate(self.config.clone(), parts, body)),
+                },
+                inner: Some(inner),
+            },
         }
     }
 }
 
 type BoxFuture<T> = Pin<Box<dyn Future<Output = T> + Send + 'static>>;
 
-/// The request goes on (with the auth headers for its response), or the layer answers it.
-type Authenticated<B> = Result<(Request<B>, AuthHeaders), Response>;
+/// What the layer does with a request once its state is known.
+#[allow(
+    clippy::large_enum_variant,
+    reason = "moved once from `decide` to its caller, never stored: boxing would cost an allocation per request"
+)]
+enum Decision<B> {
+    /// The request goes on, with the auth headers for its response.
+    Continue(Request<B>, AuthHeaders),
+    /// The layer answers it.
+    Answer(Response),
+}
 
 pin_project! {
     /// The response future of [`ClerkService`].
@@ -170,8 +205,21 @@ pin_project! {
     where
         S: Service<Request<B>>,
     {
-        Authenticating { future: BoxFuture<Authenticated<B>> },
+        Authenticating { future: BoxFuture<Decision<B>> },
         Calling { #[pin] future: S::Future, headers: AuthHeaders },
+        Answered { answer: Option<Response> },
+    }
+}
+
+impl<S, B> ResponseFuture<S, B>
+where
+    S: Service<Request<B>>,
+{
+    fn calling(future: S::Future, headers: AuthHeaders) -> Self {
+        Self {
+            state: State::Calling { future, headers },
+            inner: None,
+        }
     }
 }
 
@@ -196,8 +244,8 @@ where
             let mut this = self.as_mut().project();
             let next = match this.state.as_mut().project() {
                 StateProj::Authenticating { future } => match ready!(future.as_mut().poll(cx)) {
-                    Err(answer) => return Poll::Ready(Ok(answer)),
-                    Ok((request, headers)) => {
+                    Decision::Answer(answer) => return Poll::Ready(Ok(answer)),
+                    Decision::Continue(request, headers) => {
                         let Some(mut inner) = this.inner.take() else {
                             // Only reachable when polled after completion.
                             return Poll::Ready(Ok(
@@ -216,44 +264,72 @@ where
                     std::mem::take(headers).apply(response.headers_mut());
                     return Poll::Ready(Ok(response));
                 }
+                StateProj::Answered { answer } => {
+                    // `None` only when polled after completion.
+                    return Poll::Ready(Ok(answer
+                        .take()
+                        .unwrap_or_else(|| StatusCode::INTERNAL_SERVER_ERROR.into_response())));
+                }
             };
             this.state.set(next);
         }
     }
 }
 
-/// The `x-clerk-auth-*` headers of a state, ready to be added to its response.
+const STATUS: HeaderName = HeaderName::from_static(AUTH_STATUS_HEADER);
+const REASON: HeaderName = HeaderName::from_static(AUTH_REASON_HEADER);
+const MESSAGE: HeaderName = HeaderName::from_static(AUTH_MESSAGE_HEADER);
+
+/// The `x-clerk-auth-*` headers of a state, ready to be added to its response. The status and
+/// reason are static codes: no allocation unless there is a message.
 #[derive(Default)]
-struct AuthHeaders(Vec<(&'static str, HeaderValue)>);
+struct AuthHeaders {
+    status: Option<HeaderValue>,
+    reason: Option<HeaderValue>,
+    message: Option<HeaderValue>,
+}
 
 impl AuthHeaders {
     fn new(state: &AuthState) -> Self {
-        Self(
-            state
-                .headers()
-                .filter_map(|(name, value)| Some((name, HeaderValue::from_str(&value).ok()?)))
-                .collect(),
-        )
+        Self {
+            status: code_value(state.status().as_str()),
+            reason: state.reason().and_then(|r| code_value(r.as_str())),
+            message: state
+                .message()
+                .filter(|m| !m.is_empty())
+                .and_then(|m| HeaderValue::from_str(&encode_uri_component(m)).ok()),
+        }
     }
 
     fn apply(self, headers: &mut HeaderMap) {
-        for (name, value) in self.0 {
-            headers.insert(name, value);
+        for (name, value) in [
+            (STATUS, self.status),
+            (REASON, self.reason),
+            (MESSAGE, self.message),
+        ] {
+            if let Some(value) = value {
+                headers.insert(name, value);
+            }
         }
     }
 }
 
-async fn authenticate<B>(config: ClerkConfig, request: Request<B>) -> Authenticated<B> {
-    if request.extensions().get::<RequestAuth>().is_some() {
-        // An outer ClerkLayer already authenticated this request and adds the headers.
-        return Ok((request, AuthHeaders::default()));
+/// The header value of a status or reason code (URI-encoded like every auth header value).
+fn code_value(code: &'static str) -> Option<HeaderValue> {
+    match encode_uri_component(code) {
+        // Unchanged by encoding, so visible ASCII only: a valid static value.
+        Cow::Borrowed(_) if !code.is_empty() => Some(HeaderValue::from_static(code)),
+        Cow::Borrowed(_) => None,
+        Cow::Owned(encoded) => HeaderValue::from_str(&encoded).ok(),
     }
-    let (mut parts, body) = request.into_parts();
-    let state = get_auth_state(&config, &parts).await;
-    let headers = AuthHeaders::new(&state);
+}
+
+/// The request goes on, annotated with its auth, or the layer answers it.
+fn decide<B>(state: &AuthState, mut parts: Parts, body: B) -> Decision<B> {
+    let headers = AuthHeaders::new(state);
     let Some(answer) = state.answer(&parts) else {
-        parts.extensions.insert(RequestAuth::new(&state));
-        return Ok((Request::from_parts(parts, body), headers));
+        parts.extensions.insert(RequestAuth::new(state));
+        return Decision::Continue(Request::from_parts(parts, body), headers);
     };
     let reason = state.reason().map_or("", |r| r.as_str());
     if answer.status() == 503 {
@@ -270,5 +346,11 @@ async fn authenticate<B>(config: ClerkConfig, request: Request<B>) -> Authentica
     }
     let mut answer = answer_response(answer);
     headers.apply(answer.headers_mut());
-    Err(answer)
+    Decision::Answer(answer)
+}
+
+/// The slow path: the signing keys are fetched first.
+async fn authenticate<B>(config: ClerkConfig, parts: Parts, body: B) -> Decision<B> {
+    let state = get_auth_state(&config, &parts).await;
+    decide(&state, parts, body)
 }
