@@ -7,7 +7,6 @@
 //!   permissions include **all** of its permissions.
 //! * Without an active organisation every role and permission check fails (fail closed).
 
-use std::borrow::Cow;
 use std::fmt;
 use std::str::FromStr;
 
@@ -47,17 +46,15 @@ impl Requirement {
     ///
     /// [`InvalidRequirement`] when the text is not of that shape.
     pub fn role(role: &str) -> Result<Self, InvalidRequirement> {
-        let body = strip_org(role);
-        if is_key(body) {
-            Ok(Requirement {
+        match role_key(role) {
+            Some(body) => Ok(Requirement {
                 kind: Kind::Role,
                 normalized: format!("{ORG_PREFIX}{body}"),
-            })
-        } else {
-            Err(InvalidRequirement::new(
+            }),
+            None => Err(InvalidRequirement::new(
                 role,
                 "a role looks like `org:<key>` or `<key>`",
-            ))
+            )),
         }
     }
 
@@ -67,13 +64,12 @@ impl Requirement {
     ///
     /// [`InvalidRequirement`] when the text is not of that shape.
     pub fn permission(permission: &str) -> Result<Self, InvalidRequirement> {
-        let body = strip_org(permission);
-        match body.split_once(':') {
-            Some((feature, action)) if is_key(feature) && is_key(action) => Ok(Requirement {
+        match permission_key(permission) {
+            Some(body) => Ok(Requirement {
                 kind: Kind::Permission,
                 normalized: format!("{ORG_PREFIX}{body}"),
             }),
-            _ => Err(InvalidRequirement::new(
+            None => Err(InvalidRequirement::new(
                 permission,
                 "a permission looks like `org:<feature>:<action>`",
             )),
@@ -123,11 +119,10 @@ impl Requirement {
         let Some(org_role) = org_role else {
             return false;
         };
+        let body = strip_org(&self.normalized);
         match self.kind {
-            Kind::Role => normalize(org_role) == self.normalized,
-            Kind::Permission => permissions
-                .iter()
-                .any(|p| normalize(p.as_ref()) == self.normalized),
+            Kind::Role => strip_org(org_role) == body,
+            Kind::Permission => permissions.iter().any(|p| strip_org(p.as_ref()) == body),
         }
     }
 }
@@ -186,12 +181,16 @@ fn strip_org(s: &str) -> &str {
     s.strip_prefix(ORG_PREFIX).unwrap_or(s)
 }
 
-fn normalize(s: &str) -> Cow<'_, str> {
-    if s.starts_with(ORG_PREFIX) {
-        Cow::Borrowed(s)
-    } else {
-        Cow::Owned(format!("{ORG_PREFIX}{s}"))
-    }
+/// The key of a well-formed role (`org:<key>` or `<key>`), without the prefix.
+fn role_key(role: &str) -> Option<&str> {
+    Some(strip_org(role)).filter(|body| is_key(body))
+}
+
+/// The `<feature>:<action>` of a well-formed permission, without the `org:` prefix.
+fn permission_key(permission: &str) -> Option<&str> {
+    let body = strip_org(permission);
+    let (feature, action) = body.split_once(':')?;
+    (is_key(feature) && is_key(action)).then_some(body)
 }
 
 fn is_key(s: &str) -> bool {
@@ -210,7 +209,9 @@ fn is_key(s: &str) -> bool {
 /// ```
 #[must_use]
 pub fn has_role(active_org_role: Option<&str>, role: &str) -> bool {
-    Requirement::role(role).is_ok_and(|r| r.is_satisfied_by::<&str>(active_org_role, &[]))
+    // Compared without the `org:` prefix on both sides: the same as comparing the normalised
+    // forms, without allocating them.
+    role_key(role).is_some_and(|key| active_org_role.is_some_and(|a| strip_org(a) == key))
 }
 
 /// Whether `permission` is among the active organisation permissions (Clerk's
@@ -223,10 +224,10 @@ pub fn has_role(active_org_role: Option<&str>, role: &str) -> bool {
 /// ```
 #[must_use]
 pub fn has_permission<S: AsRef<str>>(active_permissions: &[S], permission: &str) -> bool {
-    Requirement::permission(permission).is_ok_and(|p| {
+    permission_key(permission).is_some_and(|key| {
         active_permissions
             .iter()
-            .any(|a| normalize(a.as_ref()) == p.normalized)
+            .any(|a| strip_org(a.as_ref()) == key)
     })
 }
 
@@ -362,6 +363,15 @@ mod tests {
         assert!(!has_role(Some("org:Admin"), "org:admin"));
         assert!(!has_role(None, "org:admin"));
         assert!(!has_role(Some("org:admin"), "bad role"));
+        // One `org:` prefix is normalised, not more; an empty key never matches.
+        assert!(!has_role(Some("org:org:admin"), "org:admin"));
+        assert!(!has_role(Some("org:org:admin"), "admin"));
+        assert!(!has_role(Some("org:"), "org:"));
+        assert!(!has_role(Some(""), ""));
+        assert!(
+            Requirement::role("admin")
+                .is_ok_and(|r| !r.is_satisfied_by::<&str>(Some("org:org:admin"), &[]))
+        );
         assert!(evaluate_policy(
             &["org:admin", "org:billing"],
             NONE,
@@ -385,6 +395,8 @@ mod tests {
         assert!(!has_permission(&active, "org:invoices:delete"));
         assert!(!has_permission(NONE, "org:invoices:read"));
         assert!(!has_permission(&active, "org:invoices"));
+        assert!(!has_permission(&["org:org:invoices:read"], "invoices:read"));
+        assert!(!has_permission(&[":"], ":"));
         let owned: Vec<String> = active.iter().map(|s| (*s).to_owned()).collect();
         assert!(has_permission(&owned, "invoices:read"));
         let perms = &["org:invoices:read", "org:invoices:write"];

@@ -52,6 +52,10 @@ fn bench(c: &mut Criterion) {
     };
     let mut group = c.benchmark_group("axum_layer");
     group.bench_function("plain", |b| b.iter(|| call(&plain, black_box("/"), None)));
+    // The same request as `me_reused` (its token header included) to the app without Clerk.
+    group.bench_function("plain_with_token_header", |b| {
+        b.iter(|| call(&plain, black_box("/"), Some(&token)))
+    });
     group.bench_function("signed_out", |b| {
         b.iter(|| call(&clerk, black_box("/"), None))
     });

@@ -140,20 +140,18 @@ where
     }
 
     fn call(&mut self, request: Request<B>) -> Self::Future {
-        // Call the instance that was polled ready; leave a fresh clone in its place.
-        let clone = self.inner.clone();
-        let mut inner = std::mem::replace(&mut self.inner, clone);
         if request.extensions().get::<RequestAuth>().is_some() {
             // An outer ClerkLayer already authenticated this request and adds the headers.
-            return ResponseFuture::calling(inner.call(request), AuthHeaders::default());
+            return ResponseFuture::calling(self.inner.call(request), AuthHeaders::default());
         }
         let (parts, body) = request.into_parts();
         // The common case completes here, without I/O and without boxing a future: a signed-out
-        // request, a cached token, or a token whose key is cached.
+        // request, a cached token, or a token whose key is cached. The inner service, polled
+        // ready, is called at once.
         match try_get_auth_state(&self.config, &parts) {
             Some(state) => match decide(&state, parts, body) {
                 Decision::Continue(request, headers) => {
-                    ResponseFuture::calling(inner.call(request), headers)
+                    ResponseFuture::calling(self.inner.call(request), headers)
                 }
                 Decision::Answer(answer) => ResponseFuture {
                     state: State::Answered {
@@ -162,13 +160,18 @@ where
                     inner: None,
                 },
             },
-            // The signing keys must be fetched first.
-            None => ResponseFuture {
-                state: State::Authenticating {
-                    future: Box::pin(authenticate(self.config.clone(), parts, body)),
-                },
-                inner: Some(inner),
-            },
+            // The signing keys must be fetched first: the inner service is called afterwards, so
+            // take the instance that was polled ready and leave a fresh clone in its place.
+            None => {
+                let clone = self.inner.clone();
+                let inner = std::mem::replace(&mut self.inner, clone);
+                ResponseFuture {
+                    state: State::Authenticating {
+                        future: Box::pin(authenticate(self.config.clone(), parts, body)),
+                    },
+                    inner: Some(inner),
+                }
+            }
         }
     }
 }

@@ -9,13 +9,16 @@
 //!   RSA verification (the cost of a fresh token per request);
 //! - `admin-macro`: `/admin` guarded by `#[clerk_protected(roles = ["org:admin"])]`, token reused.
 //!
-//! Each server runs on one thread (one worker), `wrk` uses one thread and 32 connections; every
-//! scenario runs `--repeat` times in interleaved rounds and reports its median round. It writes
-//! `docs/load-results.md` (a table with the machine described) and `docs/load-results.png`.
+//! Each server runs on one thread (one worker), `wrk` uses one thread and 32 connections. Every
+//! scenario is measured `--repeat` times, each time right after a run of `plain`: its ratio to
+//! plain is the median of those paired ratios, so a slow or noisy moment of the machine affects
+//! both sides of a pair rather than the comparison. Requests/s and latencies are the median
+//! run's. It writes `docs/load-results.md` (a table with the machine described) and
+//! `docs/load-results.png`.
 //!
 //! ```text
 //! apt-get install wrk                      # Debian's load generator
-//! cargo run --release -p clerk-load -- [--duration 5] [--connections 32] [--repeat 3] [--out docs]
+//! cargo run --release -p clerk-load -- [--duration 1] [--connections 32] [--repeat 15] [--out docs]
 //! cargo run --release -p clerk-load -- scaling [--tokens 100000] [--requests 1000000]
 //! cargo run --release -p clerk-load -- soak [--duration 120]
 //! ```
@@ -33,7 +36,12 @@ use std::time::Duration;
 pub(crate) struct Measurement {
     framework: &'static str,
     scenario: &'static str,
+    /// The median run by requests/s.
     result: wrk::WrkResult,
+    /// The median of the scenario's requests/s over the `plain` run just before it (1 for plain).
+    ratio: f64,
+    /// The first and third quartiles of those paired ratios: how much the machine moved.
+    quartiles: (f64, f64),
 }
 
 struct Options {
@@ -45,9 +53,9 @@ struct Options {
 
 fn parse_options(args: &[String]) -> Result<Options, String> {
     let mut options = Options {
-        duration: Duration::from_secs(5),
+        duration: Duration::from_secs(1),
         connections: 32,
-        repeat: 3,
+        repeat: 15,
         out: std::path::PathBuf::from("docs"),
     };
     let mut it = args.iter();
@@ -65,7 +73,7 @@ fn parse_options(args: &[String]) -> Result<Options, String> {
             }
             "--repeat" => {
                 let n: u32 = value()?.parse().map_err(|e| format!("--repeat: {e}"))?;
-                options.repeat = n.clamp(1, 9);
+                options.repeat = n.clamp(1, 31);
             }
             "--out" => options.out = value()?.into(),
             other => return Err(format!("unknown argument {other}")),
@@ -124,31 +132,39 @@ fn run(options: &Options) -> Result<(), String> {
         for (_, url, bearer) in &scenarios {
             wrk::check_status(url, *bearer)?;
         }
-        // The scenarios run in rounds (plain, signed-out, ..., then again), and each one keeps
-        // its median round by requests/s: a noisy moment of the machine hits one round, not the
-        // comparison.
-        let mut rounds: Vec<Vec<wrk::WrkResult>> = vec![Vec::new(); scenarios.len()];
+        // Rounds of pairs: plain, then a scenario, for each scenario. Each ratio compares two
+        // adjacent runs, so the machine's slow drifts (this one is shared) cancel out.
+        let run = |(_, url, bearer): &(&str, String, Option<&str>)| {
+            wrk::run(url, *bearer, options.duration, options.connections)
+        };
+        let mut runs: Vec<Vec<wrk::WrkResult>> = vec![Vec::new(); scenarios.len()];
+        let mut ratios: Vec<Vec<f64>> = vec![Vec::new(); scenarios.len()];
         for _ in 0..options.repeat {
-            for (i, (_, url, bearer)) in scenarios.iter().enumerate() {
-                rounds[i].push(wrk::run(
-                    url,
-                    *bearer,
-                    options.duration,
-                    options.connections,
-                )?);
+            for i in 1..scenarios.len() {
+                let plain = run(&scenarios[0])?;
+                let result = run(&scenarios[i])?;
+                ratios[i].push(result.requests_per_sec / plain.requests_per_sec);
+                runs[0].push(plain);
+                runs[i].push(result);
             }
         }
-        for ((scenario, _, _), mut results) in scenarios.iter().zip(rounds) {
+        for (((scenario, _, _), mut results), mut ratios) in scenarios.iter().zip(runs).zip(ratios)
+        {
             results.sort_by(|a, b| a.requests_per_sec.total_cmp(&b.requests_per_sec));
             let result = results.swap_remove(results.len() / 2);
+            ratios.sort_by(f64::total_cmp);
+            let at = |q: usize| ratios.get(ratios.len() * q / 4).copied().unwrap_or(1.0);
+            let (ratio, quartiles) = (at(2), (at(1), at(3)));
             println!(
-                "{framework:>6} {scenario:<12} {:>10.0} req/s  p99 {:>8.2} ms  non-2xx {}",
-                result.requests_per_sec, result.p99_ms, result.non_2xx
+                "{framework:>6} {scenario:<12} {:>10.0} req/s  {ratio:>5.2} x plain ({:.2}-{:.2})  p99 {:>8.2} ms  non-2xx {}",
+                result.requests_per_sec, quartiles.0, quartiles.1, result.p99_ms, result.non_2xx
             );
             measurements.push(Measurement {
                 framework,
                 scenario,
                 result,
+                ratio,
+                quartiles,
             });
         }
     }
