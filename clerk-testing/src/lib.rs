@@ -6,6 +6,7 @@ pub mod conformance;
 mod emulator;
 mod html;
 mod instance;
+pub mod protected;
 mod token;
 
 pub use emulator::{Emulator, EmulatorBuilder, EmulatorError};

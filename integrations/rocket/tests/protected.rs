@@ -3,7 +3,7 @@
 //! v2 session-token claims).
 
 use clerk_rocket::{ClerkConfig, ClerkFairing, clerk_protected};
-use clerk_testing::{ClaimsVersion, TestInstance};
+use clerk_testing::{ClaimsVersion, TestInstance, protected};
 use rocket::fairing::AdHoc;
 use rocket::{get, post, routes};
 
@@ -108,139 +108,11 @@ async fn serve(config: ClerkConfig) -> String {
 
 // ---------------------------------------------------------------- the cases
 
-/// A production-like configuration (`sk_live_…`): a request without a token is plainly signed
-/// out, with no development browser rules.
-fn config(instance: &TestInstance) -> ClerkConfig {
-    instance
-        .config_builder()
-        .secret_key("sk_live_protected")
-        .build()
-        .expect("config")
-}
-
-/// Who calls, as session-token claims.
-#[derive(Clone, Copy, Debug)]
-enum Caller {
-    SignedOut,
-    /// `org:admin`, no permissions.
-    Admin,
-    /// `org:admin` with `org:invoices:read`.
-    AdminReader,
-    /// `org:member` with `org:invoices:read`.
-    MemberReader,
-    /// `org:member` with `org:invoices:read` and `org:invoices:write`.
-    MemberWriter,
-    /// `org:billing`, no permissions.
-    Billing,
-    /// Signed in without an active organization.
-    NoOrganization,
-}
-
-fn token(instance: &TestInstance, caller: Caller, version: ClaimsVersion) -> Option<String> {
-    let member = |role: &str, permissions: &[&str]| {
-        instance
-            .token()
-            .version(version)
-            .user_id("user_1")
-            .org_id("org_1")
-            .org_slug("acme")
-            .org_role(role)
-            .org_permissions(permissions.iter().copied())
-            .sign()
-    };
-    Some(match caller {
-        Caller::SignedOut => return None,
-        Caller::Admin => member("org:admin", &[]),
-        Caller::AdminReader => member("org:admin", &["org:invoices:read"]),
-        Caller::MemberReader => member("org:member", &["org:invoices:read"]),
-        Caller::MemberWriter => member("org:member", &["org:invoices:read", "org:invoices:write"]),
-        Caller::Billing => member("org:billing", &[]),
-        Caller::NoOrganization => instance.token().version(version).user_id("user_1").sign(),
-    })
-}
-
-/// `(method, path, caller, expected status)`.
-const CASES: &[(&str, &str, Caller, u16)] = {
-    use Caller::*;
-    &[
-        // signed out: 401 everywhere
-        ("GET", "/signed-in", SignedOut, 401),
-        ("GET", "/admin", SignedOut, 401),
-        ("GET", "/all-permissions", SignedOut, 401),
-        ("POST", "/echo", SignedOut, 401),
-        ("GET", "/billing/view", SignedOut, 401),
-        // signed in
-        ("GET", "/signed-in", MemberReader, 200),
-        ("GET", "/signed-in", NoOrganization, 200),
-        // roles: any of them
-        ("GET", "/admin", Admin, 200),
-        ("GET", "/admin", MemberReader, 403),
-        ("GET", "/admin", Billing, 403),
-        ("GET", "/any-role", Admin, 200),
-        ("GET", "/any-role", Billing, 200),
-        ("GET", "/any-role", MemberWriter, 403),
-        // permissions: all of them
-        ("GET", "/all-permissions", MemberWriter, 200),
-        ("GET", "/all-permissions", MemberReader, 403),
-        ("GET", "/all-permissions", Admin, 403),
-        // role + permission: both must hold
-        ("GET", "/role-and-permission", AdminReader, 200),
-        ("GET", "/role-and-permission", Admin, 403),
-        ("GET", "/role-and-permission", MemberReader, 403),
-        // no active organization fails closed
-        ("GET", "/admin", NoOrganization, 403),
-        ("GET", "/any-role", NoOrganization, 403),
-        ("GET", "/all-permissions", NoOrganization, 403),
-        ("GET", "/role-and-permission", NoOrganization, 403),
-        // body extractor last
-        ("POST", "/echo", MemberWriter, 200),
-        ("POST", "/echo", MemberReader, 403),
-        // two handlers in one module, `crate = "..."`
-        ("GET", "/billing/view", MemberReader, 200),
-        ("GET", "/billing/view", Billing, 403),
-        ("GET", "/billing/manage", Billing, 200),
-        ("GET", "/billing/manage", Admin, 403),
-        ("GET", "/billing/manage", NoOrganization, 403),
-    ]
-};
-
 async fn run_cases(version: ClaimsVersion) {
     let instance = TestInstance::new();
-    let base = serve(config(&instance)).await;
-    let client = reqwest::Client::new();
-    for &(method, path, caller, expected) in CASES {
-        let mut request = match method {
-            "POST" => client.post(format!("{base}{path}")).body("an invoice"),
-            _ => client.get(format!("{base}{path}")),
-        };
-        if let Some(token) = token(&instance, caller, version) {
-            request = request.bearer_auth(token);
-        }
-        let response = request.send().await.expect("request");
-        let status = response.status().as_u16();
-        let auth_status = response
-            .headers()
-            .get("x-clerk-auth-status")
-            .and_then(|v| v.to_str().ok())
-            .map(str::to_owned);
-        let www = response.headers().contains_key("www-authenticate");
-        let body = response.text().await.unwrap_or_default();
-        let case = format!("{method} {path} as {caller:?} ({version:?}): {status} {body}");
-        assert_eq!(status, expected, "{case}");
-        let want = match caller {
-            Caller::SignedOut => "signed-out",
-            _ => "signed-in",
-        };
-        assert_eq!(auth_status.as_deref(), Some(want), "{case}");
-        match expected {
-            200 if path == "/echo" => assert_eq!(body, "an invoice", "{case}"),
-            200 => assert_eq!(body, path.rsplit('/').next().unwrap_or_default(), "{case}"),
-            401 => {
-                assert!(www, "{case}");
-                assert!(body.contains(r#""error":"unauthenticated""#), "{case}");
-            }
-            _ => assert_eq!(body, r#"{"error":"forbidden"}"#, "{case}"),
-        }
+    let base = serve(protected::config(&instance)).await;
+    if let Err(failures) = protected::replay(&base, &instance, version).await {
+        panic!("{failures}");
     }
 }
 

@@ -1,0 +1,206 @@
+//! The shared cases of the `#[clerk_protected]` behaviour tests: an application that serves the
+//! routes below, each under the policy named beside it, behind the integration's middleware,
+//! must answer every [`CASES`] entry with its status, for v1 and v2 session tokens alike.
+//!
+//! | route | policy |
+//! |---|---|
+//! | `GET /signed-in` | `#[clerk_protected]` |
+//! | `GET /admin` | `roles = ["org:admin"]` |
+//! | `GET /any-role` | `roles = ["org:admin", "org:billing"]` |
+//! | `GET /all-permissions` | `permissions = ["org:invoices:read", "org:invoices:write"]` |
+//! | `GET /role-and-permission` | `roles = ["org:admin"], permissions = ["org:invoices:read"]` |
+//! | `POST /echo` | `permissions = ["org:invoices:write"]`, answers its body |
+//! | `GET /billing/view` | `permissions = ["org:invoices:read"]` |
+//! | `GET /billing/manage` | `roles = ["org:billing"]` |
+//!
+//! Every other `200` answers the last path segment (`/billing/view` answers `view`).
+//!
+//! ```no_run
+//! use clerk_testing::{ClaimsVersion, TestInstance, protected};
+//!
+//! # async fn run() {
+//! let instance = TestInstance::new();
+//! let config = protected::config(&instance);
+//! let base = "http://127.0.0.1:3000"; // the app above, served with `config`
+//! # let _ = config;
+//! protected::replay(base, &instance, ClaimsVersion::V2).await.expect("every case");
+//! # }
+//! ```
+
+use clerk_core::ClerkConfig;
+
+use crate::{ClaimsVersion, TestInstance};
+
+/// A production-like configuration of `instance` (`sk_live_…`): a request without a token is
+/// plainly signed out, with no development browser rules.
+///
+/// # Panics
+///
+/// Never in practice: the test instance's configuration is always valid.
+#[must_use]
+pub fn config(instance: &TestInstance) -> ClerkConfig {
+    instance
+        .config_builder()
+        .secret_key("sk_live_protected")
+        .build()
+        .expect("the test instance's configuration is valid")
+}
+
+/// Who calls, as session-token claims.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Caller {
+    /// No token.
+    SignedOut,
+    /// `org:admin`, no permissions.
+    Admin,
+    /// `org:admin` with `org:invoices:read`.
+    AdminReader,
+    /// `org:member` with `org:invoices:read`.
+    MemberReader,
+    /// `org:member` with `org:invoices:read` and `org:invoices:write`.
+    MemberWriter,
+    /// `org:billing`, no permissions.
+    Billing,
+    /// Signed in without an active organization.
+    NoOrganization,
+}
+
+impl Caller {
+    /// A session token of `instance` for this caller (`None` when signed out).
+    #[must_use]
+    pub fn token(self, instance: &TestInstance, version: ClaimsVersion) -> Option<String> {
+        let member = |role: &str, permissions: &[&str]| {
+            instance
+                .token()
+                .version(version)
+                .user_id("user_1")
+                .org_id("org_1")
+                .org_slug("acme")
+                .org_role(role)
+                .org_permissions(permissions.iter().copied())
+                .sign()
+        };
+        Some(match self {
+            Self::SignedOut => return None,
+            Self::Admin => member("org:admin", &[]),
+            Self::AdminReader => member("org:admin", &["org:invoices:read"]),
+            Self::MemberReader => member("org:member", &["org:invoices:read"]),
+            Self::MemberWriter => {
+                member("org:member", &["org:invoices:read", "org:invoices:write"])
+            }
+            Self::Billing => member("org:billing", &[]),
+            Self::NoOrganization => instance.token().version(version).user_id("user_1").sign(),
+        })
+    }
+}
+
+/// `(method, path, caller, expected status)`.
+pub const CASES: &[(&str, &str, Caller, u16)] = {
+    use Caller::*;
+    &[
+        // signed out: 401 everywhere
+        ("GET", "/signed-in", SignedOut, 401),
+        ("GET", "/admin", SignedOut, 401),
+        ("GET", "/all-permissions", SignedOut, 401),
+        ("POST", "/echo", SignedOut, 401),
+        ("GET", "/billing/view", SignedOut, 401),
+        // signed in
+        ("GET", "/signed-in", MemberReader, 200),
+        ("GET", "/signed-in", NoOrganization, 200),
+        // roles: any of them
+        ("GET", "/admin", Admin, 200),
+        ("GET", "/admin", MemberReader, 403),
+        ("GET", "/admin", Billing, 403),
+        ("GET", "/any-role", Admin, 200),
+        ("GET", "/any-role", Billing, 200),
+        ("GET", "/any-role", MemberWriter, 403),
+        // permissions: all of them
+        ("GET", "/all-permissions", MemberWriter, 200),
+        ("GET", "/all-permissions", MemberReader, 403),
+        ("GET", "/all-permissions", Admin, 403),
+        // role + permission: both must hold
+        ("GET", "/role-and-permission", AdminReader, 200),
+        ("GET", "/role-and-permission", Admin, 403),
+        ("GET", "/role-and-permission", MemberReader, 403),
+        // no active organization fails closed
+        ("GET", "/admin", NoOrganization, 403),
+        ("GET", "/any-role", NoOrganization, 403),
+        ("GET", "/all-permissions", NoOrganization, 403),
+        ("GET", "/role-and-permission", NoOrganization, 403),
+        // body extractor last
+        ("POST", "/echo", MemberWriter, 200),
+        ("POST", "/echo", MemberReader, 403),
+        // two handlers in one module, `crate = "..."`
+        ("GET", "/billing/view", MemberReader, 200),
+        ("GET", "/billing/view", Billing, 403),
+        ("GET", "/billing/manage", Billing, 200),
+        ("GET", "/billing/manage", Admin, 403),
+        ("GET", "/billing/manage", NoOrganization, 403),
+    ]
+};
+
+/// Sends every case of [`CASES`] to the application at `base` (`http://host:port`) over a real
+/// socket, with tokens of `instance` in `version`'s claims, and checks the status, the
+/// `x-clerk-auth-status` header, `WWW-Authenticate` on 401 and the body.
+///
+/// # Errors
+///
+/// One line per case that did not answer as expected.
+pub async fn replay(
+    base: &str,
+    instance: &TestInstance,
+    version: ClaimsVersion,
+) -> Result<(), String> {
+    let client = reqwest::Client::new();
+    let mut failures = Vec::new();
+    for &(method, path, caller, expected) in CASES {
+        let mut request = match method {
+            "POST" => client.post(format!("{base}{path}")).body("an invoice"),
+            _ => client.get(format!("{base}{path}")),
+        };
+        if let Some(token) = caller.token(instance, version) {
+            request = request.bearer_auth(token);
+        }
+        let case = format!("{method} {path} as {caller:?} ({version:?})");
+        let response = match request.send().await {
+            Ok(response) => response,
+            Err(e) => {
+                failures.push(format!("{case}: {e}"));
+                continue;
+            }
+        };
+        let status = response.status().as_u16();
+        let auth_status = response
+            .headers()
+            .get("x-clerk-auth-status")
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned);
+        let www = response.headers().contains_key("www-authenticate");
+        let body = response.text().await.unwrap_or_default();
+        let want_auth = match caller {
+            Caller::SignedOut => "signed-out",
+            _ => "signed-in",
+        };
+        let body_ok = match expected {
+            200 if path == "/echo" => body == "an invoice",
+            200 => body == path.rsplit('/').next().unwrap_or_default(),
+            401 => www && body.contains(r#""error":"unauthenticated""#),
+            _ => body == r#"{"error":"forbidden"}"#,
+        };
+        if status != expected || auth_status.as_deref() != Some(want_auth) || !body_ok {
+            failures.push(format!(
+                "{case}: {status} (expected {expected}), x-clerk-auth-status {auth_status:?} (expected {want_auth}), www-authenticate {www}, body {body}"
+            ));
+        }
+    }
+    if failures.is_empty() {
+        Ok(())
+    } else {
+        Err(format!(
+            "{} of {} cases failed:\n{}",
+            failures.len(),
+            CASES.len(),
+            failures.join("\n")
+        ))
+    }
+}
