@@ -9,6 +9,7 @@ use url::Url;
 use crate::clock::Clock;
 use crate::jwt::{Issuer, JwksCacheSettings, VerifyOptionsError, VerifyTokenOptions};
 use crate::keys::{InstanceType, PublishableKey, instance_type_of_secret_key};
+use crate::secure_url::secure_url;
 
 /// Default Backend API URL.
 pub(crate) const DEFAULT_API_URL: &str = "https://api.clerk.com";
@@ -504,6 +505,10 @@ impl ClerkConfigBuilder {
     }
 
     /// The Backend API URL. Defaults to `https://api.clerk.com`. Env `CLERK_API_URL`.
+    ///
+    /// It receives the secret key, so it must be `https://`; plain `http://` is accepted for a
+    /// loopback host only (`127.0.0.1`, `::1`, `localhost`: tests, the local emulator), and
+    /// [`build`](Self::build) refuses anything else.
     pub fn api_url(mut self, api_url: impl Into<String>) -> Self {
         self.api_url = Some(api_url.into());
         self
@@ -557,6 +562,9 @@ impl ClerkConfigBuilder {
     }
 
     /// The proxy URL of the frontend API. Defaults to unset. Env `CLERK_PROXY_URL`.
+    ///
+    /// An absolute `https://` URL (the signing keys may be fetched from it); plain `http://` is
+    /// accepted for a loopback host only, and [`build`](Self::build) refuses anything else.
     pub fn proxy_url(mut self, proxy_url: impl Into<String>) -> Self {
         self.proxy_url = proxy_url.into();
         self
@@ -687,16 +695,23 @@ impl ClerkConfigBuilder {
             }
         };
         let api_url = self.api_url.unwrap_or_else(|| DEFAULT_API_URL.to_owned());
-        match Url::parse(&api_url) {
-            Ok(u) if matches!(u.scheme(), "http" | "https") && u.host().is_some() => {}
-            _ => {
-                return Err(ConfigError::new(
-                    K::InvalidApiUrl,
-                    "CLERK_API_URL",
-                    "CLERK_API_URL is not an absolute http(s) URL.".to_owned(),
-                    "Set CLERK_API_URL to a URL like https://api.clerk.com, or unset it to use the default.",
-                ));
-            }
+        if let Err(problem) = secure_url(&api_url) {
+            return Err(ConfigError::new(
+                K::InvalidApiUrl,
+                "CLERK_API_URL",
+                format!("CLERK_API_URL {}.", problem.explain()),
+                "Set CLERK_API_URL to an https URL like https://api.clerk.com, or unset it to use the default.",
+            ));
+        }
+        if !self.proxy_url.is_empty()
+            && let Err(problem) = secure_url(&self.proxy_url)
+        {
+            return Err(ConfigError::new(
+                K::InvalidProxyUrl,
+                "CLERK_PROXY_URL",
+                format!("CLERK_PROXY_URL {}.", problem.explain()),
+                "Set CLERK_PROXY_URL to the absolute https URL of your Clerk proxy, such as https://example.com/__clerk.",
+            ));
         }
         if self.is_satellite {
             let dev =
@@ -867,7 +882,7 @@ pub enum ConfigErrorKind {
     MissingSecretKey,
     /// The publishable key does not parse.
     InvalidPublishableKey,
-    /// The API URL is not an absolute `http(s)` URL.
+    /// The API URL is not an absolute `https` URL (`http` is accepted for loopback hosts only).
     InvalidApiUrl,
     /// A development satellite has no sign-in URL.
     MissingSignInUrl,
@@ -881,7 +896,7 @@ pub enum ConfigErrorKind {
     InvalidEnvValue,
     /// The JWT key is not a usable RSA public key (PEM, at least 2048 bits).
     InvalidJwtKey,
-    /// The proxy URL is not an absolute `http(s)` URL.
+    /// The proxy URL is not an absolute `https` URL (`http` is accepted for loopback hosts only).
     InvalidProxyUrl,
 }
 
@@ -1054,6 +1069,35 @@ mod tests {
             let e = err(base().api_url(bad));
             assert_eq!(e.kind(), ConfigErrorKind::InvalidApiUrl, "{bad}");
             assert_eq!(e.variable(), "CLERK_API_URL");
+        }
+    }
+
+    #[test]
+    fn cleartext_urls_are_refused_unless_loopback() {
+        let e = err(base().api_url("http://api.clerk.com"));
+        assert_eq!(e.kind(), ConfigErrorKind::InvalidApiUrl);
+        assert_eq!(e.variable(), "CLERK_API_URL");
+        assert!(e.message().contains("cleartext"), "{}", e.message());
+        assert!(!e.to_string().contains("secretmaterial"), "{e}");
+        let e = err(base().proxy_url("http://example.com/__clerk"));
+        assert_eq!(e.kind(), ConfigErrorKind::InvalidProxyUrl);
+        assert_eq!(e.variable(), "CLERK_PROXY_URL");
+        assert!(e.message().contains("cleartext"), "{}", e.message());
+        // A satellite's proxy URL is held to the same rule.
+        let e = err(base()
+            .is_satellite(true)
+            .sign_in_url("https://primary.dev/sign-in")
+            .proxy_url("http://satellite.dev/__clerk"));
+        assert_eq!(e.kind(), ConfigErrorKind::InvalidProxyUrl);
+        let e = err(base().proxy_url("/__clerk"));
+        assert_eq!(e.kind(), ConfigErrorKind::InvalidProxyUrl);
+        for loopback in ["http://127.0.0.1:9", "http://[::1]:9", "http://localhost:9"] {
+            let c = base()
+                .api_url(loopback)
+                .proxy_url(format!("{loopback}/__clerk"))
+                .build()
+                .unwrap();
+            assert_eq!(c.api_url(), loopback);
         }
     }
 

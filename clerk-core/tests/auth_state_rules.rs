@@ -578,3 +578,36 @@ async fn auth_has_roles_and_permissions() {
     let auth = get_auth_state(&dev(), &r).await.to_auth().unwrap();
     assert!(!auth.has("org:admin") && !auth.has("org:invoices:read"));
 }
+
+/// A refused token's message can quote its unsigned header: the `x-clerk-auth-message` value
+/// stays within `MAX_AUTH_MESSAGE_LEN` bytes, cut between whole characters.
+#[tokio::test]
+async fn auth_message_header_is_bounded_for_hostile_tokens() {
+    let typ = "é".repeat(2000);
+    let header = format!(r#"{{"alg":"RS256","kid":"{CLERK_KID}","typ":"{typ}"}}"#);
+    let hostile = sign(&header, &claims(NOW).to_string());
+    let bearer = format!("Bearer {hostile}");
+    let s = get_auth_state(
+        &dev(),
+        &req("https://example.com/", &[("authorization", &bearer)]),
+    )
+    .await;
+    assert_eq!(s.reason().map(|r| r.as_str()), Some("token-invalid"));
+    assert!(
+        s.message().unwrap().len() > 4000,
+        "the message quotes the typ"
+    );
+    let (_, message) = s
+        .headers()
+        .find(|(name, _)| *name == clerk_core::AUTH_MESSAGE_HEADER)
+        .unwrap();
+    assert!(
+        message.len() <= clerk_core::MAX_AUTH_MESSAGE_LEN,
+        "{}",
+        message.len()
+    );
+    assert!(message.len() > clerk_core::MAX_AUTH_MESSAGE_LEN - 6);
+    assert!(message.starts_with("Invalid%20JWT%20type"));
+    // Whole characters only: the value ends with a complete `%C3%A9`.
+    assert!(message.ends_with("%C3%A9"), "{message}");
+}

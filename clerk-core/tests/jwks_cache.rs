@@ -53,6 +53,13 @@ fn rotated_token(now: i64) -> String {
     )
 }
 
+/// A token of the current key valid for the whole test (its clock moves by minutes).
+fn long_lived_token() -> String {
+    let mut c = claims(NOW);
+    c["exp"] = json!(NOW + 3600);
+    token_with(&header(), &c)
+}
+
 async fn wait_for_hits(server: &TestServer, n: usize) {
     // Up to 10 s: the refresh runs in the background, and CI machines are busy.
     for _ in 0..1000 {
@@ -292,10 +299,8 @@ async fn key_rotation_is_picked_up_and_removed_keys_stop_verifying() {
     let old = token_with(&header(), &claims(NOW + 332));
     let _ = verify_token(&old, &opts).await; // stale set: served while the refresh runs
     wait_for_hits(&server, 3).await;
-    // A token signed by the removed key that was not verified before is refused once the
-    // background refresh has stored the new set (poll with a new token each time: one that
-    // verified while the stale set was still served stays accepted from the verified-token cache
-    // until its `exp`, exactly as stateless verification would have accepted it).
+    // A token signed by the removed key is refused once the background refresh has stored the
+    // new set (poll with a new token each time, so each one goes through the key lookup).
     let mut refused = None;
     for i in 0..1000 {
         let mut c = claims(NOW + 331);
@@ -312,6 +317,82 @@ async fn key_rotation_is_picked_up_and_removed_keys_stop_verifying() {
     verify_token(&rotated_token(NOW + 332), &opts)
         .await
         .unwrap();
+}
+
+#[tokio::test]
+async fn a_removed_key_stops_vouching_for_cached_tokens_at_the_refresh() {
+    let server = TestServer::start(Reply::Json(200, clerk_jwks())).await;
+    let clock = Arc::new(FixedClock::from_unix_seconds(NOW));
+    let opts = options(&server, &clock, settings());
+    let t = long_lived_token();
+    verify_token(&t, &opts).await.unwrap();
+    assert_eq!(opts.token_cache_len(), 1);
+    // The JWKS drops the kid; a token of the new key triggers the refresh (unknown-kid refetch).
+    server.set(Reply::Json(
+        200,
+        jwks(&[jwk(ATTACKER_PUBLIC_PEM, "ins_new")]),
+    ));
+    clock.advance(Duration::from_secs(31));
+    verify_token(&rotated_token(NOW + 31), &opts).await.unwrap();
+    assert_eq!(server.hits(), 2);
+    // The cached token is within its lifetime, but its key is gone: refused at once, with what a
+    // verification without the token cache says.
+    let cached = verify_token(&t, &opts).await.unwrap_err();
+    let fresh_options = VerifyTokenOptions::builder()
+        .secret_key("sk_test_secret")
+        .api_url(&server.url)
+        .clock(clock.clone())
+        .jwks_cache_settings(settings())
+        .token_cache_capacity(0)
+        .build_unshared()
+        .unwrap();
+    let fresh = verify_token(&t, &fresh_options).await.unwrap_err();
+    assert_eq!(cached.reason(), R::JwkRemoteMissing);
+    assert_eq!(
+        (cached.reason(), cached.message()),
+        (fresh.reason(), fresh.message())
+    );
+    // The key comes back (same material, parsed anew): the token is accepted again.
+    server.set(Reply::Json(
+        200,
+        jwks(&[
+            jwk(CLERK_PUBLIC_PEM, CLERK_KID),
+            jwk(ATTACKER_PUBLIC_PEM, "ins_new"),
+        ]),
+    ));
+    clock.advance(Duration::from_secs(31));
+    verify_token(&t, &opts).await.unwrap();
+}
+
+/// A key replaced under the same kid by other material no longer vouches for cached tokens.
+#[tokio::test]
+async fn a_replaced_key_under_the_same_kid_stops_vouching_for_cached_tokens() {
+    let server = TestServer::start(Reply::Json(200, clerk_jwks())).await;
+    let clock = Arc::new(FixedClock::from_unix_seconds(NOW));
+    let opts = options(&server, &clock, settings());
+    let t = long_lived_token();
+    verify_token(&t, &opts).await.unwrap();
+    server.set(Reply::Json(
+        200,
+        jwks(&[jwk(ATTACKER_PUBLIC_PEM, CLERK_KID)]),
+    ));
+    // Past the TTL: this lookup serves the stale set and refreshes in the background.
+    clock.advance(Duration::from_secs(301));
+    let mut c = claims(NOW + 301);
+    c["sid"] = json!("sess_trigger");
+    let _ = verify_token(&token_with(&header(), &c), &opts).await;
+    wait_for_hits(&server, 2).await;
+    let mut refused = None;
+    for _ in 0..1000 {
+        match verify_token(&t, &opts).await {
+            Ok(_) => tokio::time::sleep(Duration::from_millis(10)).await,
+            Err(e) => {
+                refused = Some(e.reason());
+                break;
+            }
+        }
+    }
+    assert_eq!(refused, Some(R::TokenInvalidSignature));
 }
 
 #[tokio::test]

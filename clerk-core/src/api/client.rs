@@ -6,6 +6,7 @@ use std::time::Duration;
 
 use super::retry::RetryPolicy;
 use crate::Error;
+use crate::secure_url::secure_url;
 
 /// The default Backend API origin.
 pub const DEFAULT_API_URL: &str = "https://api.clerk.com";
@@ -342,16 +343,12 @@ impl ClerkClientBuilder {
             .or_else(|| env("CLERK_API_VERSION"))
             .unwrap_or_else(|| DEFAULT_API_VERSION.to_owned());
 
-        let parsed = url::Url::parse(api_url.trim()).map_err(|e| {
+        let parsed = secure_url(&api_url).map_err(|problem| {
             Error::configuration(format!(
-                "invalid Clerk API URL {api_url:?}: {e}; expected e.g. https://api.clerk.com"
+                "the Clerk API URL {api_url:?} {}; expected e.g. https://api.clerk.com",
+                problem.explain()
             ))
         })?;
-        if !matches!(parsed.scheme(), "http" | "https") || parsed.cannot_be_a_base() {
-            return Err(Error::configuration(format!(
-                "invalid Clerk API URL {api_url:?}: expected an http(s) URL such as https://api.clerk.com"
-            )));
-        }
         let mut base_url = parsed.as_str().trim_end_matches('/').to_owned();
         let api_version = api_version.trim_matches('/');
         if !api_version.is_empty() {
@@ -438,6 +435,24 @@ mod tests {
         assert_eq!(e.unwrap_err().kind(), ErrorKind::Configuration);
         let e = ClerkClient::builder().api_url("ftp://x").build();
         assert_eq!(e.unwrap_err().kind(), ErrorKind::Configuration);
+    }
+
+    #[test]
+    fn cleartext_api_url_is_refused_unless_loopback() {
+        let e = ClerkClient::builder()
+            .secret_key("sk_test_SECRETMATERIAL")
+            .api_url("http://api.clerk.com")
+            .build()
+            .unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::Configuration);
+        assert!(e.to_string().contains("cleartext"), "{e}");
+        assert!(!e.to_string().contains("SECRETMATERIAL"), "{e}");
+        for loopback in ["http://127.0.0.1:9", "http://[::1]:9", "http://localhost:9"] {
+            assert!(
+                ClerkClient::builder().api_url(loopback).build().is_ok(),
+                "{loopback}"
+            );
+        }
     }
 
     #[test]

@@ -48,9 +48,47 @@ pub fn encode_uri_component(s: &str) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
+/// The longest `x-clerk-auth-message` value sent, in bytes: a message can quote unsigned input
+/// (a token's claims, a URL), which must not be echoed at length.
+pub const MAX_AUTH_MESSAGE_LEN: usize = 512;
+
+/// The `x-clerk-auth-message` value of `message`: [`encode_uri_component`], cut to at most
+/// [`MAX_AUTH_MESSAGE_LEN`] bytes at a character boundary of the message (never inside the
+/// `%XX` escapes of one character).
+///
+/// ```
+/// use clerk_core::{MAX_AUTH_MESSAGE_LEN, encode_auth_message};
+///
+/// assert_eq!(encode_auth_message("JWT is expired."), "JWT%20is%20expired.");
+/// let long = "é".repeat(1000);
+/// let value = encode_auth_message(&long);
+/// assert!(value.len() <= MAX_AUTH_MESSAGE_LEN);
+/// assert!(value.ends_with("%C3%A9"));
+/// ```
+#[must_use]
+pub fn encode_auth_message(message: &str) -> Cow<'_, str> {
+    let encoded = encode_uri_component(message);
+    if encoded.len() <= MAX_AUTH_MESSAGE_LEN {
+        return encoded;
+    }
+    // Find the longest prefix of whole characters whose encoding fits.
+    let mut fits = 0;
+    let mut cut = 0;
+    for (at, c) in message.char_indices() {
+        let len = encode_uri_component(c.encode_utf8(&mut [0; 4])).len();
+        if fits + len > MAX_AUTH_MESSAGE_LEN {
+            break;
+        }
+        fits += len;
+        cut = at + c.len_utf8();
+    }
+    Cow::Owned(encode_uri_component(&message[..cut]).into_owned())
+}
+
 /// The observability headers of spec §4.3 as `(name, encoded value)` pairs: the status always,
 /// the reason and the message only when non-empty. Values are encoded with
-/// [`encode_uri_component`].
+/// [`encode_uri_component`], the message cut to [`MAX_AUTH_MESSAGE_LEN`] bytes
+/// ([`encode_auth_message`]).
 ///
 /// ```
 /// use clerk_core::auth_header_pairs;
@@ -69,7 +107,7 @@ pub fn auth_header_pairs<'a>(
         .map(|r| (AUTH_REASON_HEADER, encode_uri_component(r)));
     let message = message
         .filter(|m| !m.is_empty())
-        .map(|m| (AUTH_MESSAGE_HEADER, encode_uri_component(m)));
+        .map(|m| (AUTH_MESSAGE_HEADER, encode_auth_message(m)));
     status.into_iter().chain(reason).chain(message)
 }
 

@@ -283,6 +283,23 @@ impl JwksCache {
         }
     }
 
+    /// Whether `key` still verifies tokens at `now_ms`: the current key set is usable and lists
+    /// `key`'s kid with the same key. A verified-token cache hit asks this, so that a key removed
+    /// (or replaced) by a refresh stops vouching for the tokens it verified at that refresh.
+    pub(crate) fn still_lists(&self, key: &Arc<VerificationKey>, now_ms: i64) -> bool {
+        let usable_for = ms(self.settings.ttl).saturating_add(ms(self.settings.max_stale));
+        let snapshot = self.current.load();
+        let Some(set) = snapshot.as_ref() else {
+            return false;
+        };
+        if now_ms.saturating_sub(set.fetched_at_ms) > usable_for {
+            return false;
+        }
+        key.kid()
+            .and_then(|kid| set.keys.get(kid))
+            .is_some_and(|listed| Arc::ptr_eq(listed, key) || listed.same_key(key))
+    }
+
     fn last_error(&self) -> Option<TokenVerificationError> {
         self.last_error
             .lock()

@@ -237,6 +237,20 @@ impl VerificationKey {
     pub(crate) fn decoding_key(&self) -> &DecodingKey {
         &self.key
     }
+
+    /// Whether `other` verifies exactly what this key verifies: the same algorithm binding and
+    /// the same key material (a refreshed key set parses its keys anew, so `Arc`s differ).
+    pub(crate) fn same_key(&self, other: &Self) -> bool {
+        use jsonwebtoken::DecodingKeyKind as K;
+        let material = match (self.key.kind(), other.key.kind()) {
+            (K::SecretOrDer(a), K::SecretOrDer(b)) => a == b,
+            (K::RsaModulusExponent { n: n1, e: e1 }, K::RsaModulusExponent { n: n2, e: e2 }) => {
+                n1 == n2 && e1 == e2
+            }
+            _ => false,
+        };
+        material && self.alg == other.alg
+    }
 }
 
 impl fmt::Debug for VerificationKey {

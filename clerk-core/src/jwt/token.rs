@@ -17,6 +17,7 @@ use super::key::{KeyError, VerificationKey};
 use super::token_cache::{DEFAULT_TOKEN_CACHE_CAPACITY, TokenCache};
 use super::verify::{ClaimRules, Issuer, M2M_TOKEN_CAT, m2m_error, non_empty, verify_decoded};
 use crate::clock::Clock;
+use crate::secure_url::secure_url;
 
 /// Clerk's Backend API.
 pub const DEFAULT_API_URL: &str = "https://api.clerk.com";
@@ -86,9 +87,10 @@ pub enum VerifyOptionsError {
         "CLERK_JWT_KEY is not usable: {0}. Copy the PEM public key from the API keys page of the Clerk dashboard."
     )]
     InvalidJwtKey(KeyError),
-    /// `api_url` (`CLERK_API_URL`) is not an absolute http(s) URL.
+    /// `api_url` (`CLERK_API_URL`) or the exact issuer the JWKS is fetched from is not an
+    /// absolute `https` URL (`http` is accepted for loopback hosts only).
     #[error(
-        "CLERK_API_URL must be an absolute http(s) URL such as https://api.clerk.com (got {0:?})"
+        "the Clerk URL {0:?} must be an absolute https URL such as https://api.clerk.com (http is accepted for 127.0.0.1, ::1 and localhost only)"
     )]
     InvalidApiUrl(String),
     /// The HTTP client could not be built.
@@ -344,10 +346,9 @@ impl VerifyTokenOptionsBuilder {
 }
 
 fn check_url(raw: &str) -> Result<(), VerifyOptionsError> {
-    match url::Url::parse(raw) {
-        Ok(u) if matches!(u.scheme(), "http" | "https") && u.has_host() => Ok(()),
-        _ => Err(VerifyOptionsError::InvalidApiUrl(raw.to_owned())),
-    }
+    secure_url(raw)
+        .map(drop)
+        .map_err(|_| VerifyOptionsError::InvalidApiUrl(raw.to_owned()))
 }
 
 /// Verifies a Clerk session token, resolving the key automatically.
@@ -394,6 +395,9 @@ pub async fn verify_token(
 pub(crate) struct Verified {
     pub(crate) claims: SessionClaims,
     pub(crate) token: Box<str>,
+    /// The JWKS key that verified the token (`None` for a local key, which never changes): a
+    /// cache hit is served only while the instance's key set still lists it.
+    pub(crate) jwks_key: Option<Arc<VerificationKey>>,
 }
 
 /// [`verify_token`], keeping the token (shared with the cache rather than copied).
@@ -419,7 +423,7 @@ pub(crate) async fn verify_token_shared(
                 .refreshed_key(generation, jwt.header().kid(), now)
                 .await?;
             let claims = verify_decoded(jwt, &key, &options.rules)?;
-            Ok(remember(token, claims, options, now))
+            Ok(remember(token, claims, Some(key), options, now))
         }
     }
 }
@@ -447,10 +451,15 @@ pub(crate) fn verify_token_now(token: &str, options: &VerifyTokenOptions) -> Att
     if let Some(verified) = options.token_cache().and_then(|c| c.get(token, now, skew)) {
         let early =
             |t: Option<i64>| t.is_some_and(|s| s.saturating_mul(1000) > now.saturating_add(skew));
-        if !early(verified.claims.not_before()) && !early(verified.claims.issued_at()) {
+        let key_listed = match (&options.keys, &verified.jwks_key) {
+            (KeySource::Jwks(cache), Some(key)) => cache.still_lists(key, now),
+            _ => true,
+        };
+        if key_listed && !early(verified.claims.not_before()) && !early(verified.claims.issued_at())
+        {
             return Attempt::Done(Ok(verified));
         }
-        // Not active at this clock: the full path reports why.
+        // Not active at this clock, or its key is gone: the full path reports why.
     }
     let jwt = match decode_jwt(token) {
         Ok(jwt) => jwt,
@@ -459,11 +468,11 @@ pub(crate) fn verify_token_now(token: &str, options: &VerifyTokenOptions) -> Att
     if jwt.header().get("cat").and_then(Value::as_str) == Some(M2M_TOKEN_CAT) {
         return Attempt::Done(Err(m2m_error()));
     }
-    let key = match &options.keys {
-        KeySource::Local(key) => Arc::clone(key),
+    let (key, jwks_key) = match &options.keys {
+        KeySource::Local(key) => (Arc::clone(key), None),
         KeySource::Jwks(cache) => {
             match cache.key_now(jwt.header().kid(), now, options.skip_jwks_cache) {
-                KeyLookup::Ready(Ok(key)) => key,
+                KeyLookup::Ready(Ok(key)) => (Arc::clone(&key), Some(key)),
                 KeyLookup::Ready(Err(e)) => return Attempt::Done(Err(e)),
                 KeyLookup::Refresh { generation } => {
                     return Attempt::NeedsKeys {
@@ -484,7 +493,7 @@ pub(crate) fn verify_token_now(token: &str, options: &VerifyTokenOptions) -> Att
     };
     Attempt::Done(
         verify_decoded(jwt, &key, &options.rules)
-            .map(|claims| remember(token, claims, options, now)),
+            .map(|claims| remember(token, claims, jwks_key, options, now)),
     )
 }
 
@@ -492,12 +501,14 @@ pub(crate) fn verify_token_now(token: &str, options: &VerifyTokenOptions) -> Att
 fn remember(
     token: &str,
     claims: SessionClaims,
+    jwks_key: Option<Arc<VerificationKey>>,
     options: &VerifyTokenOptions,
     now: i64,
 ) -> Arc<Verified> {
     let verified = Arc::new(Verified {
         claims,
         token: token.into(),
+        jwks_key,
     });
     if let Some(cache) = options.token_cache() {
         cache.insert(Arc::clone(&verified), now);

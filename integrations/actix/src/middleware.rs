@@ -15,7 +15,7 @@ use actix_web::http::header::{HeaderMap, HeaderName, HeaderValue};
 use actix_web::{Error, HttpMessage};
 use clerk_core::{
     AUTH_MESSAGE_HEADER, AUTH_REASON_HEADER, AUTH_STATUS_HEADER, AuthState, ClerkConfig,
-    ConfigError, encode_uri_component, get_auth_state, try_get_auth_state,
+    ConfigError, encode_auth_message, encode_uri_component, get_auth_state, try_get_auth_state,
 };
 use pin_project_lite::pin_project;
 
@@ -329,7 +329,7 @@ impl AuthHeaders {
             message: state
                 .message()
                 .filter(|m| !m.is_empty())
-                .and_then(|m| HeaderValue::from_str(&encode_uri_component(m)).ok()),
+                .and_then(|m| HeaderValue::from_str(&encode_auth_message(m)).ok()),
         }
     }
 

@@ -9,7 +9,7 @@ use std::task::{Context, Poll, ready};
 use axum::response::{IntoResponse, Response};
 use clerk_core::{
     AUTH_MESSAGE_HEADER, AUTH_REASON_HEADER, AUTH_STATUS_HEADER, AuthState, ClerkConfig,
-    ConfigError, encode_uri_component, get_auth_state, try_get_auth_state,
+    ConfigError, encode_auth_message, encode_uri_component, get_auth_state, try_get_auth_state,
 };
 use http::request::Parts;
 use http::{HeaderMap, HeaderName, HeaderValue, Request, StatusCode};
@@ -300,7 +300,7 @@ impl AuthHeaders {
             message: state
                 .message()
                 .filter(|m| !m.is_empty())
-                .and_then(|m| HeaderValue::from_str(&encode_uri_component(m)).ok()),
+                .and_then(|m| HeaderValue::from_str(&encode_auth_message(m)).ok()),
         }
     }
 
