@@ -31,8 +31,9 @@ pub struct ClerkConfig {
 
 /// The validated options. Crate-internal so that more per-instance state (the verifier, the
 /// JWKS cache) can be added without touching the public API.
-#[derive(Clone)]
 pub(crate) struct ConfigInner {
+    /// Set once per `build()`, never copied (hence no `Clone` here).
+    pub(crate) id: ConfigId,
     pub(crate) secret_key: String,
     pub(crate) publishable_key: String,
     /// The normalised frontend API: the publishable key's when set, else the option.
@@ -62,7 +63,38 @@ pub(crate) struct ConfigInner {
     pub(crate) api_client: std::sync::OnceLock<crate::ClerkClient>,
 }
 
+/// The identity of one built [`ClerkConfig`]: its clones share it, and no two
+/// [`build`](ClerkConfigBuilder::build) calls give the same one, even with equal settings.
+///
+/// Integrations compare it to tell whether an auth state stored on a request was computed with
+/// their own configuration (nested layers or middlewares) before they reuse it.
+///
+/// ```
+/// use clerk_core::ClerkConfig;
+///
+/// let a = ClerkConfig::builder().secret_key("sk_test_xxx").build()?;
+/// let b = ClerkConfig::builder().secret_key("sk_test_xxx").build()?;
+/// assert_eq!(a.id(), a.clone().id());
+/// assert_ne!(a.id(), b.id());
+/// # Ok::<(), clerk_core::ConfigError>(())
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct ConfigId(u64);
+
+impl ConfigId {
+    fn next() -> Self {
+        static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+        Self(NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed))
+    }
+}
+
 impl ClerkConfig {
+    /// This configuration's identity (see [`ConfigId`]).
+    #[must_use]
+    pub fn id(&self) -> ConfigId {
+        self.inner.id
+    }
+
     /// Starts a builder. Only the secret key is required.
     ///
     /// ```
@@ -807,6 +839,7 @@ impl ClerkConfigBuilder {
         })?;
         Ok(ClerkConfig {
             inner: Arc::new(ConfigInner {
+                id: ConfigId::next(),
                 secret_key: self.secret_key,
                 publishable_key: self.publishable_key,
                 frontend_api,

@@ -44,7 +44,7 @@ pub use auth::state::{AuthOutcome, AuthState, get_auth_state, try_get_auth_state
 pub use authz::{
     InvalidRequirement, Policy, Requirement, SignedIn, evaluate_policy, has_permission, has_role,
 };
-pub use config::{ClerkConfig, ClerkConfigBuilder, ConfigError, ConfigErrorKind};
+pub use config::{ClerkConfig, ClerkConfigBuilder, ConfigError, ConfigErrorKind, ConfigId};
 pub use interstitial::{
     DEFAULT_CLERK_JS_TAG, DEFAULT_USER_AGENT, INTERSTITIAL_REMOTE_FAILED_TO_LOAD,
     InterstitialError, InterstitialOptions, build_public_interstitial_url,

@@ -8,10 +8,11 @@ use std::pin::Pin;
 use std::rc::Rc;
 use std::task::{Context, Poll, ready};
 
+use actix_web::HttpResponse;
 use actix_web::body::{EitherBody, MessageBody};
 use actix_web::dev::{Service, ServiceRequest, ServiceResponse, Transform, forward_ready};
 use actix_web::error::InternalError;
-use actix_web::http::header::{HeaderMap, HeaderName, HeaderValue};
+use actix_web::http::header::{HeaderName, HeaderValue};
 use actix_web::{Error, HttpMessage};
 use clerk_core::{
     AUTH_MESSAGE_HEADER, AUTH_REASON_HEADER, AUTH_STATUS_HEADER, AuthState, ClerkConfig,
@@ -42,6 +43,13 @@ use crate::request::ActixRequest;
 ///
 /// Build the [`ClerkConfig`] once, outside the `HttpServer::new` factory, and clone the
 /// middleware into it: every worker then shares one JWKS cache and one HTTP client.
+///
+/// Nested middlewares (an app-wide one and another on a [`Scope`](actix_web::Scope)): a
+/// middleware whose configuration computed the stored state (a clone of it, or one built from a
+/// clone of its config) reuses it; one with another configuration (another instance, other
+/// authorized parties, ...) computes the state again. The innermost middleware's state is what
+/// the extractors behind it see, and its `x-clerk-auth-*` headers are the ones the response
+/// carries.
 ///
 /// ```no_run
 /// use actix_web::{App, HttpServer, web};
@@ -148,6 +156,20 @@ where
     forward_ready!(service);
 
     fn call(&self, req: ServiceRequest) -> Self::Future {
+        let computed_here = req
+            .extensions()
+            .get::<AuthState>()
+            .is_some_and(|state| state.config().id() == self.config.id());
+        if computed_here {
+            // An outer middleware with this same configuration authenticated the request and
+            // adds the headers. One with another configuration never vouches for this one.
+            return ClerkFuture {
+                state: FutureState::Calling {
+                    future: self.service.call(req),
+                    headers: AuthHeaders::default(),
+                },
+            };
+        }
         // The common case completes here, without I/O and without boxing a future: a signed-out
         // request, a cached token, or a token whose key is cached.
         let Some(state) = try_get_auth_state(&self.config, &ActixRequest(req.head())) else {
@@ -273,7 +295,7 @@ fn decide<B>(state: AuthState, req: ServiceRequest) -> Decision<B> {
     let mut response = req
         .into_response(answer_response(answer))
         .map_into_right_body();
-    headers.apply(response.headers_mut());
+    headers.apply(response.response_mut());
     Decision::Answer(response)
 }
 
@@ -295,14 +317,14 @@ where
     match result {
         Ok(response) => {
             let mut response = response.map_into_left_body();
-            headers.apply(response.headers_mut());
+            headers.apply(response.response_mut());
             Ok(response)
         }
         // An inner error becomes its response here, so that it carries the headers too; it stays
         // an error for the middleware outside this one.
         Err(error) => {
             let mut response = error.error_response();
-            headers.apply(response.headers_mut());
+            headers.apply(&mut response);
             Err(InternalError::from_response(error, response).into())
         }
     }
@@ -333,7 +355,14 @@ impl AuthHeaders {
         }
     }
 
-    fn apply(self, headers: &mut HeaderMap) {
+    /// Adds the headers to `response`, unless a middleware nested inside this one (with another
+    /// configuration) already did: the innermost middleware's state is the one that decided.
+    fn apply<B>(self, response: &mut HttpResponse<B>) {
+        if self.status.is_none() || response.extensions().get::<HeadersSet>().is_some() {
+            return;
+        }
+        response.extensions_mut().insert(HeadersSet);
+        let headers = response.headers_mut();
         for (name, value) in [
             (STATUS, self.status),
             (REASON, self.reason),
@@ -345,6 +374,10 @@ impl AuthHeaders {
         }
     }
 }
+
+/// Marks a response whose `x-clerk-auth-*` headers a middleware has set.
+#[derive(Clone, Copy)]
+struct HeadersSet;
 
 /// The header value of a status or reason code (URI-encoded like every auth header value).
 fn code_value(code: &'static str) -> Option<HeaderValue> {

@@ -718,3 +718,123 @@ async fn non_utf8_header_values_are_skipped() {
     assert_eq!(response.status().as_u16(), 401);
     server.stop().await;
 }
+
+// ---------------------------------------------------------------- nesting
+
+/// `outer` wraps the app, `inner` a `/inner` scope with the same routes.
+fn start_nested(outer: ClerkConfig, inner: ClerkConfig) -> Server {
+    let outer = ClerkMiddleware::new(outer);
+    let inner = ClerkMiddleware::new(inner);
+    let server = HttpServer::new(move || {
+        App::new()
+            .wrap(outer.clone())
+            .service(web::scope("/inner").wrap(inner.clone()).configure(routes))
+            .configure(routes)
+    })
+    .workers(1)
+    .disable_signals()
+    .bind(("127.0.0.1", 0))
+    .expect("bind");
+    let addr = server.addrs()[0];
+    spawn(server.run(), addr)
+}
+
+/// Nested scopes with middlewares of different configurations: the inner middleware's state is
+/// what the extractors behind it see, and its headers are the response's.
+#[actix_web::test]
+async fn nested_middlewares_with_another_configuration_decide_for_their_routes() {
+    let customers = TestInstance::new();
+    let staff = TestInstance::new();
+    let server = start_nested(prod_config(&customers), prod_config(&staff));
+    let org_admin = |instance: &TestInstance| {
+        bearer(
+            &instance
+                .token()
+                .user_id("user_admin")
+                .org_id("org_1")
+                .org_role("org:admin")
+                .sign(),
+        )
+    };
+    let a = get(
+        server.url("/admin"),
+        &[("authorization", &org_admin(&customers))],
+    )
+    .await;
+    assert_eq!(a.status, 200);
+    assert_eq!(a.header("x-clerk-auth-status"), Some("signed-in"));
+    // The customers' token on the staff scope: refused, and the headers say the staff state.
+    let a = get(
+        server.url("/inner/admin"),
+        &[("authorization", &org_admin(&customers))],
+    )
+    .await;
+    assert_eq!(a.status, 401);
+    assert_eq!(a.header("x-clerk-auth-status"), Some("signed-out"));
+    assert_eq!(a.headers.get_all("x-clerk-auth-status").iter().count(), 1);
+    let a = get(
+        server.url("/inner/admin"),
+        &[("authorization", &org_admin(&staff))],
+    )
+    .await;
+    assert_eq!(a.status, 200);
+    assert_eq!(a.header("x-clerk-auth-status"), Some("signed-in"));
+    assert_eq!(a.header("x-clerk-auth-reason"), None);
+    let a = get(
+        server.url("/admin"),
+        &[("authorization", &org_admin(&staff))],
+    )
+    .await;
+    assert_eq!(a.status, 401);
+    server.stop().await;
+}
+
+/// One instance, the inner middleware stricter (authorized parties): not bypassed.
+#[actix_web::test]
+async fn nested_middleware_with_authorized_parties_is_not_bypassed() {
+    let instance = TestInstance::new();
+    let strict = instance
+        .config_builder()
+        .secret_key("sk_live_x")
+        .authorized_parties(["https://app.example"])
+        .build()
+        .expect("config");
+    let server = start_nested(prod_config(&instance), strict);
+    let token = |azp: &str| bearer(&instance.token().authorized_party(azp).sign());
+    let evil = token("https://evil.example");
+    assert_eq!(
+        get(server.url("/me"), &[("authorization", &evil)])
+            .await
+            .status,
+        200
+    );
+    let a = get(server.url("/inner/me"), &[("authorization", &evil)]).await;
+    assert_eq!(a.status, 401);
+    assert_eq!(a.header("x-clerk-auth-status"), Some("signed-out"));
+    assert_eq!(
+        a.header("x-clerk-auth-reason"),
+        Some("token-invalid-authorized-parties")
+    );
+    let good = token("https://app.example");
+    assert_eq!(
+        get(server.url("/inner/me"), &[("authorization", &good)])
+            .await
+            .status,
+        200
+    );
+    server.stop().await;
+}
+
+/// The same configuration nested twice authenticates once and answers one set of headers.
+#[actix_web::test]
+async fn nested_middlewares_with_the_same_configuration_reuse_the_state() {
+    let instance = TestInstance::new();
+    let config = prod_config(&instance);
+    let server = start_nested(config.clone(), config);
+    let token = bearer(&instance.token().user_id("user_once").sign());
+    let a = get(server.url("/inner/many"), &[("authorization", &token)]).await;
+    assert_eq!(a.status, 200, "{}", a.body);
+    assert_eq!(a.header("x-clerk-auth-status"), Some("signed-in"));
+    assert_eq!(a.headers.get_all("x-clerk-auth-status").iter().count(), 1);
+    server.stop().await;
+}

@@ -6,7 +6,7 @@ use std::marker::PhantomData;
 use std::ops::Deref;
 
 use axum::extract::{FromRequestParts, OptionalFromRequestParts};
-use clerk_core::{Auth, AuthReason, AuthState, Policy};
+use clerk_core::{Auth, AuthReason, AuthState, ConfigId, Policy};
 use http::request::Parts;
 
 use crate::rejection::ClerkRejection;
@@ -17,6 +17,8 @@ use crate::rejection::ClerkRejection;
 pub(crate) struct RequestAuth {
     auth: Option<Auth>,
     reason: Option<AuthReason>,
+    /// The configuration that computed it: a nested layer reuses it only when it is its own.
+    config: ConfigId,
 }
 
 impl RequestAuth {
@@ -24,7 +26,15 @@ impl RequestAuth {
         Self {
             auth: state.to_auth(),
             reason: state.reason(),
+            config: state.config().id(),
         }
+    }
+
+    /// Whether `config` computed the auth stored on this request.
+    pub(crate) fn computed_with(extensions: &http::Extensions, config: ConfigId) -> bool {
+        extensions
+            .get::<Self>()
+            .is_some_and(|stored| stored.config == config)
     }
 
     /// The signed-in user, `Ok(None)` when signed out, or the missing-setup rejection.

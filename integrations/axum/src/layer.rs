@@ -12,7 +12,7 @@ use clerk_core::{
     ConfigError, encode_auth_message, encode_uri_component, get_auth_state, try_get_auth_state,
 };
 use http::request::Parts;
-use http::{HeaderMap, HeaderName, HeaderValue, Request, StatusCode};
+use http::{HeaderName, HeaderValue, Request, StatusCode};
 use pin_project_lite::pin_project;
 use tower_layer::Layer;
 use tower_service::Service;
@@ -41,8 +41,13 @@ use crate::rejection::answer_response;
 ///
 /// The layer holds a [`ClerkConfig`], and with it the instance's verifier, JWKS cache and HTTP
 /// client: build it once; every clone (axum clones the layer for every route and connection)
-/// shares them. When a request already went through a `ClerkLayer` (nested routers), the inner
-/// layer reuses the outer layer's result instead of verifying again.
+/// shares them.
+///
+/// Nested layers: when a request already went through a `ClerkLayer` with the **same**
+/// configuration (a clone of this layer, or a layer built from a clone of its config), the inner
+/// layer reuses that result instead of verifying again. A layer with another configuration (another
+/// instance, other authorized parties, ...) computes the state again: its state is what the
+/// extractors behind it see, and its `x-clerk-auth-*` headers are the ones the response carries.
 ///
 /// ```no_run
 /// use axum::{Router, routing::get};
@@ -140,8 +145,9 @@ where
     }
 
     fn call(&mut self, request: Request<B>) -> Self::Future {
-        if request.extensions().get::<RequestAuth>().is_some() {
-            // An outer ClerkLayer already authenticated this request and adds the headers.
+        if RequestAuth::computed_with(request.extensions(), self.config.id()) {
+            // An outer layer with this same configuration authenticated the request and adds the
+            // headers. A layer with another configuration never vouches for this one.
             return ResponseFuture::calling(self.inner.call(request), AuthHeaders::default());
         }
         let (parts, body) = request.into_parts();
@@ -264,7 +270,7 @@ where
                 StateProj::Calling { future, headers } => {
                     let response = ready!(future.poll(cx))?;
                     let mut response = response.into_response();
-                    std::mem::take(headers).apply(response.headers_mut());
+                    std::mem::take(headers).apply(&mut response);
                     return Poll::Ready(Ok(response));
                 }
                 StateProj::Answered { answer } => {
@@ -304,7 +310,14 @@ impl AuthHeaders {
         }
     }
 
-    fn apply(self, headers: &mut HeaderMap) {
+    /// Adds the headers to `response`, unless a layer nested inside this one (with another
+    /// configuration) already did: the innermost layer's state is the one that decided.
+    fn apply(self, response: &mut Response) {
+        if self.status.is_none() || response.extensions().get::<HeadersSet>().is_some() {
+            return;
+        }
+        response.extensions_mut().insert(HeadersSet);
+        let headers = response.headers_mut();
         for (name, value) in [
             (STATUS, self.status),
             (REASON, self.reason),
@@ -316,6 +329,10 @@ impl AuthHeaders {
         }
     }
 }
+
+/// Marks a response whose `x-clerk-auth-*` headers a layer has set.
+#[derive(Clone, Copy)]
+struct HeadersSet;
 
 /// The header value of a status or reason code (URI-encoded like every auth header value).
 fn code_value(code: &'static str) -> Option<HeaderValue> {
@@ -348,7 +365,7 @@ fn decide<B>(state: &AuthState, mut parts: Parts, body: B) -> Decision<B> {
         );
     }
     let mut answer = answer_response(answer);
-    headers.apply(answer.headers_mut());
+    headers.apply(&mut answer);
     Decision::Answer(answer)
 }
 
