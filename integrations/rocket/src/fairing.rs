@@ -1,6 +1,8 @@
 //! [`ClerkFairing`]: authenticates every request, answers the interstitial / 401 / 503 outcomes
 //! without running the application's handler, and adds the `x-clerk-auth-*` headers.
 
+use std::sync::atomic::{AtomicBool, Ordering};
+
 use clerk_core::{ClerkConfig, ConfigError};
 use rocket::catcher::{self, Catcher};
 use rocket::fairing::{self, Fairing, Info, Kind};
@@ -12,11 +14,14 @@ use rocket::{Build, Data, Request, Rocket};
 
 use crate::guard::RecordedRejection;
 use crate::rejection::answer_response;
-use crate::request::cached_auth;
+use crate::request::{RequestAuth, cached_auth};
 
 /// The internal route that answers the outcomes where the application's handler must not run.
 /// `on_request` rewrites such requests to it.
 const OUTCOME_PATH: &str = "/__clerk/outcome";
+
+/// The outcome route's rank: tried before any application route.
+const OUTCOME_RANK: isize = isize::MIN;
 
 /// The state [`ClerkFairing`] manages; its presence is what the guards' `Sentinel` checks.
 pub(crate) struct ClerkState {
@@ -145,7 +150,9 @@ impl Fairing for ClerkFairing {
             })
             .collect();
 
-        let mut route = Route::new(Method::Get, OUTCOME_PATH, OutcomeRoute);
+        // The lowest rank goes first, so an application route matching every path (even with a
+        // negative rank) does not run for a refused request.
+        let mut route = Route::ranked(OUTCOME_RANK, Method::Get, OUTCOME_PATH, OutcomeRoute);
         route.name = Some("clerk outcome".into());
         Ok(rocket
             .manage(ClerkState {
@@ -170,9 +177,47 @@ impl Fairing for ClerkFairing {
 
     async fn on_response<'r>(&self, request: &'r Request<'_>, response: &mut Response<'r>) {
         let auth = cached_auth(&self.config, request).await;
+        if let Some(answer) = &auth.answer {
+            // The rewrite in `on_request` is not enough on its own: a `HEAD` route, a later
+            // fairing that rewrites the request again, or a catcher can still produce the
+            // response. Whatever did, the client gets the fairing's answer and nothing of theirs.
+            log_refusal(request, auth, "response hook");
+            let server = response.headers().get_one("Server").map(str::to_owned);
+            *response = answer_response(answer.clone()).unwrap_or_else(|_| {
+                Response::build().status(Status::new(answer.status())).finalize()
+            });
+            if let Some(server) = server {
+                response.set_raw_header("Server", server);
+            }
+        }
         for (name, value) in auth.state.headers() {
             response.set_raw_header(name, value);
         }
+    }
+}
+
+/// Set once a refused request is logged: the outcome route and the response hook both see it.
+struct RefusalLogged(AtomicBool);
+
+/// Logs the fairing's refusal of `request` once, whichever of the outcome route and the response
+/// hook gets there first. Status and reason only: never token contents.
+fn log_refusal(request: &Request<'_>, auth: &RequestAuth, answered_by: &'static str) {
+    let logged = request.local_cache(|| RefusalLogged(AtomicBool::new(false)));
+    if logged.0.swap(true, Ordering::Relaxed) {
+        return;
+    }
+    let reason = auth.state.reason().map_or("", |r| r.as_str());
+    match &auth.answer {
+        Some(answer) if answer.status() == 503 => {
+            tracing::error!(reason, answered_by, "clerk: signing keys unavailable (503)");
+        }
+        Some(_) => tracing::debug!(
+            status = %auth.state.status(),
+            reason,
+            answered_by,
+            "clerk: request answered by the fairing (401)"
+        ),
+        None => {}
     }
 }
 
@@ -192,16 +237,7 @@ impl route::Handler for OutcomeRoute {
         let Some(answer) = auth.answer.clone() else {
             return route::Outcome::forward(data, Status::NotFound);
         };
-        let reason = auth.state.reason().map_or("", |r| r.as_str());
-        if answer.status() == 503 {
-            tracing::error!(reason, "clerk: signing keys unavailable (503)");
-        } else {
-            tracing::debug!(
-                status = %auth.state.status(),
-                reason,
-                "clerk: request answered by the fairing (401)"
-            );
-        }
+        log_refusal(request, auth, "outcome route");
         match answer_response(answer) {
             Ok(response) => route::Outcome::Success(response),
             Err(status) => route::Outcome::Error(status),
