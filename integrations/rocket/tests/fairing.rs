@@ -808,36 +808,60 @@ async fn an_application_401_catcher_stays_in_charge() {
     );
 }
 
-/// Application routes and a catcher that would answer every request with `200 shadow`.
+/// Application routes and a catcher that would answer every request with `200 shadow`, an
+/// `x-shadow` header and (the routes) a `shadow` cookie.
 mod shadow {
     use std::sync::Arc;
 
-    use rocket::http::Status;
-    use rocket::{Request, State, catch, get, head, post};
+    use rocket::http::{CookieJar, Header};
+    use rocket::{Request, Responder, State, catch, get, head, post};
 
     use super::Hits;
 
+    #[derive(Responder)]
+    #[response(status = 200)]
+    pub(super) struct Shadow {
+        body: &'static str,
+        marker: Header<'static>,
+    }
+
+    fn shadow(cookies: Option<&CookieJar<'_>>) -> Shadow {
+        if let Some(cookies) = cookies {
+            cookies.add(("shadow", "1"));
+        }
+        Shadow {
+            body: "shadow",
+            marker: Header::new("x-shadow", "1"),
+        }
+    }
+
     #[get("/<_..>")]
-    pub(super) fn get_all(hits: &State<Arc<Hits>>) -> &'static str {
+    pub(super) fn get_all(hits: &State<Arc<Hits>>, cookies: &CookieJar<'_>) -> Shadow {
         hits.hit();
-        "shadow"
+        shadow(Some(cookies))
     }
 
     #[post("/<_..>")]
-    pub(super) fn post_all(hits: &State<Arc<Hits>>) -> &'static str {
+    pub(super) fn post_all(hits: &State<Arc<Hits>>, cookies: &CookieJar<'_>) -> Shadow {
         hits.hit();
-        "shadow"
+        shadow(Some(cookies))
     }
 
     #[head("/<_..>", rank = 100)]
-    pub(super) fn head_all() -> &'static str {
-        "shadow"
+    pub(super) fn head_all(cookies: &CookieJar<'_>) -> Shadow {
+        shadow(Some(cookies))
     }
 
     #[catch(404)]
-    pub(super) fn not_found(_: &Request<'_>) -> (Status, &'static str) {
-        (Status::Ok, "shadow")
+    pub(super) fn not_found(_: &Request<'_>) -> Shadow {
+        shadow(None)
     }
+}
+
+/// Asserts that nothing of the application's `shadow` response is on `res`.
+fn assert_not_shadow(res: &reqwest::Response) {
+    assert_eq!(header(res, "x-shadow"), None);
+    assert_eq!(header(res, "set-cookie"), None);
 }
 
 /// The fairing plus `GET` and `POST` routes that match every path with rank `-100` (a higher
@@ -872,6 +896,7 @@ async fn catch_all_routes_cannot_shadow_the_401_for_an_expired_token() {
         .get("/anything/deep?x=1", &[("authorization", &auth)])
         .await;
     assert_eq!(res.status(), 401);
+    assert_not_shadow(&res);
     assert_eq!(header(&res, "content-type"), Some("application/json"));
     assert_eq!(header(&res, "www-authenticate"), Some("Bearer"));
     assert_eq!(header(&res, "x-clerk-auth-status"), Some("unknown"));
@@ -890,6 +915,7 @@ async fn catch_all_routes_cannot_shadow_the_401_for_an_expired_token() {
         .await
         .expect("request");
     assert_eq!(res.status(), 401);
+    assert_not_shadow(&res);
     assert_eq!(header(&res, "x-clerk-auth-status"), Some("unknown"));
     assert_eq!(
         json_body(res).await,
@@ -904,6 +930,7 @@ async fn catch_all_routes_cannot_shadow_the_401_for_an_expired_token() {
         .await
         .expect("request");
     assert_eq!(res.status(), 401);
+    assert_not_shadow(&res);
     assert_eq!(header(&res, "www-authenticate"), Some("Bearer"));
     assert_eq!(header(&res, "x-clerk-auth-status"), Some("unknown"));
     assert!(res.bytes().await.expect("body").is_empty());
@@ -912,9 +939,13 @@ async fn catch_all_routes_cannot_shadow_the_401_for_an_expired_token() {
 
     // A request the fairing lets through still reaches the catch-all, with the headers.
     let res = server
-        .get("/anything", &[("authorization", &bearer(&instance.token().sign()))])
+        .get(
+            "/anything",
+            &[("authorization", &bearer(&instance.token().sign()))],
+        )
         .await;
     assert_eq!(res.status(), 200);
+    assert_eq!(header(&res, "x-shadow"), Some("1"));
     assert_eq!(header(&res, "x-clerk-auth-status"), Some("signed-in"));
     assert_eq!(res.text().await.expect("body"), "shadow");
 }
@@ -930,6 +961,7 @@ async fn catch_all_routes_cannot_shadow_the_interstitial() {
 
     let res = server.get("/", &nav).await;
     assert_eq!(res.status(), 401);
+    assert_not_shadow(&res);
     assert_eq!(
         header(&res, "content-type"),
         Some("text/html; charset=utf-8")
@@ -946,6 +978,7 @@ async fn catch_all_routes_cannot_shadow_the_interstitial() {
     }
     let res = head.send().await.expect("request");
     assert_eq!(res.status(), 401);
+    assert_not_shadow(&res);
     assert_eq!(
         header(&res, "content-type"),
         Some("text/html; charset=utf-8")
@@ -972,6 +1005,7 @@ async fn catch_all_routes_cannot_shadow_the_503() {
         .get("/anything", &[("authorization", &bearer(&token))])
         .await;
     assert_eq!(res.status(), 503);
+    assert_not_shadow(&res);
     assert_eq!(header(&res, "retry-after"), Some("5"));
     assert_eq!(header(&res, "content-type"), Some("application/json"));
     assert!(header(&res, "x-clerk-auth-status").is_some());
@@ -986,9 +1020,22 @@ async fn catch_all_routes_cannot_shadow_the_503() {
         .await
         .expect("request");
     assert_eq!(res.status(), 503);
+    assert_not_shadow(&res);
     assert_eq!(header(&res, "retry-after"), Some("5"));
     assert!(res.bytes().await.expect("body").is_empty());
     assert_eq!(server.hits(), 0, "the handler must not run");
+}
+
+/// Moves every request under `/moved`, as a base-path fairing would.
+fn mover() -> AdHoc {
+    AdHoc::on_request("move", |request, _| {
+        Box::pin(async move {
+            let moved = format!("/moved{}", request.uri().path());
+            if let Ok(uri) = rocket::http::uri::Origin::parse_owned(moved) {
+                request.set_uri(uri);
+            }
+        })
+    })
 }
 
 /// A fairing attached after `ClerkFairing` moves every request under `/moved` (as a base-path
@@ -998,19 +1045,11 @@ async fn catch_all_routes_cannot_shadow_the_503() {
 async fn a_later_rewrite_cannot_shadow_the_answer() {
     let instance = TestInstance::new();
     let hits = Arc::new(Hits::default());
-    let mover = AdHoc::on_request("move", |request, _| {
-        Box::pin(async move {
-            let moved = format!("/moved{}", request.uri().path());
-            if let Ok(uri) = rocket::http::uri::Origin::parse_owned(moved) {
-                request.set_uri(uri);
-            }
-        })
-    });
     // Only a catcher: the moved request matches no route.
     let rocket = rocket::custom(rocket_config())
         .manage(hits.clone())
         .attach(ClerkFairing::new(prod(&instance)))
-        .attach(mover)
+        .attach(mover())
         .register("/", rocket::catchers![shadow::not_found]);
     let server = launch(rocket, hits).await;
     let token = instance.token().issued_at(now() - 3600).sign();
@@ -1018,6 +1057,7 @@ async fn a_later_rewrite_cannot_shadow_the_answer() {
         .get("/anything", &[("authorization", &bearer(&token))])
         .await;
     assert_eq!(res.status(), 401);
+    assert_not_shadow(&res);
     assert_eq!(header(&res, "www-authenticate"), Some("Bearer"));
     assert_eq!(header(&res, "x-clerk-auth-status"), Some("unknown"));
     assert_eq!(
@@ -1026,27 +1066,28 @@ async fn a_later_rewrite_cannot_shadow_the_answer() {
     );
     // Without an answer the catcher's response stands.
     let res = server
-        .get("/anything", &[("authorization", &bearer(&instance.token().sign()))])
+        .get(
+            "/anything",
+            &[("authorization", &bearer(&instance.token().sign()))],
+        )
         .await;
     assert_eq!(res.status(), 200);
+    assert_eq!(header(&res, "x-shadow"), Some("1"));
     assert_eq!(header(&res, "x-clerk-auth-status"), Some("signed-in"));
     assert_eq!(res.text().await.expect("body"), "shadow");
 
     // With the catch-all routes too, the moved request reaches one of them.
     let hits = Arc::new(Hits::default());
-    let mover = AdHoc::on_request("move", |request, _| {
-        Box::pin(async move {
-            let moved = format!("/moved{}", request.uri().path());
-            if let Ok(uri) = rocket::http::uri::Origin::parse_owned(moved) {
-                request.set_uri(uri);
-            }
-        })
-    });
-    let server = launch(shadowed_app(prod(&instance), hits.clone()).attach(mover), hits).await;
+    let server = launch(
+        shadowed_app(prod(&instance), hits.clone()).attach(mover()),
+        hits,
+    )
+    .await;
     let res = server
         .get("/anything", &[("authorization", &bearer(&token))])
         .await;
     assert_eq!(res.status(), 401);
+    assert_not_shadow(&res);
     assert_eq!(header(&res, "x-clerk-auth-status"), Some("unknown"));
     assert_eq!(
         json_body(res).await,
@@ -1054,7 +1095,7 @@ async fn a_later_rewrite_cannot_shadow_the_answer() {
     );
 }
 
-/// A production config for an instance with its own frontend API (so its own publishable key).
+/// An instance with its own frontend API, so its own publishable key.
 fn instance_at(frontend_api: &str) -> TestInstance {
     TestInstance::with_frontend_api(frontend_api)
 }
@@ -1072,7 +1113,13 @@ async fn the_last_attached_fairing_serves_every_request() {
     let server = launch(rocket, hits).await;
 
     let res = server
-        .get("/me", &[("authorization", &bearer(&b.token().user_id("user_b").sign()))])
+        .get(
+            "/me",
+            &[(
+                "authorization",
+                &bearer(&b.token().user_id("user_b").sign()),
+            )],
+        )
         .await;
     assert_eq!(res.status(), 200);
     assert_eq!(header(&res, "x-clerk-auth-status"), Some("signed-in"));
@@ -1081,13 +1128,23 @@ async fn the_last_attached_fairing_serves_every_request() {
     // Instance A's token is not signed in: the fairing lets it through as signed out and the
     // guard answers 401.
     let res = server
-        .get("/me", &[("authorization", &bearer(&a.token().user_id("user_a").sign()))])
+        .get(
+            "/me",
+            &[(
+                "authorization",
+                &bearer(&a.token().user_id("user_a").sign()),
+            )],
+        )
         .await;
     assert_eq!(res.status(), 401);
     assert_eq!(header(&res, "x-clerk-auth-status"), Some("signed-out"));
     assert_eq!(header(&res, "www-authenticate"), Some("Bearer"));
     assert_eq!(json_body(res).await["error"], "unauthenticated");
-    assert_eq!(server.hits(), 1, "only instance B's user reached the handler");
+    assert_eq!(
+        server.hits(),
+        1,
+        "only instance B's user reached the handler"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread")]
