@@ -1,6 +1,8 @@
 //! [`ClerkFairing`]: authenticates every request, answers the interstitial / 401 / 503 outcomes
 //! without running the application's handler, and adds the `x-clerk-auth-*` headers.
 
+use std::sync::atomic::{AtomicBool, Ordering};
+
 use clerk_core::{ClerkConfig, ConfigError};
 use rocket::catcher::{self, Catcher};
 use rocket::fairing::{self, Fairing, Info, Kind};
@@ -12,11 +14,14 @@ use rocket::{Build, Data, Request, Rocket};
 
 use crate::guard::RecordedRejection;
 use crate::rejection::answer_response;
-use crate::request::cached_auth;
+use crate::request::{RequestAuth, cached_auth};
 
 /// The internal route that answers the outcomes where the application's handler must not run.
 /// `on_request` rewrites such requests to it.
 const OUTCOME_PATH: &str = "/__clerk/outcome";
+
+/// The outcome route's rank: tried before any application route.
+const OUTCOME_RANK: isize = isize::MIN;
 
 /// The state [`ClerkFairing`] manages; its presence is what the guards' `Sentinel` checks.
 pub(crate) struct ClerkState {
@@ -25,7 +30,7 @@ pub(crate) struct ClerkState {
 
 /// Clerk authentication for a Rocket application.
 ///
-/// Attach it once. It then:
+/// Attach it once (see [one per application](#one-per-application)). It then:
 ///
 /// - **on ignite**, checks the wiring (refusing to launch, with a message naming the problem,
 ///   when a route already uses its internal path `/__clerk/outcome`), manages the
@@ -37,11 +42,31 @@ pub(crate) struct ClerkState {
 ///   guard). Signed-in and signed-out requests go on to the handler. The interstitial (`401`
 ///   HTML for browser page navigations), `401` JSON for API clients and `503` when signing keys
 ///   cannot be fetched are answered by the fairing's outcome route: the request is rewritten to
-///   it, so **the application's handler does not run**;
-/// - **on each response**, adds `x-clerk-auth-status`, `x-clerk-auth-reason` and
-///   `x-clerk-auth-message`.
+///   it (ranked before every application route), so **the application's handler does not
+///   run**;
+/// - **on each response**, for such a refused request, replaces the whole response (status,
+///   headers, body) with the fairing's answer, whatever produced it: a `HEAD` route, an
+///   application catcher, a route reached because a later fairing rewrote the request again.
+///   A refused request never gets the application's response. It then adds
+///   `x-clerk-auth-status`, `x-clerk-auth-reason` and `x-clerk-auth-message` to every response.
 ///
 /// One [`ClerkConfig`] (one JWKS cache, one HTTP client) serves every request of the process.
+///
+/// # One per application
+///
+/// Rocket fairings apply to the whole application, not to a mount point, and `ClerkFairing` is
+/// a singleton fairing: **one per application, the last attached wins**. Attaching a second
+/// one before launch replaces the first entirely: only the last one's configuration verifies
+/// tokens, answers refused requests and serves the [`ClerkUser`](crate::ClerkUser) and
+/// [`Protected`](crate::Protected) guards; the first one's tokens are signed out. A
+/// `ClerkFairing` attached while the application ignites (from another fairing's `on_ignite`)
+/// after the first one already ran makes launch fail with the failed fairing `Clerk`.
+///
+/// To serve two Clerk instances, run two Rocket applications (each with its own fairing, on its
+/// own port or behind a proxy that routes by host or path), or keep one application and verify
+/// the second instance's tokens in your own request guard, with a second [`ClerkConfig`] and
+/// [`clerk_core::get_auth_state`] over your [`RequestView`](clerk_core::RequestView) of the
+/// request.
 ///
 /// ```no_run
 /// use clerk_rocket::{ClerkConfig, ClerkFairing};
@@ -97,6 +122,15 @@ impl Fairing for ClerkFairing {
     }
 
     async fn on_ignite(&self, rocket: Rocket<Build>) -> fairing::Result {
+        // Rocket keeps one singleton fairing, so this cannot normally happen; if it ever did,
+        // two configurations would serve requests and `manage` would panic: refuse instead.
+        if rocket.state::<ClerkState>().is_some() {
+            tracing::error!(
+                "clerk: another ClerkFairing already configured this Rocket: attach one \
+                 ClerkFairing per application"
+            );
+            return Err(rocket);
+        }
         let taken = rocket
             .routes()
             .find(|r| r.uri.path() == OUTCOME_PATH)
@@ -145,7 +179,9 @@ impl Fairing for ClerkFairing {
             })
             .collect();
 
-        let mut route = Route::new(Method::Get, OUTCOME_PATH, OutcomeRoute);
+        // The lowest rank goes first, so an application route matching every path (even with a
+        // negative rank) does not run for a refused request.
+        let mut route = Route::ranked(OUTCOME_RANK, Method::Get, OUTCOME_PATH, OutcomeRoute);
         route.name = Some("clerk outcome".into());
         Ok(rocket
             .manage(ClerkState {
@@ -170,9 +206,49 @@ impl Fairing for ClerkFairing {
 
     async fn on_response<'r>(&self, request: &'r Request<'_>, response: &mut Response<'r>) {
         let auth = cached_auth(&self.config, request).await;
+        if let Some(answer) = &auth.answer {
+            // The rewrite in `on_request` is not enough on its own: a `HEAD` route, a later
+            // fairing that rewrites the request again, or a catcher can still produce the
+            // response. Whatever did, the client gets the fairing's answer and nothing of theirs.
+            log_refusal(request, auth, "response hook");
+            *response = answer_response(answer.clone()).unwrap_or_else(|_| {
+                Response::build()
+                    .status(Status::new(answer.status()))
+                    .finalize()
+            });
+            // The `Server` header Rocket adds to every response, as on the outcome route's.
+            if let Some(ident) = request.rocket().config().ident.as_str() {
+                response.set_raw_header("Server", ident.to_owned());
+            }
+        }
         for (name, value) in auth.state.headers() {
             response.set_raw_header(name, value);
         }
+    }
+}
+
+/// Set once a refused request is logged: the outcome route and the response hook both see it.
+struct RefusalLogged(AtomicBool);
+
+/// Logs the fairing's refusal of `request` once, whichever of the outcome route and the response
+/// hook gets there first. Status and reason only: never token contents.
+fn log_refusal(request: &Request<'_>, auth: &RequestAuth, answered_by: &'static str) {
+    let logged = request.local_cache(|| RefusalLogged(AtomicBool::new(false)));
+    if logged.0.swap(true, Ordering::Relaxed) {
+        return;
+    }
+    let reason = auth.state.reason().map_or("", |r| r.as_str());
+    match &auth.answer {
+        Some(answer) if answer.status() == 503 => {
+            tracing::error!(reason, answered_by, "clerk: signing keys unavailable (503)");
+        }
+        Some(_) => tracing::debug!(
+            status = %auth.state.status(),
+            reason,
+            answered_by,
+            "clerk: request answered by the fairing (401)"
+        ),
+        None => {}
     }
 }
 
@@ -192,16 +268,7 @@ impl route::Handler for OutcomeRoute {
         let Some(answer) = auth.answer.clone() else {
             return route::Outcome::forward(data, Status::NotFound);
         };
-        let reason = auth.state.reason().map_or("", |r| r.as_str());
-        if answer.status() == 503 {
-            tracing::error!(reason, "clerk: signing keys unavailable (503)");
-        } else {
-            tracing::debug!(
-                status = %auth.state.status(),
-                reason,
-                "clerk: request answered by the fairing (401)"
-            );
-        }
+        log_refusal(request, auth, "outcome route");
         match answer_response(answer) {
             Ok(response) => route::Outcome::Success(response),
             Err(status) => route::Outcome::Error(status),
@@ -229,5 +296,109 @@ impl catcher::Handler for RejectionCatcher {
                 None => Response::build().status(status).ok(),
             },
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::fmt::{self, Write as _};
+    use std::sync::{Arc, Mutex};
+
+    use clerk_testing::TestInstance;
+    use rocket::http::Header;
+    use rocket::local::blocking::Client;
+    use tracing::field::Field;
+    use tracing::span::{Attributes, Id, Record};
+    use tracing::{Event, Metadata, Subscriber};
+
+    use super::*;
+
+    /// Records every event's fields as one line.
+    #[derive(Clone, Default)]
+    struct Capture(Arc<Mutex<Vec<String>>>);
+
+    impl Capture {
+        fn lines(&self) -> Vec<String> {
+            self.0.lock().map(|l| l.clone()).unwrap_or_default()
+        }
+    }
+
+    impl Subscriber for Capture {
+        fn enabled(&self, _: &Metadata<'_>) -> bool {
+            true
+        }
+        fn new_span(&self, _: &Attributes<'_>) -> Id {
+            Id::from_u64(1)
+        }
+        fn record(&self, _: &Id, _: &Record<'_>) {}
+        fn record_follows_from(&self, _: &Id, _: &Id) {}
+        fn event(&self, event: &Event<'_>) {
+            let mut line = String::new();
+            event.record(&mut |field: &Field, value: &dyn fmt::Debug| {
+                let _ = write!(line, "{}={value:?} ", field.name());
+            });
+            if let Ok(mut lines) = self.0.lock() {
+                lines.push(line);
+            }
+        }
+        fn enter(&self, _: &Id) {}
+        fn exit(&self, _: &Id) {}
+    }
+
+    #[rocket::head("/<_..>")]
+    fn head_all() -> &'static str {
+        "shadow"
+    }
+
+    /// Sends one request with an expired token (a `401` from the fairing) and returns the status
+    /// and the captured refusal lines, plus whether any captured line holds the token.
+    fn refused_once(method: Method, routes: Vec<Route>) -> (Status, Vec<String>, bool) {
+        let instance = TestInstance::new();
+        let config = instance
+            .config_builder()
+            .secret_key("sk_live_x")
+            .build()
+            .expect("config");
+        let mut rocket_config = rocket::Config::debug_default();
+        rocket_config.log_level = rocket::config::LogLevel::Off;
+        let rocket = rocket::custom(rocket_config)
+            .attach(ClerkFairing::new(config))
+            .mount("/", routes);
+        let expired = instance.token().issued_at(1_000_000_000).sign();
+        let capture = Capture::default();
+        let status = tracing::subscriber::with_default(capture.clone(), || {
+            let client = Client::tracked(rocket).expect("client");
+            client
+                .req(method, "/anything")
+                .header(Header::new("authorization", format!("Bearer {expired}")))
+                .dispatch()
+                .status()
+        });
+        let lines = capture.lines();
+        let leaked = lines.iter().any(|l| l.contains(&expired));
+        let refusals = lines
+            .into_iter()
+            .filter(|l| l.contains("request answered by the fairing"))
+            .collect();
+        (status, refusals, leaked)
+    }
+
+    #[test]
+    fn a_refusal_answered_by_the_outcome_route_is_logged_once() {
+        let (status, refusals, leaked) = refused_once(Method::Get, Vec::new());
+        assert_eq!(status, Status::Unauthorized);
+        assert_eq!(refusals.len(), 1, "{refusals:?}");
+        assert!(refusals[0].contains("outcome route"), "{refusals:?}");
+        assert!(refusals[0].contains("token-expired"), "{refusals:?}");
+        assert!(!leaked, "the token must not be logged");
+    }
+
+    #[test]
+    fn a_refusal_answered_by_an_application_route_is_logged_once() {
+        let (status, refusals, leaked) = refused_once(Method::Head, rocket::routes![head_all]);
+        assert_eq!(status, Status::Unauthorized);
+        assert_eq!(refusals.len(), 1, "{refusals:?}");
+        assert!(refusals[0].contains("response hook"), "{refusals:?}");
+        assert!(!leaked, "the token must not be logged");
     }
 }

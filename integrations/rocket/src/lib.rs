@@ -97,8 +97,13 @@
 //!
 //! A Rocket fairing cannot answer a request itself. When the auth state calls for the
 //! interstitial, a `401` or a `503`, [`ClerkFairing`] rewrites the request to an internal route
-//! it mounts on ignite (`GET /__clerk/outcome`), which answers from the state cached on the
-//! request. Your handlers never see those requests.
+//! it mounts on ignite (`GET /__clerk/outcome`, ranked before every other route), which answers
+//! from the state cached on the request, so your handlers do not see those requests. Its
+//! response hook then replaces whatever response such a request got (from a `HEAD` route, a
+//! catcher, or a route reached after another fairing rewrote the request) with that answer.
+//!
+//! `ClerkFairing` is one per application: attaching a second one replaces the first (see
+//! [its docs](ClerkFairing#one-per-application)).
 #![forbid(unsafe_code)]
 
 mod fairing;

@@ -807,3 +807,386 @@ async fn an_application_401_catcher_stays_in_charge() {
         serde_json::json!({ "error": "forbidden" })
     );
 }
+
+/// Application routes and a catcher that would answer every request with `200 shadow`, an
+/// `x-shadow` header and (the routes) a `shadow` cookie.
+mod shadow {
+    use std::sync::Arc;
+
+    use rocket::http::{CookieJar, Header};
+    use rocket::{Request, Responder, State, catch, get, head, post};
+
+    use super::Hits;
+
+    #[derive(Responder)]
+    #[response(status = 200)]
+    pub(super) struct Shadow {
+        body: &'static str,
+        marker: Header<'static>,
+    }
+
+    fn shadow(cookies: Option<&CookieJar<'_>>) -> Shadow {
+        if let Some(cookies) = cookies {
+            cookies.add(("shadow", "1"));
+        }
+        Shadow {
+            body: "shadow",
+            marker: Header::new("x-shadow", "1"),
+        }
+    }
+
+    #[get("/<_..>")]
+    pub(super) fn get_all(hits: &State<Arc<Hits>>, cookies: &CookieJar<'_>) -> Shadow {
+        hits.hit();
+        shadow(Some(cookies))
+    }
+
+    #[post("/<_..>")]
+    pub(super) fn post_all(hits: &State<Arc<Hits>>, cookies: &CookieJar<'_>) -> Shadow {
+        hits.hit();
+        shadow(Some(cookies))
+    }
+
+    #[head("/<_..>", rank = 100)]
+    pub(super) fn head_all(cookies: &CookieJar<'_>) -> Shadow {
+        shadow(Some(cookies))
+    }
+
+    #[catch(404)]
+    pub(super) fn not_found(_: &Request<'_>) -> Shadow {
+        shadow(None)
+    }
+}
+
+/// Asserts that nothing of the application's `shadow` response is on `res`.
+fn assert_not_shadow(res: &reqwest::Response) {
+    assert_eq!(header(res, "x-shadow"), None);
+    assert_eq!(header(res, "set-cookie"), None);
+}
+
+/// The fairing plus `GET` and `POST` routes that match every path with rank `-100` (a higher
+/// priority than any default rank; the attribute only takes non-negative literals), a `HEAD`
+/// catch-all and a `404` catcher answering `200`.
+fn shadowed_app(config: ClerkConfig, hits: Arc<Hits>) -> Rocket<Build> {
+    let mut first = routes![shadow::get_all, shadow::post_all];
+    for route in &mut first {
+        route.rank = -100;
+    }
+    rocket::custom(rocket_config())
+        .manage(hits)
+        .attach(ClerkFairing::new(config))
+        .mount("/", first)
+        .mount("/", routes![shadow::head_all])
+        .register("/", rocket::catchers![shadow::not_found])
+}
+
+async fn serve_shadowed(config: ClerkConfig) -> Server {
+    let hits = Arc::new(Hits::default());
+    launch(shadowed_app(config, hits.clone()), hits).await
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn catch_all_routes_cannot_shadow_the_401_for_an_expired_token() {
+    let instance = TestInstance::new();
+    let server = serve_shadowed(prod(&instance)).await;
+    let token = instance.token().issued_at(now() - 3600).sign();
+    let auth = bearer(&token);
+
+    let res = server
+        .get("/anything/deep?x=1", &[("authorization", &auth)])
+        .await;
+    assert_eq!(res.status(), 401);
+    assert_not_shadow(&res);
+    assert_eq!(header(&res, "content-type"), Some("application/json"));
+    assert_eq!(header(&res, "www-authenticate"), Some("Bearer"));
+    assert_eq!(header(&res, "x-clerk-auth-status"), Some("unknown"));
+    assert_eq!(header(&res, "x-clerk-auth-reason"), Some("token-expired"));
+    assert_eq!(
+        json_body(res).await,
+        serde_json::json!({ "status": "unknown", "reason": "token-expired" })
+    );
+
+    let res = server
+        .client
+        .post(server.url("/"))
+        .header("authorization", &auth)
+        .body("x=1")
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(res.status(), 401);
+    assert_not_shadow(&res);
+    assert_eq!(header(&res, "x-clerk-auth-status"), Some("unknown"));
+    assert_eq!(
+        json_body(res).await,
+        serde_json::json!({ "status": "unknown", "reason": "token-expired" })
+    );
+
+    let res = server
+        .client
+        .head(server.url("/anything"))
+        .header("authorization", &auth)
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(res.status(), 401);
+    assert_not_shadow(&res);
+    assert_eq!(header(&res, "www-authenticate"), Some("Bearer"));
+    assert_eq!(header(&res, "x-clerk-auth-status"), Some("unknown"));
+    assert!(res.bytes().await.expect("body").is_empty());
+
+    assert_eq!(server.hits(), 0, "no GET or POST handler ran");
+
+    // A request the fairing lets through still reaches the catch-all, with the headers.
+    let res = server
+        .get(
+            "/anything",
+            &[("authorization", &bearer(&instance.token().sign()))],
+        )
+        .await;
+    assert_eq!(res.status(), 200);
+    assert_eq!(header(&res, "x-shadow"), Some("1"));
+    assert_eq!(header(&res, "x-clerk-auth-status"), Some("signed-in"));
+    assert_eq!(res.text().await.expect("body"), "shadow");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn catch_all_routes_cannot_shadow_the_interstitial() {
+    let instance = TestInstance::new();
+    let server = serve_shadowed(instance.config_builder().build().expect("config")).await;
+    let nav = [
+        ("user-agent", BROWSER),
+        ("accept", "text/html,application/xhtml+xml,*/*;q=0.8"),
+    ];
+
+    let res = server.get("/", &nav).await;
+    assert_eq!(res.status(), 401);
+    assert_not_shadow(&res);
+    assert_eq!(
+        header(&res, "content-type"),
+        Some("text/html; charset=utf-8")
+    );
+    assert_eq!(header(&res, "cache-control"), Some("no-store"));
+    assert_eq!(header(&res, "x-clerk-auth-status"), Some("interstitial"));
+    assert_eq!(header(&res, "x-clerk-auth-reason"), Some("uat-missing"));
+    let html = res.text().await.expect("body");
+    assert!(html.contains(instance.publishable_key()), "{html}");
+
+    let mut head = server.client.head(server.url("/page"));
+    for (name, value) in nav {
+        head = head.header(name, value);
+    }
+    let res = head.send().await.expect("request");
+    assert_eq!(res.status(), 401);
+    assert_not_shadow(&res);
+    assert_eq!(
+        header(&res, "content-type"),
+        Some("text/html; charset=utf-8")
+    );
+    assert_eq!(header(&res, "x-clerk-auth-status"), Some("interstitial"));
+    assert!(res.bytes().await.expect("body").is_empty());
+
+    assert_eq!(server.hits(), 0, "no GET or POST handler ran");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn catch_all_routes_cannot_shadow_the_503() {
+    let instance = TestInstance::new();
+    let (api_url, _) = jwks_server(500, "{}".to_owned()).await;
+    let mut settings = JwksCacheSettings::default();
+    settings.attempts = 1;
+    let config = jwks_config(&instance, &api_url)
+        .jwks_cache_settings(settings)
+        .build()
+        .expect("config");
+    let server = serve_shadowed(config).await;
+    let token = instance.token().sign();
+    let res = server
+        .get("/anything", &[("authorization", &bearer(&token))])
+        .await;
+    assert_eq!(res.status(), 503);
+    assert_not_shadow(&res);
+    assert_eq!(header(&res, "retry-after"), Some("5"));
+    assert_eq!(header(&res, "content-type"), Some("application/json"));
+    assert!(header(&res, "x-clerk-auth-status").is_some());
+    let body = json_body(res).await;
+    assert!(body.get("status").is_some(), "{body}");
+
+    let res = server
+        .client
+        .head(server.url("/anything"))
+        .header("authorization", bearer(&token))
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(res.status(), 503);
+    assert_not_shadow(&res);
+    assert_eq!(header(&res, "retry-after"), Some("5"));
+    assert!(res.bytes().await.expect("body").is_empty());
+    assert_eq!(server.hits(), 0, "the handler must not run");
+}
+
+/// Moves every request under `/moved`, as a base-path fairing would.
+fn mover() -> AdHoc {
+    AdHoc::on_request("move", |request, _| {
+        Box::pin(async move {
+            let moved = format!("/moved{}", request.uri().path());
+            if let Ok(uri) = rocket::http::uri::Origin::parse_owned(moved) {
+                request.set_uri(uri);
+            }
+        })
+    })
+}
+
+/// A fairing attached after `ClerkFairing` moves every request under `/moved` (as a base-path
+/// fairing would), so the rewritten request reaches the application's catch-all route or its
+/// `404` catcher instead of the fairing's outcome route: the answer must still be the fairing's.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_later_rewrite_cannot_shadow_the_answer() {
+    let instance = TestInstance::new();
+    let hits = Arc::new(Hits::default());
+    // Only a catcher: the moved request matches no route.
+    let rocket = rocket::custom(rocket_config())
+        .manage(hits.clone())
+        .attach(ClerkFairing::new(prod(&instance)))
+        .attach(mover())
+        .register("/", rocket::catchers![shadow::not_found]);
+    let server = launch(rocket, hits).await;
+    let token = instance.token().issued_at(now() - 3600).sign();
+    let res = server
+        .get("/anything", &[("authorization", &bearer(&token))])
+        .await;
+    assert_eq!(res.status(), 401);
+    assert_not_shadow(&res);
+    assert_eq!(header(&res, "www-authenticate"), Some("Bearer"));
+    assert_eq!(header(&res, "x-clerk-auth-status"), Some("unknown"));
+    assert_eq!(
+        json_body(res).await,
+        serde_json::json!({ "status": "unknown", "reason": "token-expired" })
+    );
+    // Without an answer the catcher's response stands.
+    let res = server
+        .get(
+            "/anything",
+            &[("authorization", &bearer(&instance.token().sign()))],
+        )
+        .await;
+    assert_eq!(res.status(), 200);
+    assert_eq!(header(&res, "x-shadow"), Some("1"));
+    assert_eq!(header(&res, "x-clerk-auth-status"), Some("signed-in"));
+    assert_eq!(res.text().await.expect("body"), "shadow");
+
+    // With the catch-all routes too, the moved request reaches one of them.
+    let hits = Arc::new(Hits::default());
+    let server = launch(
+        shadowed_app(prod(&instance), hits.clone()).attach(mover()),
+        hits,
+    )
+    .await;
+    let res = server
+        .get("/anything", &[("authorization", &bearer(&token))])
+        .await;
+    assert_eq!(res.status(), 401);
+    assert_not_shadow(&res);
+    assert_eq!(header(&res, "x-clerk-auth-status"), Some("unknown"));
+    assert_eq!(
+        json_body(res).await,
+        serde_json::json!({ "status": "unknown", "reason": "token-expired" })
+    );
+}
+
+/// An instance with its own frontend API, so its own publishable key.
+fn instance_at(frontend_api: &str) -> TestInstance {
+    TestInstance::with_frontend_api(frontend_api)
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_last_attached_fairing_serves_every_request() {
+    let a = instance_at("instance-a.clerk.accounts.dev");
+    let b = instance_at("instance-b.clerk.accounts.dev");
+    let hits = Arc::new(Hits::default());
+    let rocket = rocket::custom(rocket_config())
+        .manage(hits.clone())
+        .attach(ClerkFairing::new(prod(&a)))
+        .attach(ClerkFairing::new(prod(&b)))
+        .mount("/", routes![me, public]);
+    let server = launch(rocket, hits).await;
+
+    let res = server
+        .get(
+            "/me",
+            &[(
+                "authorization",
+                &bearer(&b.token().user_id("user_b").sign()),
+            )],
+        )
+        .await;
+    assert_eq!(res.status(), 200);
+    assert_eq!(header(&res, "x-clerk-auth-status"), Some("signed-in"));
+    assert_eq!(json_body(res).await["user_id"], "user_b");
+
+    // Instance A's token is not signed in: the fairing lets it through as signed out and the
+    // guard answers 401.
+    let res = server
+        .get(
+            "/me",
+            &[(
+                "authorization",
+                &bearer(&a.token().user_id("user_a").sign()),
+            )],
+        )
+        .await;
+    assert_eq!(res.status(), 401);
+    assert_eq!(header(&res, "x-clerk-auth-status"), Some("signed-out"));
+    assert_eq!(header(&res, "www-authenticate"), Some("Bearer"));
+    assert_eq!(json_body(res).await["error"], "unauthenticated");
+    assert_eq!(
+        server.hits(),
+        1,
+        "only instance B's user reached the handler"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_last_attached_fairing_answers_the_interstitial() {
+    let a = instance_at("instance-a.clerk.accounts.dev");
+    let b = instance_at("instance-b.clerk.accounts.dev");
+    let hits = Arc::new(Hits::default());
+    let development = |i: &TestInstance| i.config_builder().build().expect("config");
+    let rocket = rocket::custom(rocket_config())
+        .manage(hits.clone())
+        .attach(ClerkFairing::new(development(&a)))
+        .attach(ClerkFairing::new(development(&b)))
+        .mount("/", routes![public]);
+    let server = launch(rocket, hits).await;
+    let res = server
+        .get(
+            "/public",
+            &[("user-agent", BROWSER), ("accept", "text/html")],
+        )
+        .await;
+    assert_eq!(res.status(), 401);
+    let html = res.text().await.expect("body");
+    assert!(html.contains(b.publishable_key()), "{html}");
+    assert!(!html.contains(a.publishable_key()), "{html}");
+    assert_eq!(server.hits(), 0);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_fairing_attached_after_the_first_ignited_fails_launch() {
+    let a = instance_at("instance-a.clerk.accounts.dev");
+    let b = instance_at("instance-b.clerk.accounts.dev");
+    let late = ClerkFairing::new(prod(&b));
+    let rocket = rocket::custom(rocket_config())
+        .attach(ClerkFairing::new(prod(&a)))
+        .attach(AdHoc::on_ignite("late clerk", move |rocket| async move {
+            rocket.attach(late)
+        }))
+        .mount("/", routes![public]);
+    let error = rocket.ignite().await.expect_err("launch must fail");
+    assert!(
+        matches!(error.kind(), rocket::error::ErrorKind::FailedFairings(f) if f.iter().any(|i| i.name == "Clerk")),
+        "{:?}",
+        error.kind()
+    );
+}
