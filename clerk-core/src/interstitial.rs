@@ -1,4 +1,4 @@
-//! The interstitial page (spec §5): written locally, or fetched from the Backend API.
+//! The interstitial page (docs/auth-rules.md §6): written locally, or fetched from the Backend API.
 
 use std::borrow::Cow;
 use std::fmt;
@@ -14,7 +14,7 @@ use crate::keys::{PublishableKey, add_clerk_prefix, is_dev_or_staging_host, is_s
 /// The clerk-js tag loaded when neither `clerk_js_version` nor `pkg_version` is set.
 ///
 /// Deviation from 0.31.3 (which used `latest`): `latest` now serves clerk-js v5, which has no
-/// interstitial mode, so the default is the v4 major (spec §5.1, K14).
+/// interstitial mode, so the default is the v4 major (auth-rules §6.2, K14).
 pub const DEFAULT_CLERK_JS_TAG: &str = "4";
 
 /// The default `Clerk-Backend-SDK` header value of the Backend API interstitial request.
@@ -33,7 +33,7 @@ const RETRY_DELAYS: [Duration; 4] = [
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
 const REQUEST_TIMEOUT: Duration = Duration::from_secs(10);
 
-/// Options of the interstitial page (spec §5.1, §5.3). String options are "unset" when empty.
+/// Options of the interstitial page (auth-rules §6.1, §6.3). String options are "unset" when empty.
 ///
 /// Build one from a configuration with [`InterstitialOptions::from_config`], or with struct
 /// update syntax:
@@ -125,7 +125,7 @@ impl InterstitialOptions {
     }
 }
 
-/// The clerk-js tag for a host and package version (spec §5.1, with our default tag).
+/// The clerk-js tag for a host and package version (auth-rules §6.2, with our default tag).
 fn clerk_js_tag<'a>(host: &str, pkg_version: &'a str) -> &'a str {
     if pkg_version.is_empty() {
         if is_staging_host(host) {
@@ -161,7 +161,7 @@ fn strip_first_http_scheme(s: &str) -> Cow<'_, str> {
     }
 }
 
-/// The clerk-js script URL of the page (spec §5.1, §5.2).
+/// The clerk-js script URL of the page (auth-rules §6.2).
 fn script_url(options: &InterstitialOptions, frontend_api: &str) -> String {
     if !options.clerk_js_url.is_empty() {
         return options.clerk_js_url.clone();
@@ -227,7 +227,7 @@ fn script_json(value: &serde_json::Map<String, serde_json::Value>) -> String {
     out
 }
 
-/// Writes the interstitial page (spec §5.1).
+/// Writes the interstitial page (auth-rules §6.1).
 ///
 /// The page sets `window.__clerk_frontend_api`, `window.__clerk_debug` (and, when set,
 /// `window.__clerk_proxy_url` and `window.__clerk_domain`), loads clerk-js with the right data
@@ -377,7 +377,7 @@ pub fn load_interstitial_from_local(options: &InterstitialOptions) -> String {
     )
 }
 
-/// The Backend API interstitial URL (spec §5.3, upstream `remotePublicInterstitialUrl`):
+/// The Backend API interstitial URL (auth-rules §6.3, upstream `remotePublicInterstitialUrl`):
 /// `<api_url>/v1/public/interstitial` with, in this order, `clerk_js_version`,
 /// `publishable_key` (or `frontend_api`), `proxy_url`, `is_satellite`, `sign_in_url` (always),
 /// `use_domain_for_script` and `domain`, form-urlencoded.
@@ -457,7 +457,7 @@ fn public_interstitial_url(options: &InterstitialOptions) -> Result<Url, Interst
     Ok(url)
 }
 
-/// Fetches the interstitial page from the Backend API (spec §5.3).
+/// Fetches the interstitial page from the Backend API (auth-rules §6.3).
 ///
 /// `GET` [`build_public_interstitial_url`] with the header `Clerk-Backend-SDK` (no credentials).
 /// Transport failures are retried, up to 5 attempts waiting 200, 400, 800 and 1600 ms; a

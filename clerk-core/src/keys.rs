@@ -1,4 +1,4 @@
-//! Publishable and secret keys, instance types and frontend API host helpers (spec §6).
+//! Publishable and secret keys, instance types and frontend API host helpers (docs/auth-rules.md §7).
 
 use std::fmt;
 
@@ -48,7 +48,7 @@ pub struct PublishableKey {
 }
 
 impl PublishableKey {
-    /// Parses a publishable key as Clerk does (spec §6.1).
+    /// Parses a publishable key as Clerk does (auth-rules §7.1).
     ///
     /// The key must start with `pk_test_` or `pk_live_`; its third `_`-separated segment is decoded
     /// with forgiving (`atob`-style) base64 and must end with `$`. Anything after a further `_` is
@@ -85,7 +85,7 @@ impl PublishableKey {
         })
     }
 
-    /// Builds the publishable key for a frontend API (spec §6.1): `pk_test_` when the host looks
+    /// Builds the publishable key for a frontend API (auth-rules §7.1): `pk_test_` when the host looks
     /// like a development frontend API (`<word>-<word>-<1-2 digits>.clerk.accounts….dev|com`),
     /// `pk_live_` otherwise, followed by base64 of `<frontend_api>$`.
     ///
@@ -149,13 +149,13 @@ pub fn parse_publishable_key(key: &str) -> Result<PublishableKey, InvalidPublish
     PublishableKey::parse(key)
 }
 
-/// Whether `key` is a well-formed publishable key (spec §6.1).
+/// Whether `key` is a well-formed publishable key (auth-rules §7.1).
 #[must_use]
 pub fn is_publishable_key(key: &str) -> bool {
     PublishableKey::parse(key).is_ok()
 }
 
-/// Builds the publishable key string for a frontend API (spec §6.1).
+/// Builds the publishable key string for a frontend API (auth-rules §7.1).
 #[must_use]
 pub fn build_publishable_key(frontend_api: &str) -> String {
     PublishableKey::from_frontend_api(frontend_api).to_string()
@@ -195,7 +195,7 @@ impl fmt::Display for InvalidPublishableKey {
 
 impl std::error::Error for InvalidPublishableKey {}
 
-/// The instance type of a secret key (spec §6.3): `test_`/`sk_test_` is development,
+/// The instance type of a secret key (auth-rules §7.2): `test_`/`sk_test_` is development,
 /// `live_`/`sk_live_` is production, anything else is neither (`None`).
 ///
 /// ```
@@ -235,7 +235,7 @@ const STAGING_SUFFIXES: &[&str] = &[
     ".accountsstage.dev",
 ];
 
-/// Whether a frontend API host is a Clerk development or staging host (spec §6.5).
+/// Whether a frontend API host is a Clerk development or staging host (auth-rules §7.4).
 ///
 /// ```
 /// assert!(clerk_core::is_dev_or_staging_host("foo-bar-13.clerk.accounts.dev"));
@@ -246,13 +246,13 @@ pub fn is_dev_or_staging_host(host: &str) -> bool {
     DEV_OR_STAGING_SUFFIXES.iter().any(|s| host.ends_with(s))
 }
 
-/// Whether a host is a Clerk staging host, which loads the `staging` clerk-js tag (spec §5.1).
+/// Whether a host is a Clerk staging host, which loads the `staging` clerk-js tag (auth-rules §6.2).
 #[must_use]
 pub fn is_staging_host(host: &str) -> bool {
     STAGING_SUFFIXES.iter().any(|s| host.ends_with(s))
 }
 
-/// Prefixes a satellite domain with exactly one `clerk.` label (spec §6.4).
+/// Prefixes a satellite domain with exactly one `clerk.` label (auth-rules §7.3).
 ///
 /// Empty stays empty, a domain containing `.clerk.accounts` is returned unchanged; otherwise all
 /// leading `clerk.` labels (case-insensitive) are removed and one `clerk.` is prepended. As in

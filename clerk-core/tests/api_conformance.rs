@@ -90,13 +90,13 @@ const OPERATIONS: &[&str] = &[
     "GetPublicInterstitial",
 ];
 
-/// `CLERK_BAPI_SPEC`, default `../shared/bapi/openapi.yaml`; relative paths are resolved
-/// against the repository root (the tests run in `clerk-core/`).
+/// `CLERK_BAPI_SPEC`, default the vendored `third_party/clerk-openapi/bapi/openapi.yaml`;
+/// relative paths are resolved against the repository root (the tests run in `clerk-core/`).
 fn spec_path() -> PathBuf {
     let repo_root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..");
     let spec = std::env::var_os("CLERK_BAPI_SPEC")
         .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from("../shared/bapi/openapi.yaml"));
+        .unwrap_or_else(|| PathBuf::from("third_party/clerk-openapi/bapi/openapi.yaml"));
     if spec.is_absolute() {
         spec
     } else {

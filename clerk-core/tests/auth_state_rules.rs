@@ -1,4 +1,4 @@
-//! Each rule of `get_auth_state` (spec auth-state.md §2), the quirks we keep and the ones we fix,
+//! Each rule of `get_auth_state` (docs/auth-rules.md §3), the quirks we keep and the ones we fix,
 //! and the HTTP mapping, with a local key (no network) on a fixed clock.
 
 mod common;
@@ -74,7 +74,7 @@ async fn header_token_signed_in_and_cookies_ignored() {
     let auth = s.to_auth().unwrap();
     assert_eq!(auth.user_id(), Some("user_123"));
     assert_eq!(auth.session_id(), Some("sess_123"));
-    // Q3 fixed: get_token() returns the verified token, not a cookie.
+    // get_token() returns the verified token, not a cookie (auth-rules D3).
     assert_eq!(
         auth.get_token(None).await.unwrap().as_deref(),
         Some(t.as_str())
@@ -121,7 +121,7 @@ async fn header_expired_is_unknown_and_cookie_expired_is_interstitial() {
 }
 
 #[tokio::test]
-async fn c1_cross_origin_without_header_and_malformed_origins() {
+async fn cross_origin_request_is_signed_out_and_malformed_origins_are_errors() {
     let (status, reason, _) = state(
         &prod(),
         &[
@@ -158,7 +158,7 @@ async fn c1_cross_origin_without_header_and_malformed_origins() {
 }
 
 #[tokio::test]
-async fn c2_non_browser_in_development() {
+async fn non_browser_in_development_is_signed_out() {
     let (status, reason, _) = state(&dev(), &[("user-agent", "curl/8")]).await;
     assert_eq!(
         (status, reason),
@@ -171,7 +171,7 @@ async fn c2_non_browser_in_development() {
 }
 
 #[tokio::test]
-async fn c3_satellite_syncing() {
+async fn satellite_without_uat_needs_syncing() {
     let sat = builder("sk_live_x")
         .is_satellite(true)
         .domain("satellite.dev")
@@ -207,7 +207,7 @@ async fn c3_satellite_syncing() {
 }
 
 #[tokio::test]
-async fn c4_primary_responds_to_syncing_in_development() {
+async fn development_primary_responds_to_satellite_syncing() {
     let s = get_auth_state(
         &dev(),
         &req(
@@ -223,7 +223,7 @@ async fn c4_primary_responds_to_syncing_in_development() {
 }
 
 #[tokio::test]
-async fn c5_c6_first_requests() {
+async fn first_requests_without_uat_in_production_and_development() {
     let (status, reason, _) = state(&prod(), &[("user-agent", BROWSER)]).await;
     assert_eq!(
         (status, reason),
@@ -234,7 +234,7 @@ async fn c5_c6_first_requests() {
 }
 
 #[tokio::test]
-async fn c7_cross_origin_referrer() {
+async fn cross_origin_referrer_in_development_is_interstitial() {
     let ck = cookies(&token(), &(NOW - 100).to_string());
     let h = [
         ("user-agent", BROWSER),
@@ -253,7 +253,7 @@ async fn c7_cross_origin_referrer() {
         S::SignedIn,
         "production keys ignore a cross-origin referrer"
     );
-    // A malformed referrer errors whatever the key type (kept quirk K5).
+    // A malformed referrer errors whatever the key type (auth-rules K5).
     let bad = [
         ("user-agent", BROWSER),
         ("host", "example.com"),
@@ -268,7 +268,7 @@ async fn c7_cross_origin_referrer() {
 }
 
 #[tokio::test]
-async fn c8_positive_uat_without_cookie_and_js_parse_int() {
+async fn positive_uat_without_cookie_is_interstitial_with_js_parse_int() {
     for uat in ["1", "0x10", " 5", "12abc"] {
         let (status, reason, _) = state(
             &prod(),
@@ -302,7 +302,7 @@ async fn c8_positive_uat_without_cookie_and_js_parse_int() {
 }
 
 #[tokio::test]
-async fn c9_signed_out_uat_beats_a_valid_cookie() {
+async fn uat_zero_is_signed_out_even_with_a_valid_cookie() {
     let ck = cookies(&token(), "0");
     let (status, reason, message) =
         state(&prod(), &[("user-agent", BROWSER), ("cookie", &ck)]).await;
@@ -326,7 +326,7 @@ async fn c9_signed_out_uat_beats_a_valid_cookie() {
 }
 
 #[tokio::test]
-async fn c10_cookie_verification_and_outdated_check() {
+async fn cookie_token_is_verified_then_checked_against_the_uat() {
     let t = token();
     let iat = NOW - 1;
     let (status, ..) = state(
@@ -347,7 +347,7 @@ async fn c10_cookie_verification_and_outdated_check() {
     )
     .await;
     assert_eq!((status, reason), (S::Interstitial, Some("cookie-outdated")));
-    // Production, cookie, no uat: verified, then outdated (K7).
+    // Production, cookie, no uat: verified, then outdated (auth-rules K7).
     let (status, reason, _) = state(
         &prod(),
         &[
@@ -390,9 +390,9 @@ async fn cookie_values_are_decoded_once_and_never_fail() {
     assert_eq!(
         reason,
         Some("token-invalid"),
-        "Q10: %ZZ kept raw, then a malformed token"
+        "decoded once (auth-rules D10): %ZZ kept raw, then a malformed token"
     );
-    // Several Cookie fields are joined with "; " (Q11); the first occurrence wins.
+    // Several Cookie fields are joined with "; " (auth-rules D11); the first occurrence wins.
     let s = get_auth_state(
         &prod(),
         &req(

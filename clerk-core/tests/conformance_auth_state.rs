@@ -1,9 +1,7 @@
-//! Every auth-state case of ../shared/spec/auth-state-cases.json (recorded from @clerk/backend
-//! 0.31.3) replayed through `get_auth_state`, following spec §0.1: a fresh instance per case, a
-//! fixed clock, and the case's JWKS served from 127.0.0.1 with the exact request count checked.
-//!
-//! The file is read from `CLERK_AUTH_STATE_CASES` or else from `../shared/spec/auth-state-cases.json`
-//! beside the repository; a missing file fails the test.
+//! Every auth-state case of clerk-testing's `vectors/auth-state-cases.json` (recorded from
+//! @clerk/backend 0.31.3) replayed through `get_auth_state` as its `vectors/README.md` says: a
+//! fresh instance per case, a fixed clock, and the case's JWKS served from 127.0.0.1 with the
+//! exact request count checked.
 
 mod common;
 

@@ -1,8 +1,5 @@
-//! The `jwt_cases` of ../shared/spec/auth-state-cases.json (vectors recorded from @clerk/backend
-//! 0.31.3), replayed through `decode_jwt` and `verify_jwt`.
-//!
-//! The file stays outside the repository: it is read from `CLERK_AUTH_STATE_CASES` or else from
-//! `../shared/spec/auth-state-cases.json` beside the repository. A missing file fails the test.
+//! The `jwt_cases` of clerk-testing's `vectors/auth-state-cases.json` (vectors recorded from
+//! @clerk/backend 0.31.3), replayed through `decode_jwt` and `verify_jwt`.
 
 use std::sync::Arc;
 

@@ -126,7 +126,7 @@ fn step5_audience_when_configured_and_present() {
     });
     assert!(
         verify_jwt(&ok_array, &opts).is_ok(),
-        "array aud is checked and passes (Q1 fixed)"
+        "array aud is checked and passes (auth-rules D1)"
     );
     let bad = with(|p| {
         p.insert("aud".into(), json!("api://c"));
@@ -208,7 +208,7 @@ fn step7_issuer_exact_and_predicate() {
     assert_eq!(
         err(&missing, &clerk).0,
         R::TokenInvalidIssuer,
-        "Q5: no crash, a resolver failure"
+        "no crash, a resolver failure (auth-rules D5)"
     );
     let number = with(|p| {
         p.insert("iss".into(), json!(5));
@@ -271,7 +271,7 @@ fn step8_exp_type_and_boundary_with_skew() {
     );
     assert_eq!(err(&at(NOW - 3600), &options()).0, R::TokenExpired);
     assert_eq!(err(&at(-1), &options()).0, R::TokenExpired);
-    // An explicit zero skew is honoured (Q16).
+    // An explicit zero skew is honoured (auth-rules D16).
     let zero = options().clock_skew(Duration::ZERO);
     assert!(verify_jwt(&at(NOW + 1), &zero).is_ok());
     assert_eq!(err(&at(NOW), &zero).0, R::TokenExpired);

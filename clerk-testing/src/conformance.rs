@@ -2,9 +2,8 @@
 //! `auth-state-cases.json` (recorded from `@clerk/backend` 0.31.3), a case's configuration and
 //! its request.
 //!
-//! The file stays outside the repository: it is read from `CLERK_AUTH_STATE_CASES` or else from
-//! `../shared/spec/auth-state-cases.json` beside the repository. A missing file fails the test
-//! that asks for it.
+//! The file ships with this crate (`vectors/auth-state-cases.json`, described in
+//! `vectors/README.md`); `CLERK_AUTH_STATE_CASES` may point to another copy.
 //!
 //! ```no_run
 //! use clerk_testing::conformance;
@@ -29,26 +28,23 @@ use serde_json::Value;
 ///
 /// # Panics
 ///
-/// When the file is missing (the message says to set `CLERK_AUTH_STATE_CASES`) or is not JSON.
+/// When the file is missing or is not JSON.
 #[must_use]
 pub fn cases() -> Value {
     let path = std::env::var_os("CLERK_AUTH_STATE_CASES").map_or_else(
-        || {
-            PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-                .join("../../shared/spec/auth-state-cases.json")
-        },
+        || PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("vectors/auth-state-cases.json"),
         PathBuf::from,
     );
     let text = std::fs::read_to_string(&path).unwrap_or_else(|e| {
         panic!(
-            "conformance vectors not found at {} ({e}); set CLERK_AUTH_STATE_CASES to the path of auth-state-cases.json",
+            "conformance vectors not found at {} ({e}); they ship in clerk-testing/vectors (or set CLERK_AUTH_STATE_CASES)",
             path.display()
         )
     });
     serde_json::from_str(&text).expect("auth-state-cases.json is JSON")
 }
 
-/// The configuration of an auth-state `case` (spec §0.1): its `options` (`secret_key`,
+/// The configuration of an auth-state `case` (as `vectors/README.md` says): its `options` (`secret_key`,
 /// `frontend_api`, `publishable_key`, `domain`, `proxy_url`, `sign_in_url`, `jwt_key`,
 /// `is_satellite`, `authorized_parties`, `audience`, `clock_skew_ms`), the Backend API at
 /// `api_url` (where the test serves the case's JWKS) and a clock fixed at the case's `now`.

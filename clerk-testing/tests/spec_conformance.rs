@@ -12,7 +12,7 @@
 //!
 //! ```text
 //! cargo run -p clerk-testing --bin clerk-emulator -- --port 4011   # prints CLERK_SECRET_KEY
-//! sed -E 's#^  /#  /v1/#' ../shared/bapi/openapi.yaml > /tmp/openapi.v1.yaml
+//! sed -E 's#^  /#  /v1/#' third_party/clerk-openapi/bapi/openapi.yaml > /tmp/openapi.v1.yaml
 //! .ci/node_modules/.bin/prism proxy /tmp/openapi.v1.yaml http://127.0.0.1:4011 --errors -h 127.0.0.1 -p 4012
 //! CLERK_EMULATOR_PROXY_URL=http://127.0.0.1:4012 CLERK_SECRET_KEY=<printed key> \
 //!     cargo test -p clerk-testing --test spec_conformance -- --ignored --nocapture

@@ -1,7 +1,7 @@
 //! Hostile requests against each example app over raw sockets on 127.0.0.1: enormous `Cookie`
 //! and `Authorization` headers, thousands of cookies, duplicate `__session` cookies, non-UTF-8
 //! header bytes, `Bearer` with odd spacing and case, malformed `Origin`/`Referer`/`Host`/
-//! `X-Forwarded-*`, tokens just over the size cap. Each must get a 4xx or the spec's auth
+//! `X-Forwarded-*`, tokens just over the size cap. Each must get a 4xx or the rules' auth
 //! outcome — never a 5xx, a dropped connection without an answer, or a crash — and the server
 //! must keep serving afterwards.
 //!

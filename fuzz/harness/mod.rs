@@ -114,7 +114,7 @@ pub fn verify_fixed_key(data: &[u8]) {
 }
 
 /// A structured token, signed with the real key: the verdict must match a small reference model of
-/// spec auth-state.md §3.3 plus security.md's hardening, written independently of the verifier.
+/// docs/auth-rules.md §4.3 plus the hardening of §4.4, written independently of the verifier.
 pub fn verify_structured(data: &[u8]) {
     let mut bytes = data.iter().copied();
     let mut next = move || bytes.next().unwrap_or(0);
@@ -381,7 +381,7 @@ fn request_from(data: &[u8]) -> http::Request<()> {
 }
 
 /// Token extraction from `Cookie` and `Authorization`: no panic, deterministic, and the header token
-/// is exactly what the spec's rule gives (fetch `Headers.get`: fields trimmed and joined, then one
+/// is exactly what the rule of docs/auth-rules.md §2.1 gives (fetch `Headers.get`: fields trimmed and joined, then one
 /// leading case-insensitive `Bearer ` removed, nothing trimmed inside the token), computed here
 /// independently.
 pub fn request_token_extract(data: &[u8]) {

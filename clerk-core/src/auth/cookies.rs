@@ -1,11 +1,11 @@
-//! `Cookie` header parsing as Clerk's JavaScript SDK does it (spec §1.2, the `cookie` 0.5.0 rules),
-//! with the decode-once fix (Q10) and several `Cookie` fields joined with `"; "` (Q11).
+//! `Cookie` header parsing as Clerk's JavaScript SDK does it (docs/auth-rules.md §2.2, the `cookie`
+//! 0.5.0 rules), with the decode-once fix (D10) and several `Cookie` fields joined with `"; "` (D11).
 
 use std::borrow::Cow;
 
 /// Looks up one cookie in a `Cookie` header value without building a map.
 ///
-/// Rules (spec §1.2): the header is split on `;`; in each piece the name is the text before the
+/// Rules (auth-rules §2.2): the header is split on `;`; in each piece the name is the text before the
 /// first `=`, trimmed (pieces without `=` are skipped); the value is the rest, trimmed, with its
 /// first and last characters dropped when it starts with `"`; a value containing `%` is
 /// percent-decoded once as UTF-8, keeping the raw value when that fails. The **first**
@@ -26,7 +26,7 @@ pub fn get_cookie<'a>(header: &'a str, name: &str) -> Option<Cow<'a, str>> {
 }
 
 /// Looks up one cookie across several `Cookie` header fields, as if they were joined with `"; "`
-/// (spec Q11). The first occurrence in field order wins.
+/// (auth-rules D11). The first occurrence in field order wins.
 ///
 /// ```
 /// use clerk_core::get_cookie_from_fields;

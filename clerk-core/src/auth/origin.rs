@@ -1,5 +1,5 @@
-//! The cross-origin test (spec §2.4), JavaScript `parseInt` (§2.3 C8) and the browser user-agent
-//! test (§2.3).
+//! The cross-origin test (docs/auth-rules.md §3.3), JavaScript `parseInt` (rule C8) and the
+//! browser user-agent test (§3.2).
 
 use std::fmt;
 
@@ -8,7 +8,7 @@ use url::Url;
 use super::cookies::is_js_whitespace;
 
 /// A URL that the WHATWG URL parser rejects. Its `Display` is exactly `Invalid URL`, the text the
-/// auth state carries as its message (spec §2.5, K5).
+/// auth state carries as its message (auth-rules §3.3, K5).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct InvalidUrl;
 
@@ -21,7 +21,7 @@ impl fmt::Display for InvalidUrl {
 impl std::error::Error for InvalidUrl {}
 
 /// Whether the URL `u` (an `Origin` or `Referer` value) is cross-origin to the request's own
-/// origin, built from the forwarded host or `Host` and the forwarded proto (spec §2.4).
+/// origin, built from the forwarded host or `Host` and the forwarded proto (auth-rules §3.3).
 ///
 /// * `forwarded_host` / `forwarded_proto`: when present (non-empty), their text before the first
 ///   `,` is used, untrimmed; the scheme falls back to the scheme of `u`.
@@ -66,7 +66,7 @@ fn first_value(s: &str) -> &str {
     s.split(',').next().unwrap_or(s)
 }
 
-/// JavaScript `parseInt(s)` (radix omitted), as used on `__client_uat` (spec §2.3 C8).
+/// JavaScript `parseInt(s)` (radix omitted), as used on `__client_uat` (auth-rules §3.2, K6).
 ///
 /// Leading whitespace is skipped, an optional `+`/`-` accepted, a `0x`/`0X` prefix selects
 /// hexadecimal, and the longest run of digits is read; no digits gives `None` (JavaScript `NaN`).
@@ -108,7 +108,7 @@ pub fn js_parse_int(s: &str) -> Option<f64> {
     Some(if negative { -value } else { value })
 }
 
-/// Whether a user agent belongs to a browser by Clerk's test (spec §2.3): it starts with
+/// Whether a user agent belongs to a browser by Clerk's test (auth-rules §3.2): it starts with
 /// `Mozilla/` or contains `Amazon CloudFront` (case-sensitive). An absent UA is `""`.
 ///
 /// ```

@@ -1,5 +1,5 @@
 //! A framework-neutral, borrowing view of an HTTP request, and the values Clerk reads from it
-//! (spec §1.2).
+//! (docs/auth-rules.md §2).
 
 use std::borrow::Cow;
 
@@ -155,7 +155,7 @@ fn joined_header<'a, R: RequestView + ?Sized>(
 }
 
 /// Looks up a cookie across every `Cookie` header field of the request (fields joined with
-/// `"; "`, spec Q11), with the parsing rules of [`get_cookie`](crate::get_cookie).
+/// `"; "`, auth-rules D11), with the parsing rules of [`get_cookie`](crate::get_cookie).
 #[must_use]
 pub fn request_cookie<'a, R: RequestView + ?Sized>(
     request: &'a R,
@@ -178,7 +178,7 @@ fn query_param<'a>(query: Option<&'a str>, name: &str) -> Option<Cow<'a, str>> {
         .map(|(_, v)| v)
 }
 
-/// The values Clerk reads from a request (spec §1.2), borrowed from it where possible.
+/// The values Clerk reads from a request (auth-rules §2), borrowed from it where possible.
 ///
 /// Header values follow fetch `Headers.get` semantics (see [`header_value`]); every `Option`
 /// here is `None` when the value is missing **or empty**.
@@ -186,7 +186,7 @@ fn query_param<'a>(query: Option<&'a str>, name: &str) -> Option<Cow<'a, str>> {
 #[non_exhaustive]
 pub struct RequestValues<'a> {
     /// The `Authorization` value with a leading `Bearer ` (any case) removed; the whole value
-    /// when it has no such prefix (spec §2.1, Q9).
+    /// when it has no such prefix (auth-rules §2.1, D9).
     pub header_token: Option<Cow<'a, str>>,
     /// `Origin`.
     pub origin: Option<Cow<'a, str>>,
@@ -213,7 +213,7 @@ pub struct RequestValues<'a> {
 }
 
 impl<'a> RequestValues<'a> {
-    /// Reads the §1.2 values from a request.
+    /// Reads these values from a request.
     ///
     /// ```
     /// use clerk_core::RequestValues;
@@ -287,7 +287,7 @@ pub(crate) fn clerk_satellite_url(query: Option<&str>) -> Option<Cow<'_, str>> {
     query_param(query, "__clerk_satellite_url").filter(|v| !v.is_empty())
 }
 
-/// The header token alone (spec §2.1): the `Authorization` value with one leading `Bearer `
+/// The header token alone (auth-rules §3.1): the `Authorization` value with one leading `Bearer `
 /// (ASCII case-insensitive) removed, when non-empty. `get_auth_state` reads it first, so the
 /// header path never parses cookies or the other headers.
 pub(crate) fn header_token<R: RequestView + ?Sized>(request: &R) -> Option<Cow<'_, str>> {

@@ -1,4 +1,4 @@
-//! Primitives for mapping an auth state to an HTTP response (spec §4.3, §4.4).
+//! Primitives for mapping an auth state to an HTTP response (docs/auth-rules.md §5.3, §5.4).
 
 use std::borrow::Cow;
 
@@ -85,7 +85,7 @@ pub fn encode_auth_message(message: &str) -> Cow<'_, str> {
     Cow::Owned(encode_uri_component(&message[..cut]).into_owned())
 }
 
-/// The observability headers of spec §4.3 as `(name, encoded value)` pairs: the status always,
+/// The observability headers (auth-rules §5.3) as `(name, encoded value)` pairs: the status always,
 /// the reason and the message only when non-empty. Values are encoded with
 /// [`encode_uri_component`], the message cut to [`MAX_AUTH_MESSAGE_LEN`] bytes
 /// ([`encode_auth_message`]).
@@ -111,7 +111,7 @@ pub fn auth_header_pairs<'a>(
     status.into_iter().chain(reason).chain(message)
 }
 
-/// Whether a request path or shape marks an API call rather than a page (spec §4.4, the
+/// Whether a request path or shape marks an API call rather than a page (auth-rules §5.4, the
 /// Next.js heuristic): a path under `/api` or `/trpc`, a method other than GET/HEAD/OPTIONS, or
 /// `Content-Type` exactly `application/json`.
 #[must_use]
@@ -132,7 +132,7 @@ pub fn is_api_request<R: RequestView + ?Sized>(request: &R) -> bool {
 }
 
 /// Whether a request is a browser page navigation, the only kind of request that may receive
-/// the HTML interstitial; every other client gets a 401 without HTML (spec §4.4).
+/// the HTML interstitial; every other client gets a 401 without HTML (auth-rules §5.4).
 ///
 /// True when the method is GET or HEAD, the request is not an API call by [`is_api_request`],
 /// and either its `Accept` header contains `text/html` (browsers send that on every navigation)

@@ -144,7 +144,7 @@ impl Auth {
     }
 
     /// Options and state for troubleshooting, with secrets cut to a short prefix and no token
-    /// (Clerk's `debug()`, with Q4 fixed).
+    /// (Clerk's `debug()`, never with tokens: auth-rules D4).
     #[must_use]
     pub fn debug(&self) -> Map<String, Value> {
         let c = &self.config;

@@ -90,7 +90,7 @@ impl AuthState {
         Self::new(config, status, reason, String::new())
     }
 
-    /// Spec §2.5: a token error becomes a state, with the carrier in the message.
+    /// A token error becomes a state, with the carrier in the message (auth-rules §3.4).
     fn from_token_error(config: &ClerkConfig, e: &TokenVerificationError, carrier: &str) -> Self {
         let mut state = if e.reason() == TokenReason::UnexpectedError {
             Self::new(
@@ -238,7 +238,7 @@ impl AuthState {
         }
     }
 
-    /// The interstitial page for this state (spec §5.1), with the state's debug data.
+    /// The interstitial page for this state (auth-rules §6.1), with the state's debug data.
     #[must_use]
     pub fn interstitial_html(&self) -> String {
         let mut options = InterstitialOptions::from_config(&self.config);
@@ -284,7 +284,7 @@ impl fmt::Debug for AuthState {
 }
 
 /// Computes the authentication state of a request: Clerk's `authenticateRequest` rules, in their
-/// order (spec `auth-state.md` §2).
+/// order (docs/auth-rules.md §3).
 ///
 /// A non-empty `Authorization` token is verified alone (cookies and `Origin` are then ignored).
 /// Otherwise the cookie rules run: cross-origin requests, non-browser development requests,
@@ -292,7 +292,7 @@ impl fmt::Debug for AuthState {
 /// a positive `__client_uat` without a session cookie, the signed-out `__client_uat=0`, and
 /// finally the `__session` cookie's verification and the outdated-cookie check.
 ///
-/// Never fails and never panics: malformed headers, cookies and URLs give the spec's outcome.
+/// Never fails and never panics: malformed headers, cookies and URLs give the rules' outcome.
 ///
 /// # Example
 ///
@@ -379,7 +379,7 @@ enum Carrier {
     },
 }
 
-/// The state from a token's verification (spec §2.5 and C10's outdated-cookie check).
+/// The state from a token's verification (auth-rules §3.4 and rule C10's outdated-cookie check).
 fn conclude(
     config: &ClerkConfig,
     verified: Result<Arc<Verified>, TokenVerificationError>,

@@ -277,7 +277,7 @@ fn url_for(host: &str, tag: &str) -> String {
 
 #[test]
 fn script_host_table() {
-    // §5.2
+    // auth-rules §6.2
     let prod = pk("clerk.example.com");
     let dev = pk("foo-bar-13.clerk.accounts.dev");
     let opts = |key: &str, proxy: &str, domain: &str| InterstitialOptions {

@@ -1,6 +1,6 @@
 //! The JWKS cache: one per Clerk instance, shared by every caller.
 //!
-//! Design (spec/security.md §4.1):
+//! Design (docs/auth-rules.md §4.5):
 //! - the parsed key set sits behind an [`ArcSwapOption`]; the hot path is one atomic load and a map
 //!   lookup, with no `.await` and no lock;
 //! - a fixed (not sliding) TTL; once it is up, known keys keep verifying while a background refresh

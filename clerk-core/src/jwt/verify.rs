@@ -391,7 +391,7 @@ fn invalid(message: &str) -> TokenVerificationError {
     TokenVerificationError::new(Reason::TokenInvalid, message).with_action(Action::EnsureClerkJwt)
 }
 
-/// Header checks jsonwebtoken does not make (security.md §0): they run right after the `alg` check.
+/// Header checks jsonwebtoken does not make (auth-rules §4.4): they run right after the `alg` check.
 fn check_header_hardening(jwt: &Jwt) -> Result<(), TokenVerificationError> {
     let header = jwt.header();
     if header.get("crit").is_some() {

@@ -1,10 +1,7 @@
-//! The auth-state vectors of ../shared/spec/auth-state-cases.json (recorded from
+//! The auth-state vectors of clerk-testing (`vectors/auth-state-cases.json`, recorded from
 //! @clerk/backend 0.31.3) replayed through `ClerkMiddleware` with actix-web's in-process test
 //! service: the `x-clerk-auth-*` headers must carry the case's status, reason and message, the
 //! answer must follow the outcome, and the handler must see the case's user.
-//!
-//! The file is read from `CLERK_AUTH_STATE_CASES` or else from `shared/spec/auth-state-cases.json`
-//! beside the repository; a missing file fails the test.
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicUsize, Ordering};

@@ -1,10 +1,8 @@
-//! The HTTP-level auth-state vectors of ../shared/spec/auth-state-cases.json replayed through
+//! The HTTP-level auth-state vectors of clerk-testing (`vectors/auth-state-cases.json`) replayed
+//! through
 //! `ClerkLayer` (in process, `tower::ServiceExt::oneshot`, so that each case's request reaches
 //! the layer exactly as recorded): the `x-clerk-auth-*` headers must carry the recorded status,
 //! reason and message, and the HTTP status must follow the outcome rules.
-//!
-//! The file is read from `CLERK_AUTH_STATE_CASES` or else from `../shared/spec/auth-state-cases.json`
-//! beside the repository; a missing file fails the test.
 
 use axum::Router;
 use axum::body::Body;

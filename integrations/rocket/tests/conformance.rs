@@ -1,9 +1,7 @@
-//! The HTTP-level vectors of ../shared/spec/auth-state-cases.json replayed through `ClerkFairing`
+//! The HTTP-level vectors of clerk-testing (`vectors/auth-state-cases.json`) replayed through
+//! `ClerkFairing`
 //! over a real socket: one Rocket per case (fresh config, the case's clock, its JWKS served from
 //! 127.0.0.1); the `x-clerk-auth-*` headers, the HTTP status and the signed-in user must match.
-//!
-//! The file is read from `CLERK_AUTH_STATE_CASES` or else from `../shared/spec/auth-state-cases.json`
-//! beside the repository; a missing file fails the test.
 
 use std::net::Ipv4Addr;
 use std::sync::Arc;
