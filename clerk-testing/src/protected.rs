@@ -12,8 +12,19 @@
 //! | `POST /echo` | `permissions = ["org:invoices:write"]`, answers its body |
 //! | `GET /billing/view` | `permissions = ["org:invoices:read"]` |
 //! | `GET /billing/manage` | `roles = ["org:billing"]` |
+//! | `GET /features/reports-read` | `permissions = ["org:reports:read"]` |
+//! | `GET /features/billing-manage` | `permissions = ["org:billing:manage"]` |
+//! | `GET /features/members-manage` | `permissions = ["org:members:manage"]` |
+//! | `GET /features/memberships-manage` | `permissions = ["org:memberships:manage"]` |
+//! | `GET /features/impersonation-read` | `permissions = ["org:impersonation:read"]` |
+//! | `GET /features/projects-revoke` | `permissions = ["org:projects:revoke"]` |
+//! | `GET /features/repositories-delete` | `permissions = ["org:repositories:delete"]` |
 //!
 //! Every other `200` answers the last path segment (`/billing/view` answers `view`).
+//!
+//! The `Uo…` and `Ou…` [`Caller`]s carry, in v2 tokens, compact permission claims whose
+//! organization features have `uo:` and `ou:` scopes, which count as organization features just
+//! like `o:`; their v1 tokens carry the same permissions as an `org_permissions` list.
 //!
 //! ```no_run
 //! use clerk_testing::{ClaimsVersion, TestInstance, protected};
@@ -63,6 +74,25 @@ pub enum Caller {
     Billing,
     /// Signed in without an active organization.
     NoOrganization,
+    /// `org:member`; v2: `fea = "uo:reports,o:invoices"`, `o.per = "read"`, `o.fpm = "1,0"`:
+    /// `org:reports:read` only, never `org:invoices:read`.
+    UoReportsReader,
+    /// `org:member`; v2: `fea = "uo:billing,o:members"`, `o.per = "read,manage"`,
+    /// `o.fpm = "3,1"`: `org:billing:read`, `org:billing:manage` and `org:members:read`, never
+    /// `org:members:manage`.
+    UoBillingManager,
+    /// `org:member`; v2: `fea = "uo:impersonation,o:memberships,uo:feature3"`,
+    /// `o.per = "read,manage"`, `o.fpm = "1,3,1"`: `org:impersonation:read`,
+    /// `org:memberships:read`, `org:memberships:manage` and `org:feature3:read`.
+    UoImpersonationReader,
+    /// `org:member`; v2: `fea = "ou:memberships,u:impersonation"`, `o.per = "read,manage"`,
+    /// `o.fpm = "3"`: `org:memberships:read` and `org:memberships:manage`, nothing of the user
+    /// feature `impersonation`.
+    OuMembershipsManager,
+    /// `org:member`; v2: `fea = "o:repositories,uo:projects,u:goldprofileborder"`,
+    /// `o.per = "read,create,update,delete,revoke"`, `o.fpm = "7,21"`: `read`, `create` and
+    /// `update` of `org:repositories`, `read`, `update` and `revoke` of `org:projects`.
+    UoProjectsMaintainer,
 }
 
 impl Caller {
@@ -78,9 +108,12 @@ impl Caller {
                 .org_slug("acme")
                 .org_role(role)
                 .org_permissions(permissions.iter().copied())
-                .sign()
         };
-        Some(match self {
+        // v1 tokens carry `granted`; v2 tokens the compact claims instead.
+        let compact = |fea: &str, per: &str, fpm: &str, granted: &[&str]| {
+            member("org:member", granted).compact_permissions(fea, per, fpm)
+        };
+        let builder = match self {
             Self::SignedOut => return None,
             Self::Admin => member("org:admin", &[]),
             Self::AdminReader => member("org:admin", &["org:invoices:read"]),
@@ -89,8 +122,51 @@ impl Caller {
                 member("org:member", &["org:invoices:read", "org:invoices:write"])
             }
             Self::Billing => member("org:billing", &[]),
-            Self::NoOrganization => instance.token().version(version).user_id("user_1").sign(),
-        })
+            Self::NoOrganization => instance.token().version(version).user_id("user_1"),
+            Self::UoReportsReader => compact(
+                "uo:reports,o:invoices",
+                "read",
+                "1,0",
+                &["org:reports:read"],
+            ),
+            Self::UoBillingManager => compact(
+                "uo:billing,o:members",
+                "read,manage",
+                "3,1",
+                &["org:billing:read", "org:billing:manage", "org:members:read"],
+            ),
+            Self::UoImpersonationReader => compact(
+                "uo:impersonation,o:memberships,uo:feature3",
+                "read,manage",
+                "1,3,1",
+                &[
+                    "org:impersonation:read",
+                    "org:memberships:read",
+                    "org:memberships:manage",
+                    "org:feature3:read",
+                ],
+            ),
+            Self::OuMembershipsManager => compact(
+                "ou:memberships,u:impersonation",
+                "read,manage",
+                "3",
+                &["org:memberships:read", "org:memberships:manage"],
+            ),
+            Self::UoProjectsMaintainer => compact(
+                "o:repositories,uo:projects,u:goldprofileborder",
+                "read,create,update,delete,revoke",
+                "7,21",
+                &[
+                    "org:repositories:read",
+                    "org:repositories:create",
+                    "org:repositories:update",
+                    "org:projects:read",
+                    "org:projects:update",
+                    "org:projects:revoke",
+                ],
+            ),
+        };
+        Some(builder.sign())
     }
 }
 
@@ -136,6 +212,56 @@ pub const CASES: &[(&str, &str, Caller, u16)] = {
         ("GET", "/billing/manage", Billing, 200),
         ("GET", "/billing/manage", Admin, 403),
         ("GET", "/billing/manage", NoOrganization, 403),
+        // v2 organization features scoped `uo:`/`ou:` take their own masks: nothing shifts
+        // onto the `o:` feature after them, and `u:` features take none
+        ("GET", "/features/reports-read", SignedOut, 401),
+        ("GET", "/features/reports-read", UoReportsReader, 200),
+        ("GET", "/billing/view", UoReportsReader, 403),
+        ("GET", "/features/reports-read", MemberReader, 403),
+        ("GET", "/features/billing-manage", UoBillingManager, 200),
+        ("GET", "/features/members-manage", UoBillingManager, 403),
+        (
+            "GET",
+            "/features/memberships-manage",
+            UoImpersonationReader,
+            200,
+        ),
+        (
+            "GET",
+            "/features/impersonation-read",
+            UoImpersonationReader,
+            200,
+        ),
+        (
+            "GET",
+            "/features/members-manage",
+            UoImpersonationReader,
+            403,
+        ),
+        (
+            "GET",
+            "/features/memberships-manage",
+            OuMembershipsManager,
+            200,
+        ),
+        (
+            "GET",
+            "/features/impersonation-read",
+            OuMembershipsManager,
+            403,
+        ),
+        (
+            "GET",
+            "/features/projects-revoke",
+            UoProjectsMaintainer,
+            200,
+        ),
+        (
+            "GET",
+            "/features/repositories-delete",
+            UoProjectsMaintainer,
+            403,
+        ),
     ]
 };
 

@@ -32,6 +32,7 @@ pub struct TokenBuilder {
     org_role: Option<String>,
     org_slug: Option<String>,
     org_permissions: Vec<String>,
+    compact_permissions: Option<CompactPermissions>,
     version: ClaimsVersion,
     issued_at: Option<i64>,
     not_before: Option<i64>,
@@ -53,6 +54,7 @@ impl TokenBuilder {
             org_role: None,
             org_slug: None,
             org_permissions: Vec::new(),
+            compact_permissions: None,
             version: ClaimsVersion::V1,
             issued_at: None,
             not_before: None,
@@ -102,6 +104,44 @@ impl TokenBuilder {
         S: Into<String>,
     {
         self.org_permissions = permissions.into_iter().map(Into::into).collect();
+        self
+    }
+
+    /// The v2 compact permission claims, verbatim: `fea` (`<scope>:<feature>` entries, any
+    /// scope: `u`, `o`, `ou`, `uo`, ...), `o.per` (permission names) and `o.fpm` (one bitmask
+    /// per organization feature). Replaces the compact form that
+    /// [`org_permissions`](Self::org_permissions) would produce, so a test can mint exactly what
+    /// Clerk issues, malformed claims included. Defaults to none.
+    ///
+    /// Only [`ClaimsVersion::V2`] tokens carry them: `fea` always, `o.per` and `o.fpm` inside
+    /// `o`, so with an [`org_id`](Self::org_id). [`ClaimsVersion::V1`] tokens ignore them and
+    /// carry `org_permissions`.
+    ///
+    /// ```
+    /// use clerk_testing::{ClaimsVersion, TestInstance};
+    ///
+    /// let instance = TestInstance::new();
+    /// let claims = instance
+    ///     .token()
+    ///     .version(ClaimsVersion::V2)
+    ///     .org_id("org_1")
+    ///     .compact_permissions("uo:reports,o:invoices", "read", "1,0")
+    ///     .claims();
+    /// assert_eq!(claims["fea"], "uo:reports,o:invoices");
+    /// assert_eq!(claims["o"]["per"], "read");
+    /// assert_eq!(claims["o"]["fpm"], "1,0");
+    /// ```
+    pub fn compact_permissions(
+        mut self,
+        fea: impl Into<String>,
+        per: impl Into<String>,
+        fpm: impl Into<String>,
+    ) -> Self {
+        self.compact_permissions = Some(CompactPermissions {
+            fea: fea.into(),
+            per: per.into(),
+            fpm: fpm.into(),
+        });
         self
     }
 
@@ -199,8 +239,16 @@ impl TokenBuilder {
             }
             ClaimsVersion::V2 => {
                 c.insert("v".into(), json!(2));
+                // Set verbatim, `fea` goes out even without an organization: user features
+                // (`u:`) mean something there too.
+                if let Some(compact) = &self.compact_permissions {
+                    c.insert("fea".into(), json!(compact.fea));
+                }
                 if let Some(org) = &self.org_id {
-                    let (features, per, fpm) = compact_permissions(&self.org_permissions);
+                    let CompactPermissions { fea, per, fpm } = self
+                        .compact_permissions
+                        .clone()
+                        .unwrap_or_else(|| compact_form(&self.org_permissions));
                     let mut o = Map::new();
                     o.insert("id".into(), json!(org));
                     if let Some(role) = &self.org_role {
@@ -215,7 +263,7 @@ impl TokenBuilder {
                     o.insert("per".into(), json!(per));
                     o.insert("fpm".into(), json!(fpm));
                     c.insert("o".into(), Value::Object(o));
-                    c.insert("fea".into(), json!(features));
+                    c.insert("fea".into(), json!(fea));
                 }
             }
         }
@@ -240,9 +288,17 @@ impl TokenBuilder {
     }
 }
 
+/// The v2 compact permission claims: `fea`, `o.per`, `o.fpm`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct CompactPermissions {
+    fea: String,
+    per: String,
+    fpm: String,
+}
+
 /// `org:<feature>:<action>` permissions to the v2 compact form: `fea` (`o:` features), `o.per`
 /// (actions) and `o.fpm` (one bitmask per feature, bit `i` = action `i`).
-fn compact_permissions(permissions: &[String]) -> (String, String, String) {
+fn compact_form(permissions: &[String]) -> CompactPermissions {
     let mut features: Vec<&str> = Vec::new();
     let mut actions: Vec<&str> = Vec::new();
     let parsed: Vec<(&str, &str)> = permissions
@@ -276,7 +332,11 @@ fn compact_permissions(permissions: &[String]) -> (String, String, String) {
         .map(|f| format!("o:{f}"))
         .collect::<Vec<_>>()
         .join(",");
-    (fea, actions.join(","), masks.join(","))
+    CompactPermissions {
+        fea,
+        per: actions.join(","),
+        fpm: masks.join(","),
+    }
 }
 
 #[cfg(test)]
@@ -317,13 +377,41 @@ mod tests {
     }
 
     #[test]
+    fn compact_permissions_are_set_verbatim_on_v2_tokens_only() {
+        let instance = TestInstance::new();
+        let builder = instance
+            .token()
+            .org_id("org_1")
+            .org_permissions(["org:invoices:read"])
+            .compact_permissions("uo:reports,u:badge", "read,,manage", "5");
+        let v2 = builder.clone().version(ClaimsVersion::V2).claims();
+        assert_eq!(v2["fea"], "uo:reports,u:badge");
+        assert_eq!(
+            (&v2["o"]["id"], &v2["o"]["per"], &v2["o"]["fpm"]),
+            (&json!("org_1"), &json!("read,,manage"), &json!("5"))
+        );
+        // User features without an organization: `fea` only.
+        let solo = instance
+            .token()
+            .version(ClaimsVersion::V2)
+            .compact_permissions("u:badge", "", "")
+            .claims();
+        assert_eq!(solo["fea"], "u:badge");
+        assert!(!solo.contains_key("o"));
+        // v1 keeps `org_permissions`.
+        let v1 = builder.claims();
+        assert_eq!(v1["org_permissions"], json!(["org:invoices:read"]));
+        assert!(!v1.contains_key("fea") && !v1.contains_key("o"));
+    }
+
+    #[test]
     fn v2_permissions_round_trip_through_clerk_core() {
         let p = [
             "org:invoices:read",
             "org:invoices:write",
             "org:reports:read",
         ];
-        let (fea, per, fpm) = compact_permissions(&p.map(String::from));
+        let CompactPermissions { fea, per, fpm } = compact_form(&p.map(String::from));
         assert_eq!(
             (fea.as_str(), per.as_str(), fpm.as_str()),
             ("o:invoices,o:reports", "read,write", "3,1")

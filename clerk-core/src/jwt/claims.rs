@@ -266,33 +266,67 @@ fn org_v2(
     }))
 }
 
-/// Rebuilds `org:<feature>:<permission>` from the compact v2 claims: `fea` lists scoped features
-/// (`o:` for the organization), `o.per` the permission names, and `o.fpm` one bitmask per organization
-/// feature, bit `i` granting `per[i]`.
+/// Rebuilds `org:<feature>:<permission>` from the compact v2 claims `fea`, `o.per` and `o.fpm`.
+///
+/// `fea` lists `<scope>:<feature>` entries. Clerk's scope rule: a feature belongs to the
+/// organization when its scope contains `o` (`o`, `ou` and `uo` do, `u` does not). `o.fpm` holds
+/// one decimal bitmask per organization feature, in `fea` order, and bit `i` grants the `i`-th
+/// entry of `o.per`. Entries are trimmed; an empty `o.per` entry keeps its position (so later
+/// bits stay aligned) and grants nothing.
+///
+/// A mask only means something next to the right feature and permission list, so any sign of a
+/// malformed claim yields no permission at all rather than a guess that could be shifted: a `fea`
+/// entry that is not exactly `<scope>:<name>` with a non-empty name, a mask that is not decimal
+/// digits fitting in a `u64`, or a set bit past the end of `o.per`. Every mask is checked, even
+/// one without a feature. Organization features without a mask get nothing, masks without a
+/// feature are otherwise ignored, and a missing claim means no permissions.
 fn v2_permissions(features: Option<&str>, per: Option<&str>, fpm: Option<&str>) -> Vec<String> {
     let (Some(features), Some(per), Some(fpm)) = (features, per, fpm) else {
         return Vec::new();
     };
-    let org_features = features
-        .split(',')
-        .filter_map(|f| f.trim().strip_prefix("o:"))
-        .filter(|f| !f.is_empty());
-    let perms: Vec<&str> = per
-        .split(',')
-        .map(str::trim)
-        .filter(|p| !p.is_empty())
-        .collect();
-    let masks = fpm.split(',').map(|m| m.trim().parse::<u64>().ok());
+    let mut org_features = Vec::new();
+    for entry in features.split(',') {
+        let Some((scope, name)) = entry.trim().split_once(':') else {
+            return Vec::new();
+        };
+        if name.is_empty() || name.contains(':') {
+            return Vec::new();
+        }
+        if scope.contains('o') {
+            org_features.push(name);
+        }
+    }
+    let perms: Vec<&str> = per.split(',').map(str::trim).collect();
+    let mut masks = Vec::new();
+    for mask in fpm.split(',') {
+        let Some(mask) = parse_mask(mask.trim(), perms.len()) else {
+            return Vec::new();
+        };
+        masks.push(mask);
+    }
     let mut out = Vec::new();
-    for (feature, mask) in org_features.zip(masks) {
-        let Some(mask) = mask else { continue };
+    for (feature, mask) in org_features.into_iter().zip(masks) {
         for (i, p) in perms.iter().enumerate().take(64) {
-            if mask & (1u64 << i) != 0 {
+            if mask & (1u64 << i) != 0 && !p.is_empty() {
                 out.push(format!("org:{feature}:{p}"));
             }
         }
     }
     out
+}
+
+/// A mask of decimal digits whose set bits all index one of `perms` permissions.
+fn parse_mask(mask: &str, perms: usize) -> Option<u64> {
+    // `u64::from_str` alone would accept a leading `+`.
+    if mask.is_empty() || !mask.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let mask: u64 = mask.parse().ok()?;
+    let beyond = u32::try_from(perms).ok().and_then(|n| mask.checked_shr(n));
+    match beyond {
+        Some(0) | None => Some(mask),
+        Some(_) => None,
+    }
 }
 
 #[cfg(test)]
@@ -348,6 +382,198 @@ mod tests {
         );
         assert_eq!(c.plan(), Some("u:free"));
         assert_eq!(c.version(), 2);
+    }
+
+    /// The organization permissions of `fea` × `o.per` × `o.fpm`.
+    fn v2(fea: &str, per: &str, fpm: &str) -> Vec<String> {
+        v2_permissions(Some(fea), Some(per), Some(fpm))
+    }
+
+    #[test]
+    fn v2_scope_ou_and_uo_count_as_organization_features() {
+        // The `uo:` feature owns the first mask: `o:invoices` must not inherit it.
+        assert_eq!(
+            v2("uo:reports,o:invoices", "read", "1,0"),
+            ["org:reports:read"]
+        );
+        let c = claims(json!({
+            "sub": "user_1", "exp": 10, "v": 2, "fea": "uo:reports,o:invoices",
+            "o": {"id": "org_1", "rol": "member", "per": "read", "fpm": "1,0"}
+        }))
+        .unwrap();
+        assert_eq!(c.organization().unwrap().permissions, ["org:reports:read"]);
+    }
+
+    #[test]
+    fn v2_uo_then_o_features_each_take_their_own_mask() {
+        assert_eq!(
+            v2("uo:billing,o:members", "read,manage", "3,1"),
+            ["org:billing:read", "org:billing:manage", "org:members:read"]
+        );
+    }
+
+    #[test]
+    fn v2_uo_features_around_an_o_feature_take_masks_in_fea_order() {
+        assert_eq!(
+            v2(
+                "uo:impersonation,o:memberships,uo:feature3",
+                "read,manage",
+                "1,3,1"
+            ),
+            [
+                "org:impersonation:read",
+                "org:memberships:read",
+                "org:memberships:manage",
+                "org:feature3:read"
+            ]
+        );
+    }
+
+    #[test]
+    fn v2_ou_counts_and_u_takes_no_mask() {
+        assert_eq!(
+            v2("ou:memberships,u:impersonation", "read,manage", "3"),
+            ["org:memberships:read", "org:memberships:manage"]
+        );
+    }
+
+    #[test]
+    fn v2_o_and_uo_features_before_a_u_feature_read_bits_little_endian() {
+        assert_eq!(
+            v2(
+                "o:repositories,uo:projects,u:goldprofileborder",
+                "read,create,update,delete,revoke",
+                "7,21"
+            ),
+            [
+                "org:repositories:read",
+                "org:repositories:create",
+                "org:repositories:update",
+                "org:projects:read",
+                "org:projects:update",
+                "org:projects:revoke"
+            ]
+        );
+    }
+
+    #[test]
+    fn v2_entries_are_trimmed() {
+        assert_eq!(
+            v2(" uo:reports , o:invoices ", " read , manage ", " 1 , 2 "),
+            ["org:reports:read", "org:invoices:manage"]
+        );
+    }
+
+    #[test]
+    fn v2_empty_permission_entries_keep_their_bit_position() {
+        assert_eq!(
+            v2("o:invoices", "read,,manage", "5"),
+            ["org:invoices:read", "org:invoices:manage"]
+        );
+        // A bit on the empty entry grants nothing, and is not an error for the other features.
+        assert_eq!(
+            v2("o:invoices,o:reports", "read, ,manage", "2,1"),
+            ["org:reports:read"]
+        );
+    }
+
+    #[test]
+    fn v2_malformed_mask_grants_no_permission() {
+        for bad in [
+            "",
+            " ",
+            "+1",
+            "-1",
+            "abc",
+            "3abc",
+            "0x1",
+            "1.0",
+            "1e2",
+            "1 1",
+            "18446744073709551616",
+        ] {
+            // The well-formed first mask is withdrawn too.
+            let fpm = format!("1,{bad}");
+            assert_eq!(
+                v2("o:reports,o:invoices", "read", &fpm),
+                Vec::<String>::new(),
+                "fpm {fpm:?}"
+            );
+            assert_eq!(
+                v2("o:reports", "read", bad),
+                Vec::<String>::new(),
+                "fpm {bad:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn v2_malformed_mask_without_a_feature_grants_no_permission() {
+        assert_eq!(v2("o:reports", "read", "1,x"), Vec::<String>::new());
+    }
+
+    #[test]
+    fn v2_bit_beyond_the_permissions_grants_no_permission() {
+        assert_eq!(v2("o:reports", "read", "2"), Vec::<String>::new());
+        assert_eq!(
+            v2("o:reports,o:invoices", "read,manage", "1,4"),
+            Vec::<String>::new()
+        );
+        assert_eq!(
+            v2("o:reports", "read", "18446744073709551615"),
+            Vec::<String>::new()
+        );
+    }
+
+    #[test]
+    fn v2_mask_may_use_all_64_bits() {
+        let per: Vec<String> = (0..64).map(|i| format!("p{i}")).collect();
+        assert_eq!(
+            v2("o:reports", &per.join(","), &(1u64 << 63).to_string()),
+            ["org:reports:p63"]
+        );
+    }
+
+    #[test]
+    fn v2_malformed_feature_grants_no_permission() {
+        for fea in [
+            "reports,o:invoices",
+            "o:invoices,reports",
+            "o:,o:invoices",
+            "o:invoices,o:",
+            "o:invoices:read,o:reports",
+            "u:a:b,o:invoices",
+            "o:invoices,,o:reports",
+            "o:invoices,",
+            "",
+        ] {
+            assert_eq!(v2(fea, "read", "1,1"), Vec::<String>::new(), "fea {fea:?}");
+        }
+    }
+
+    #[test]
+    fn v2_organization_features_without_a_mask_get_nothing() {
+        assert_eq!(
+            v2("o:reports,uo:invoices", "read", "1"),
+            ["org:reports:read"]
+        );
+    }
+
+    #[test]
+    fn v2_masks_without_a_feature_are_ignored() {
+        assert_eq!(
+            v2("o:reports,u:billing", "read", "1,1"),
+            ["org:reports:read"]
+        );
+    }
+
+    #[test]
+    fn v2_missing_claims_grant_no_permission() {
+        let (fea, per, fpm) = (Some("o:reports"), Some("read"), Some("1"));
+        assert_eq!(v2_permissions(fea, per, fpm), ["org:reports:read"]);
+        assert!(v2_permissions(None, per, fpm).is_empty());
+        assert!(v2_permissions(fea, None, fpm).is_empty());
+        assert!(v2_permissions(fea, per, None).is_empty());
     }
 
     #[test]

@@ -10,7 +10,7 @@ use std::process::Stdio;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use clerk_testing::TestInstance;
+use clerk_testing::{ClaimsVersion, TestInstance};
 use serde_json::{Value, json};
 use tokio::io::{AsyncBufReadExt, BufReader};
 use tokio::process::{Child, Command};
@@ -162,7 +162,7 @@ const HTML: Option<&str> = Some("text/html,application/xhtml+xml,*/*;q=0.8");
 
 /// The routes with a fixture instance's keys (`CLERK_SECRET_KEY`, `CLERK_PUBLISHABLE_KEY`,
 /// `CLERK_JWT_KEY`): JSON and HTML at `/` (escaped), `/me`, `/admin` by role, `/invoices` by
-/// permission, `401` and `403`.
+/// permission (v1 and v2 session tokens), `401` and `403`.
 pub async fn serves_the_routes_with_fixture_keys(bin: &str) {
     let instance = TestInstance::new();
     let port = free_port();
@@ -287,6 +287,43 @@ pub async fn serves_the_routes_with_fixture_keys(bin: &str) {
         403
     );
     assert_eq!(example.get("/invoices", None, None).await.status, 401);
+
+    // GET /invoices with v2 tokens: `uo:reports` is an organization feature too, so it takes
+    // the first mask and `o:invoices` the second; only a set bit there grants
+    // `org:invoices:read`.
+    let v2_member = |fpm: &str| {
+        instance
+            .token()
+            .version(ClaimsVersion::V2)
+            .user_id("user_member")
+            .session_id(Some("sess_1"))
+            .org_id("org_1")
+            .org_slug("acme")
+            .org_role("org:member")
+            .compact_permissions("uo:reports,o:invoices", "read", fpm)
+            .sign()
+    };
+    let reports_only = v2_member("1,0");
+    let answer = example.get("/invoices", Some(&reports_only), None).await;
+    assert_eq!(answer.status, 403, "{answer:?}");
+    assert_eq!(answer.json(), json!({ "error": "forbidden" }));
+    let answer = example.get("/me", Some(&reports_only), None).await;
+    assert_eq!(answer.status, 200);
+    assert_eq!(
+        answer.json()["org_permissions"],
+        json!(["org:reports:read"])
+    );
+    let answer = example
+        .get("/invoices", Some(&v2_member("1,1")), None)
+        .await;
+    assert_eq!(answer.status, 200, "{answer:?}");
+    assert_eq!(
+        answer.json(),
+        json!({
+            "user_id": "user_member",
+            "org_permissions": ["org:reports:read", "org:invoices:read"],
+        })
+    );
 }
 
 /// Without Clerk keys: the embedded emulator, the sign-in instructions printed, a development

@@ -73,6 +73,54 @@ mod billing {
     }
 }
 
+/// One permission per route, for callers whose v2 tokens scope organization features `uo:`/`ou:`.
+mod features {
+    use actix_web::get;
+    use clerk_actix::clerk_protected;
+
+    #[clerk_protected(permissions = ["org:reports:read"])]
+    #[get("/features/reports-read")]
+    pub(crate) async fn reports_read() -> &'static str {
+        "reports-read"
+    }
+
+    #[clerk_protected(permissions = ["org:billing:manage"])]
+    #[get("/features/billing-manage")]
+    pub(crate) async fn billing_manage() -> &'static str {
+        "billing-manage"
+    }
+
+    #[clerk_protected(permissions = ["org:members:manage"])]
+    #[get("/features/members-manage")]
+    pub(crate) async fn members_manage() -> &'static str {
+        "members-manage"
+    }
+
+    #[clerk_protected(permissions = ["org:memberships:manage"])]
+    #[get("/features/memberships-manage")]
+    pub(crate) async fn memberships_manage() -> &'static str {
+        "memberships-manage"
+    }
+
+    #[clerk_protected(permissions = ["org:impersonation:read"])]
+    #[get("/features/impersonation-read")]
+    pub(crate) async fn impersonation_read() -> &'static str {
+        "impersonation-read"
+    }
+
+    #[clerk_protected(permissions = ["org:projects:revoke"])]
+    #[get("/features/projects-revoke")]
+    pub(crate) async fn projects_revoke() -> &'static str {
+        "projects-revoke"
+    }
+
+    #[clerk_protected(permissions = ["org:repositories:delete"])]
+    #[get("/features/repositories-delete")]
+    pub(crate) async fn repositories_delete() -> &'static str {
+        "repositories-delete"
+    }
+}
+
 async fn serve(config: ClerkConfig) -> String {
     let clerk = ClerkMiddleware::new(config);
     let server = HttpServer::new(move || {
@@ -86,6 +134,13 @@ async fn serve(config: ClerkConfig) -> String {
             .service(echo)
             .service(billing::view)
             .service(billing::manage)
+            .service(features::reports_read)
+            .service(features::billing_manage)
+            .service(features::members_manage)
+            .service(features::memberships_manage)
+            .service(features::impersonation_read)
+            .service(features::projects_revoke)
+            .service(features::repositories_delete)
     })
     .workers(1)
     .disable_signals()

@@ -67,6 +67,46 @@ mod billing {
     }
 }
 
+/// One permission per route, for callers whose v2 tokens scope organization features `uo:`/`ou:`.
+mod features {
+    use clerk_axum::clerk_protected;
+
+    #[clerk_protected(permissions = ["org:reports:read"])]
+    pub(crate) async fn reports_read() -> &'static str {
+        "reports-read"
+    }
+
+    #[clerk_protected(permissions = ["org:billing:manage"])]
+    pub(crate) async fn billing_manage() -> &'static str {
+        "billing-manage"
+    }
+
+    #[clerk_protected(permissions = ["org:members:manage"])]
+    pub(crate) async fn members_manage() -> &'static str {
+        "members-manage"
+    }
+
+    #[clerk_protected(permissions = ["org:memberships:manage"])]
+    pub(crate) async fn memberships_manage() -> &'static str {
+        "memberships-manage"
+    }
+
+    #[clerk_protected(permissions = ["org:impersonation:read"])]
+    pub(crate) async fn impersonation_read() -> &'static str {
+        "impersonation-read"
+    }
+
+    #[clerk_protected(permissions = ["org:projects:revoke"])]
+    pub(crate) async fn projects_revoke() -> &'static str {
+        "projects-revoke"
+    }
+
+    #[clerk_protected(permissions = ["org:repositories:delete"])]
+    pub(crate) async fn repositories_delete() -> &'static str {
+        "repositories-delete"
+    }
+}
+
 async fn serve(config: ClerkConfig) -> String {
     let app = Router::new()
         .route("/signed-in", get(signed_in))
@@ -77,6 +117,22 @@ async fn serve(config: ClerkConfig) -> String {
         .route("/echo", post(echo))
         .route("/billing/view", get(billing::view))
         .route("/billing/manage", get(billing::manage))
+        .route("/features/reports-read", get(features::reports_read))
+        .route("/features/billing-manage", get(features::billing_manage))
+        .route("/features/members-manage", get(features::members_manage))
+        .route(
+            "/features/memberships-manage",
+            get(features::memberships_manage),
+        )
+        .route(
+            "/features/impersonation-read",
+            get(features::impersonation_read),
+        )
+        .route("/features/projects-revoke", get(features::projects_revoke))
+        .route(
+            "/features/repositories-delete",
+            get(features::repositories_delete),
+        )
         .layer(ClerkLayer::new(config));
     let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
     let addr = listener.local_addr().expect("address");

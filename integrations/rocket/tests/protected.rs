@@ -75,6 +75,54 @@ mod billing {
     }
 }
 
+/// One permission per route, for callers whose v2 tokens scope organization features `uo:`/`ou:`.
+mod features {
+    use clerk_rocket::clerk_protected;
+    use rocket::get;
+
+    #[clerk_protected(permissions = ["org:reports:read"])]
+    #[get("/features/reports-read")]
+    pub(crate) async fn reports_read() -> &'static str {
+        "reports-read"
+    }
+
+    #[clerk_protected(permissions = ["org:billing:manage"])]
+    #[get("/features/billing-manage")]
+    pub(crate) async fn billing_manage() -> &'static str {
+        "billing-manage"
+    }
+
+    #[clerk_protected(permissions = ["org:members:manage"])]
+    #[get("/features/members-manage")]
+    pub(crate) async fn members_manage() -> &'static str {
+        "members-manage"
+    }
+
+    #[clerk_protected(permissions = ["org:memberships:manage"])]
+    #[get("/features/memberships-manage")]
+    pub(crate) async fn memberships_manage() -> &'static str {
+        "memberships-manage"
+    }
+
+    #[clerk_protected(permissions = ["org:impersonation:read"])]
+    #[get("/features/impersonation-read")]
+    pub(crate) async fn impersonation_read() -> &'static str {
+        "impersonation-read"
+    }
+
+    #[clerk_protected(permissions = ["org:projects:revoke"])]
+    #[get("/features/projects-revoke")]
+    pub(crate) async fn projects_revoke() -> &'static str {
+        "projects-revoke"
+    }
+
+    #[clerk_protected(permissions = ["org:repositories:delete"])]
+    #[get("/features/repositories-delete")]
+    pub(crate) async fn repositories_delete() -> &'static str {
+        "repositories-delete"
+    }
+}
+
 async fn serve(config: ClerkConfig) -> String {
     let (tx, rx) = tokio::sync::oneshot::channel();
     let figment = rocket::Config::figment()
@@ -99,6 +147,13 @@ async fn serve(config: ClerkConfig) -> String {
                 echo,
                 billing::view,
                 billing::manage,
+                features::reports_read,
+                features::billing_manage,
+                features::members_manage,
+                features::memberships_manage,
+                features::impersonation_read,
+                features::projects_revoke,
+                features::repositories_delete,
             ],
         );
     tokio::spawn(rocket.launch());
