@@ -1,7 +1,7 @@
 //! [`Emulator`]: a local Clerk (Backend API subset, JWKS, sign-in page, clerk-js stand-in) on
 //! 127.0.0.1.
 
-mod routes;
+mod api;
 mod script;
 mod server;
 mod signin;

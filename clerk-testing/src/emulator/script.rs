@@ -9,7 +9,7 @@ use http::header::{
 use http::{Method, StatusCode};
 use serde_json::{Value, json};
 
-use super::routes::{ApiError, error_response, session_token};
+use super::api::{ApiError, error_response, session_token};
 use super::server::{Req, Resp, Shared, empty, javascript, json};
 use super::signin::{end_client_session, loopback_origin};
 

@@ -16,7 +16,7 @@ use serde_json::Value;
 use tokio::net::TcpListener;
 use tokio::sync::watch;
 
-use super::routes;
+use super::api;
 use super::store::State;
 use crate::TestInstance;
 
@@ -155,7 +155,7 @@ async fn handle(shared: Arc<Shared>, req: http::Request<Incoming>) -> Resp {
     let body = match Limited::new(body, MAX_BODY).collect().await {
         Ok(collected) => collected.to_bytes(),
         Err(_) => {
-            return routes::error_response(&routes::ApiError::new(
+            return api::error_response(&api::ApiError::new(
                 StatusCode::PAYLOAD_TOO_LARGE,
                 "request_body_too_large",
                 "Request body too large",
@@ -170,7 +170,7 @@ async fn handle(shared: Arc<Shared>, req: http::Request<Incoming>) -> Resp {
         headers: parts.headers,
         body,
     };
-    let mut resp = routes::dispatch(&shared, &req);
+    let mut resp = api::dispatch(&shared, &req);
     if req.method == Method::HEAD {
         *resp.body_mut() = Full::new(Bytes::new());
     }
