@@ -2,6 +2,7 @@
 //! 127.0.0.1.
 
 mod api;
+mod exchange;
 mod script;
 mod server;
 mod signin;
@@ -15,7 +16,7 @@ use clerk_core::{ClerkConfig, ClerkConfigBuilder};
 use tokio::sync::{oneshot, watch};
 
 use crate::TestInstance;
-use server::Shared;
+use exchange::Shared;
 use store::State;
 
 /// A local Clerk emulator: a real HTTP server on `127.0.0.1` with the Backend API subset your

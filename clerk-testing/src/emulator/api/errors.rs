@@ -3,7 +3,7 @@
 use http::StatusCode;
 use serde_json::{Map, Value, json};
 
-use super::super::server::{Resp, json};
+use super::super::exchange::{Resp, json};
 use super::super::store::new_id;
 
 // ---- errors ---------------------------------------------------------------------------------

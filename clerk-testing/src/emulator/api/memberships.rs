@@ -3,7 +3,7 @@
 use http::StatusCode;
 use serde_json::{Value, json};
 
-use super::super::server::Shared;
+use super::super::exchange::Shared;
 use super::super::store::{Membership, State, new_id};
 use super::errors::{Answer, ApiError, ok};
 use super::lookup::{org, user};

@@ -14,7 +14,7 @@ use http::{Method, StatusCode};
 use percent_encoding::percent_decode_str;
 use serde_json::json;
 
-use super::server::{Req, Resp, Shared, json};
+use super::exchange::{Req, Resp, Shared, json};
 use super::store::{Membership, new_id};
 use super::{script, signin};
 use errors::{Answer, ok};

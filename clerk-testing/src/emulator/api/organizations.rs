@@ -4,7 +4,7 @@ use std::cmp::Ordering;
 
 use serde_json::json;
 
-use super::super::server::Shared;
+use super::super::exchange::Shared;
 use super::super::store::{Org, State, new_id};
 use super::errors::{Answer, ApiError, ok};
 use super::lookup::org;

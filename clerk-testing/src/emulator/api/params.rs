@@ -6,7 +6,7 @@ use std::cmp::Ordering;
 use http::StatusCode;
 use serde_json::{Map, Value, json};
 
-use super::super::server::Req;
+use super::super::exchange::Req;
 use super::super::store::merge_metadata;
 use super::errors::ApiError;
 

@@ -5,7 +5,7 @@ use std::time::Duration;
 use http::StatusCode;
 use serde_json::Value;
 
-use super::super::server::Shared;
+use super::super::exchange::Shared;
 use super::super::store::{self, Session, State};
 use super::errors::{Answer, ApiError, ok};
 use super::params::{Query, page};
