@@ -3,6 +3,7 @@
 
 mod api;
 mod exchange;
+mod router;
 mod script;
 mod server;
 mod signin;

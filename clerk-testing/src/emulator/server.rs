@@ -13,8 +13,8 @@ use hyper_util::rt::TokioIo;
 use tokio::net::TcpListener;
 use tokio::sync::watch;
 
-use super::api;
 use super::exchange::{Req, Resp, Shared};
+use super::{api, router};
 
 /// Largest request body accepted (1 MiB).
 const MAX_BODY: usize = 1 << 20;
@@ -40,7 +40,7 @@ async fn handle(shared: Arc<Shared>, req: http::Request<Incoming>) -> Resp {
         headers: parts.headers,
         body,
     };
-    let mut resp = api::dispatch(&shared, &req);
+    let mut resp = router::dispatch(&shared, &req);
     if req.method == Method::HEAD {
         *resp.body_mut() = Full::new(Bytes::new());
     }

@@ -95,7 +95,7 @@ pub(crate) fn error_response(e: &ApiError) -> Resp {
     )
 }
 
-pub(super) type Answer = Result<(StatusCode, Value), ApiError>;
+pub(crate) type Answer = Result<(StatusCode, Value), ApiError>;
 
 pub(super) fn ok(v: Value) -> Answer {
     Ok((StatusCode::OK, v))

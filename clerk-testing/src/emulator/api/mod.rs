@@ -11,12 +11,10 @@ mod users;
 use std::time::Duration;
 
 use http::{Method, StatusCode};
-use percent_encoding::percent_decode_str;
 use serde_json::json;
 
-use super::exchange::{Req, Resp, Shared, json};
+use super::exchange::{Req, Shared};
 use super::store::{Membership, new_id};
-use super::{script, signin};
 use errors::{Answer, ok};
 pub(crate) use errors::{ApiError, error_response};
 use lookup::{org, session, user};
@@ -29,51 +27,8 @@ use users::{users_count, users_create, users_list, users_metadata, users_update}
 
 // ---- routing --------------------------------------------------------------------------------
 
-/// The decoded path segments (empty segments dropped); `None` when one is not UTF-8.
-fn segments(path: &str) -> Option<Vec<String>> {
-    path.split('/')
-        .filter(|s| !s.is_empty())
-        .map(|s| {
-            percent_decode_str(s)
-                .decode_utf8()
-                .ok()
-                .map(|c| c.into_owned())
-        })
-        .collect()
-}
-
-/// Routes one request.
-pub(crate) fn dispatch(shared: &Shared, req: &Req) -> Resp {
-    let Some(segments) = segments(&req.path) else {
-        return error_response(&ApiError::not_found());
-    };
-    let segs: Vec<&str> = segments.iter().map(String::as_str).collect();
-    let get = req.method == Method::GET || req.method == Method::HEAD;
-    let post = req.method == Method::POST;
-    match segs.as_slice() {
-        [] if get => signin::home(shared, req),
-        ["sign-in"] if get => signin::page(shared, req),
-        ["sign-in"] if post => signin::submit(shared, req),
-        ["sign-out"] if get || post => signin::sign_out(shared, req),
-        ["npm", "@clerk", package, "dist", "clerk.browser.js"]
-            if get && package.starts_with("clerk-js@") =>
-        {
-            script::serve_script(shared, req)
-        }
-        [".well-known", "jwks.json"] if get => json(StatusCode::OK, &shared.instance.jwks()),
-        ["v1", "client", rest @ ..] => script::client_api(shared, req, rest),
-        ["v1", rest @ ..] => {
-            match authorize(shared, req).and_then(|()| backend_api(shared, req, rest)) {
-                Ok((status, body)) => json(status, &body),
-                Err(e) => error_response(&e),
-            }
-        }
-        _ => error_response(&ApiError::not_found()),
-    }
-}
-
 /// `Authorization: Bearer <secret key>`.
-fn authorize(shared: &Shared, req: &Req) -> Result<(), ApiError> {
+pub(crate) fn authorize(shared: &Shared, req: &Req) -> Result<(), ApiError> {
     let Some(header) = req.header("authorization") else {
         return Err(ApiError::new(
             StatusCode::UNAUTHORIZED,
@@ -99,7 +54,7 @@ fn authorize(shared: &Shared, req: &Req) -> Result<(), ApiError> {
     }
 }
 
-fn backend_api(shared: &Shared, req: &Req, path: &[&str]) -> Answer {
+pub(crate) fn backend_api(shared: &Shared, req: &Req, path: &[&str]) -> Answer {
     use Method as M;
     let q = Query(req.query_pairs());
     let method = if req.method == M::HEAD {
@@ -232,20 +187,5 @@ fn backend_api(shared: &Shared, req: &Req, path: &[&str]) -> Answer {
             ok(body)
         }
         _ => Err(ApiError::not_found()),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn segments_decode_and_refuse_bad_utf8() {
-        assert_eq!(
-            segments("/npm/%40clerk/clerk-js@4/dist/clerk.browser.js").unwrap(),
-            ["npm", "@clerk", "clerk-js@4", "dist", "clerk.browser.js"]
-        );
-        assert_eq!(segments("//v1//users/").unwrap(), ["v1", "users"]);
-        assert!(segments("/v1/%FF").is_none());
     }
 }
