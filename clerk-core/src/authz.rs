@@ -203,9 +203,9 @@ fn is_key(s: &str) -> bool {
 /// prefix normalised on both sides. No active organisation, or a malformed `role`, is `false`.
 ///
 /// ```
-/// assert!(clerk_core::has_role(Some("org:admin"), "admin"));
-/// assert!(clerk_core::has_role(Some("admin"), "org:admin"));
-/// assert!(!clerk_core::has_role(None, "org:admin"));
+/// assert!(clerk_core::integration::has_role(Some("org:admin"), "admin"));
+/// assert!(clerk_core::integration::has_role(Some("admin"), "org:admin"));
+/// assert!(!clerk_core::integration::has_role(None, "org:admin"));
 /// ```
 #[must_use]
 pub fn has_role(active_org_role: Option<&str>, role: &str) -> bool {
@@ -219,8 +219,8 @@ pub fn has_role(active_org_role: Option<&str>, role: &str) -> bool {
 /// active organisation) or a malformed `permission` is `false`.
 ///
 /// ```
-/// assert!(clerk_core::has_permission(&["org:invoices:read"], "invoices:read"));
-/// assert!(!clerk_core::has_permission::<&str>(&[], "org:invoices:read"));
+/// assert!(clerk_core::integration::has_permission(&["org:invoices:read"], "invoices:read"));
+/// assert!(!clerk_core::integration::has_permission::<&str>(&[], "org:invoices:read"));
 /// ```
 #[must_use]
 pub fn has_permission<S: AsRef<str>>(active_permissions: &[S], permission: &str) -> bool {

@@ -388,7 +388,7 @@ pub fn load_interstitial_from_local(options: &InterstitialOptions) -> String {
 /// is not an absolute URL.
 ///
 /// ```
-/// use clerk_core::{InterstitialOptions, build_public_interstitial_url};
+/// use clerk_core::{InterstitialOptions, interstitial::build_public_interstitial_url};
 ///
 /// let url = build_public_interstitial_url(&InterstitialOptions {
 ///     publishable_key: "pk_live_Y2xlcmsuZXhhbXBsZS5jb20k".into(),

@@ -39,7 +39,7 @@ impl fmt::Display for InstanceType {
 /// let pk = PublishableKey::parse("pk_test_Y2xlcmsuZXhhbXBsZS5jb20k")?;
 /// assert_eq!(pk.frontend_api(), "clerk.example.com");
 /// assert_eq!(pk.instance_type(), InstanceType::Development);
-/// # Ok::<(), clerk_core::InvalidPublishableKey>(())
+/// # Ok::<(), clerk_core::keys::InvalidPublishableKey>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PublishableKey {
@@ -199,7 +199,7 @@ impl std::error::Error for InvalidPublishableKey {}
 /// `live_`/`sk_live_` is production, anything else is neither (`None`).
 ///
 /// ```
-/// use clerk_core::{InstanceType, instance_type_of_secret_key};
+/// use clerk_core::{InstanceType, keys::instance_type_of_secret_key};
 ///
 /// assert_eq!(instance_type_of_secret_key("sk_test_abc"), Some(InstanceType::Development));
 /// assert_eq!(instance_type_of_secret_key("live_abc"), Some(InstanceType::Production));
@@ -238,8 +238,8 @@ const STAGING_SUFFIXES: &[&str] = &[
 /// Whether a frontend API host is a Clerk development or staging host (auth-rules §7.4).
 ///
 /// ```
-/// assert!(clerk_core::is_dev_or_staging_host("foo-bar-13.clerk.accounts.dev"));
-/// assert!(!clerk_core::is_dev_or_staging_host("clerk.example.com"));
+/// assert!(clerk_core::keys::is_dev_or_staging_host("foo-bar-13.clerk.accounts.dev"));
+/// assert!(!clerk_core::keys::is_dev_or_staging_host("clerk.example.com"));
 /// ```
 #[must_use]
 pub fn is_dev_or_staging_host(host: &str) -> bool {
@@ -260,8 +260,8 @@ pub fn is_staging_host(host: &str) -> bool {
 /// becomes `clerk.clerk.example` (real domains are not affected).
 ///
 /// ```
-/// assert_eq!(clerk_core::add_clerk_prefix("satellite.dev"), "clerk.satellite.dev");
-/// assert_eq!(clerk_core::add_clerk_prefix("clerk.satellite.dev"), "clerk.satellite.dev");
+/// assert_eq!(clerk_core::keys::add_clerk_prefix("satellite.dev"), "clerk.satellite.dev");
+/// assert_eq!(clerk_core::keys::add_clerk_prefix("clerk.satellite.dev"), "clerk.satellite.dev");
 /// ```
 #[must_use]
 pub fn add_clerk_prefix(domain: &str) -> String {

@@ -9,58 +9,43 @@ pub struct RepositoryReadme;
 
 #[doc(hidden)]
 pub mod __private;
-mod clock;
-mod jwt;
-
-pub use clock::{Clock, FixedClock, SystemClock};
-pub use jwt::{
-    Actor, DEFAULT_API_URL, DEFAULT_API_VERSION, DEFAULT_CLOCK_SKEW, DEFAULT_TOKEN_CACHE_CAPACITY,
-    Issuer, Jwk, JwkSet, JwksCacheSettings, Jwt, JwtHeader, KeyError, MAX_RSA_BITS, MAX_TOKEN_LEN,
-    MIN_RSA_BITS, OrganizationClaims, SessionClaims, TokenVerificationError,
-    TokenVerificationErrorAction, TokenVerificationErrorReason, VerificationKey, VerifyJwtOptions,
-    VerifyOptionsError, VerifyTokenOptions, VerifyTokenOptionsBuilder, decode_jwt,
-    has_valid_signature, verify_jwt, verify_token,
-};
-
-// --- request side ---
+pub mod api;
 mod auth;
 mod authz;
+mod clock;
 mod config;
-mod interstitial;
-mod keys;
+mod error;
+pub mod integration;
+pub mod interstitial;
+pub mod jwt;
+pub mod keys;
 mod secure_url;
 
-pub use auth::cookies::{cookie_pairs, get_cookie, get_cookie_from_fields};
-pub use auth::origin::{InvalidUrl, is_browser_user_agent, is_cross_origin, js_parse_int};
+// What an application uses sits at the root; the modules hold the rest: `api` (the Backend API
+// client and its models), `jwt` (low-level token types), `keys`, `interstitial`, and
+// `integration` (what framework adapters need).
+pub use api::{ClerkClient, ClerkClientBuilder, create_backend_api_client};
 pub use auth::reason::{AuthReason, AuthStatus};
-pub use auth::request::{RequestValues, RequestView, header_value, request_cookie};
-pub use auth::response::{
-    AUTH_MESSAGE_HEADER, AUTH_REASON_HEADER, AUTH_STATUS_HEADER, HttpAnswer, MAX_AUTH_MESSAGE_LEN,
-    auth_header_pairs, encode_auth_message, encode_uri_component, forbidden_answer, is_api_request,
-    is_browser_navigation, missing_setup_answer, unauthenticated_answer,
-};
 pub use auth::session::Auth;
-pub use auth::state::{AuthOutcome, AuthState, get_auth_state, try_get_auth_state};
-pub use authz::{
-    InvalidRequirement, Policy, Requirement, SignedIn, evaluate_policy, has_permission, has_role,
-};
-pub use config::{ClerkConfig, ClerkConfigBuilder, ConfigError, ConfigErrorKind, ConfigId};
+pub use auth::state::{AuthState, get_auth_state, try_get_auth_state};
+pub use authz::{InvalidRequirement, Policy, Requirement, SignedIn};
+pub use clock::{Clock, FixedClock, SystemClock};
+pub use config::{ClerkConfig, ClerkConfigBuilder, ConfigError, ConfigErrorKind};
+pub use error::{ApiError, Error, ErrorKind};
 pub use interstitial::{
-    DEFAULT_CLERK_JS_TAG, DEFAULT_USER_AGENT, INTERSTITIAL_REMOTE_FAILED_TO_LOAD,
-    InterstitialError, InterstitialOptions, build_public_interstitial_url,
-    load_interstitial_from_bapi, load_interstitial_from_local,
+    InterstitialError, InterstitialOptions, load_interstitial_from_bapi,
+    load_interstitial_from_local,
 };
-pub use keys::{
-    InstanceType, InvalidPublishableKey, PublishableKey, add_clerk_prefix, build_publishable_key,
-    instance_type_of_secret_key, is_dev_or_staging_host, is_publishable_key, is_staging_host,
-    parse_publishable_key,
+pub use jwt::claims::{Actor, OrganizationClaims, SessionClaims};
+pub use jwt::decode::decode_jwt;
+pub use jwt::error::{
+    TokenVerificationError, TokenVerificationErrorAction, TokenVerificationErrorReason,
 };
-// --- end request side ---
-
-// --- Backend API client ---
-pub mod api;
-mod error;
-
-pub use api::{ClerkClient, ClerkClientBuilder, ClerkClientOptions, create_backend_api_client};
-pub use error::{ApiError, ClerkErrorDetail, Error, ErrorKind};
+pub use jwt::key::VerificationKey;
+pub use jwt::token::{
+    DEFAULT_API_URL, DEFAULT_API_VERSION, VerifyOptionsError, VerifyTokenOptions,
+    VerifyTokenOptionsBuilder, verify_token,
+};
+pub use jwt::verify::{Issuer, VerifyJwtOptions, has_valid_signature, verify_jwt};
+pub use keys::{InstanceType, PublishableKey};
 // --- end Backend API client ---

@@ -11,6 +11,7 @@
 //!   into a 4xx answer (so the call fails), and every response is also checked for the
 //!   `sl-violations` header, which catches warning-level violations too.
 
+use clerk_core::__private::ObserveResponses as _;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 
@@ -123,7 +124,7 @@ fn mock() -> Mock {
         .secret_key("sk_test_conformance")
         .api_url(url)
         .retry(RetryPolicy::disabled())
-        .__observe_responses(move |op, status, headers| {
+        .observe_responses(move |op, status, headers| {
             let mut s = sink.lock().unwrap();
             s.operations.push(op.to_owned());
             for v in headers.get_all("sl-violations") {

@@ -4,12 +4,13 @@
 
 mod common;
 
+use clerk_core::__private::UnsharedBuild as _;
 use std::sync::Arc;
 use std::time::Duration;
 
 use clerk_core::{
-    FixedClock, Issuer, JwksCacheSettings, TokenVerificationErrorReason as R, VerificationKey,
-    VerifyJwtOptions, VerifyTokenOptions, verify_jwt, verify_token,
+    FixedClock, Issuer, TokenVerificationErrorReason as R, VerificationKey, VerifyJwtOptions,
+    VerifyTokenOptions, jwt::JwksCacheSettings, verify_jwt, verify_token,
 };
 use common::*;
 use jsonwebtoken::{Algorithm, EncodingKey};

@@ -6,8 +6,8 @@ mod common;
 use std::sync::Arc;
 
 use clerk_core::{
-    AuthOutcome, AuthReason as R, AuthStatus as S, ClerkConfig, ClerkConfigBuilder, FixedClock,
-    TokenVerificationErrorReason as T, get_auth_state,
+    AuthReason as R, AuthStatus as S, ClerkConfig, ClerkConfigBuilder, FixedClock,
+    TokenVerificationErrorReason as T, get_auth_state, integration::AuthOutcome,
 };
 use common::*;
 use serde_json::json;
@@ -495,10 +495,10 @@ async fn outcomes_and_headers() {
     );
     assert!(get_auth_state(&config, &ok).await.answer(&ok).is_none());
     assert_eq!(
-        clerk_core::forbidden_answer().body(),
+        clerk_core::integration::forbidden_answer().body(),
         r#"{"error":"forbidden"}"#
     );
-    let setup = clerk_core::missing_setup_answer("add the layer");
+    let setup = clerk_core::integration::missing_setup_answer("add the layer");
     assert_eq!(
         (setup.status(), setup.body()),
         (
@@ -511,7 +511,7 @@ async fn outcomes_and_headers() {
 #[tokio::test]
 async fn unreachable_jwks_is_a_503_not_a_401() {
     let server = TestServer::start(Reply::Json(502, "<html>bad gateway</html>".to_owned())).await;
-    let mut settings = clerk_core::JwksCacheSettings::default();
+    let mut settings = clerk_core::jwt::JwksCacheSettings::default();
     settings.attempts = 1;
     let config = ClerkConfig::builder()
         .secret_key("sk_live_x")
@@ -599,14 +599,14 @@ async fn auth_message_header_is_bounded_for_hostile_tokens() {
     );
     let (_, message) = s
         .headers()
-        .find(|(name, _)| *name == clerk_core::AUTH_MESSAGE_HEADER)
+        .find(|(name, _)| *name == clerk_core::integration::AUTH_MESSAGE_HEADER)
         .unwrap();
     assert!(
-        message.len() <= clerk_core::MAX_AUTH_MESSAGE_LEN,
+        message.len() <= clerk_core::integration::MAX_AUTH_MESSAGE_LEN,
         "{}",
         message.len()
     );
-    assert!(message.len() > clerk_core::MAX_AUTH_MESSAGE_LEN - 6);
+    assert!(message.len() > clerk_core::integration::MAX_AUTH_MESSAGE_LEN - 6);
     assert!(message.starts_with("Invalid%20JWT%20type"));
     // Whole characters only: the value ends with a complete `%C3%A9`.
     assert!(message.ends_with("%C3%A9"), "{message}");

@@ -4,7 +4,7 @@
 use std::sync::Arc;
 
 use clerk_core::{
-    FixedClock, Issuer, Jwk, VerificationKey, VerifyJwtOptions, decode_jwt, verify_jwt,
+    FixedClock, Issuer, VerificationKey, VerifyJwtOptions, decode_jwt, jwt::Jwk, verify_jwt,
 };
 use clerk_testing::conformance::cases;
 use serde_json::Value;

@@ -2,11 +2,12 @@
 
 mod common;
 
+use clerk_core::__private::{UnsharedBuild as _, VerifierSeams as _};
 use std::sync::Arc;
 use std::time::Duration;
 
 use clerk_core::{
-    FixedClock, JwksCacheSettings, TokenVerificationErrorReason as R, VerifyTokenOptions,
+    FixedClock, TokenVerificationErrorReason as R, VerifyTokenOptions, jwt::JwksCacheSettings,
     verify_token,
 };
 use common::*;

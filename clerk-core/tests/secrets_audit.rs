@@ -154,7 +154,7 @@ async fn no_secret_in_debug_display_or_trace_output() {
     record("ClerkClient", format!("{client:?}"));
     let e = client.users().list().send().await.unwrap_err();
     record("Error (api)", format!("{e} {e:?}"));
-    let mut options = clerk_core::ClerkClientOptions::default();
+    let mut options = clerk_core::api::ClerkClientOptions::default();
     options.secret_key = Some(SECRET.to_owned());
     record("ClerkClientOptions", format!("{options:?}"));
     options.api_url = Some("http://127.0.0.1:1".to_owned());

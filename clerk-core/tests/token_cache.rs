@@ -3,6 +3,7 @@
 
 mod common;
 
+use clerk_core::__private::VerifierSeams as _;
 use std::sync::Arc;
 
 use clerk_core::{FixedClock, TokenVerificationErrorReason as R, VerifyTokenOptions, verify_token};

@@ -10,7 +10,7 @@ use aws_lc_rs::rsa::{KeyPair, KeySize, PublicKey};
 use aws_lc_rs::signature::{KeyPair as _, RSA_PKCS1_SHA256};
 use base64::Engine as _;
 use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
-use clerk_core::{ClerkConfig, ClerkConfigBuilder, build_publishable_key};
+use clerk_core::{ClerkConfig, ClerkConfigBuilder, keys::build_publishable_key};
 use serde_json::{Value, json};
 
 use crate::token::TokenBuilder;
@@ -211,7 +211,7 @@ mod tests {
         assert!(instance.publishable_key().starts_with("pk_test_"));
         let key = clerk_core::VerificationKey::from_pem(instance.jwt_key()).unwrap();
         assert_eq!(key.bits(), 2048);
-        let jwk: clerk_core::Jwk = serde_json::from_value(instance.jwk().clone()).unwrap();
+        let jwk: clerk_core::jwt::Jwk = serde_json::from_value(instance.jwk().clone()).unwrap();
         assert_eq!(
             clerk_core::VerificationKey::from_jwk(&jwk).unwrap().bits(),
             2048

@@ -21,6 +21,7 @@
 //! Prism forwards the request path as it is: the upstream is the emulator's bare URL, and the
 //! `/v1` prefix lives in the spec copy's paths (as in `.ci/bapi-mock`).
 
+use clerk_core::__private::ObserveResponses as _;
 use std::collections::BTreeMap;
 use std::fmt::Debug;
 use std::sync::{Arc, Mutex};
@@ -90,7 +91,7 @@ impl Conformance {
             .secret_key(key.clone())
             .api_url(url.clone())
             .retry(RetryPolicy::disabled())
-            .__observe_responses(move |op, status, headers| {
+            .observe_responses(move |op, status, headers| {
                 let mut log = sink.lock().unwrap();
                 log.seen.entry(op.to_owned()).or_default().push(status);
                 for v in headers.get_all("sl-violations") {

@@ -8,9 +8,12 @@ use std::sync::{Arc, OnceLock};
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use clerk_core::{
-    ClerkConfig, FixedClock, Issuer, MAX_RSA_BITS, MAX_TOKEN_LEN, MIN_RSA_BITS, RequestValues,
-    TokenVerificationErrorReason as R, VerificationKey, VerifyJwtOptions, build_publishable_key,
-    decode_jwt, get_auth_state, parse_publishable_key, verify_jwt,
+    ClerkConfig, FixedClock, Issuer, TokenVerificationErrorReason as R, VerificationKey,
+    VerifyJwtOptions, decode_jwt, get_auth_state,
+    integration::RequestValues,
+    jwt::{MAX_RSA_BITS, MAX_TOKEN_LEN, MIN_RSA_BITS},
+    keys::{build_publishable_key, parse_publishable_key},
+    verify_jwt,
 };
 use jsonwebtoken::crypto::aws_lc::DEFAULT_PROVIDER;
 use jsonwebtoken::{Algorithm, EncodingKey};

@@ -164,7 +164,7 @@ impl fmt::Debug for ClerkClient {
 /// # Example
 ///
 /// ```no_run
-/// use clerk_core::{create_backend_api_client, ClerkClientOptions};
+/// use clerk_core::{create_backend_api_client, api::ClerkClientOptions};
 ///
 /// // Non-exhaustive so that options can be added: start from the defaults.
 /// let mut options = ClerkClientOptions::default();
@@ -221,7 +221,7 @@ impl fmt::Debug for ClerkClientOptions {
 ///
 /// ```no_run
 /// # async fn run() -> Result<(), clerk_core::Error> {
-/// use clerk_core::{create_backend_api_client, ClerkClientOptions};
+/// use clerk_core::{create_backend_api_client, api::ClerkClientOptions};
 ///
 /// let clerk = create_backend_api_client(ClerkClientOptions::default())?; // CLERK_SECRET_KEY
 /// let count = clerk.users().count().send().await?;
@@ -310,10 +310,9 @@ impl ClerkClientBuilder {
         self
     }
 
-    /// Not part of the public API: observe every response's operation, status and headers
-    /// (used by the conformance tests to check for Prism's `sl-violations` header).
-    #[doc(hidden)]
-    pub fn __observe_responses(
+    /// Observe every response's operation, status and headers (the conformance tests check
+    /// Prism's `sl-violations` header).
+    pub(crate) fn observe_responses(
         mut self,
         observer: impl Fn(&str, u16, &http::HeaderMap) + Send + Sync + 'static,
     ) -> Self {

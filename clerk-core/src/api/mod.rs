@@ -43,6 +43,7 @@ mod sessions;
 mod sign_in_tokens;
 mod users;
 
+pub use crate::error::ClerkErrorDetail;
 pub use client::{
     ClerkClient, ClerkClientBuilder, ClerkClientOptions, DEFAULT_API_URL, DEFAULT_API_VERSION,
     DEFAULT_CLERK_API_VERSION, create_backend_api_client,

@@ -12,7 +12,7 @@ use std::borrow::Cow;
 /// occurrence of a name wins. An empty value is returned as `Some("")`.
 ///
 /// ```
-/// use clerk_core::get_cookie;
+/// use clerk_core::integration::get_cookie;
 ///
 /// let header = r#"a=1; __session="tok%20en"; __session=second"#;
 /// assert_eq!(get_cookie(header, "__session").as_deref(), Some("tok en"));
@@ -29,7 +29,7 @@ pub fn get_cookie<'a>(header: &'a str, name: &str) -> Option<Cow<'a, str>> {
 /// (auth-rules D11). The first occurrence in field order wins.
 ///
 /// ```
-/// use clerk_core::get_cookie_from_fields;
+/// use clerk_core::integration::get_cookie_from_fields;
 ///
 /// let fields = ["a=1", "__client_uat=0; __client_uat=1"];
 /// assert_eq!(get_cookie_from_fields(fields, "__client_uat").as_deref(), Some("0"));

@@ -34,7 +34,7 @@ impl std::error::Error for InvalidUrl {}
 /// [`InvalidUrl`] when `u` (for example `null`) or `<scheme>://<host>` does not parse.
 ///
 /// ```
-/// use clerk_core::is_cross_origin;
+/// use clerk_core::integration::is_cross_origin;
 ///
 /// assert_eq!(is_cross_origin("https://app.example", Some("app.example"), None, None), Ok(false));
 /// assert_eq!(is_cross_origin("https://evil.example", Some("app.example"), None, None), Ok(true));
@@ -73,7 +73,7 @@ fn first_value(s: &str) -> &str {
 /// Returned as `f64` like JavaScript: huge inputs give large (or infinite) values, never a panic.
 ///
 /// ```
-/// use clerk_core::js_parse_int;
+/// use clerk_core::integration::js_parse_int;
 ///
 /// assert_eq!(js_parse_int("0x10"), Some(16.0));
 /// assert_eq!(js_parse_int(" 5"), Some(5.0));
@@ -112,8 +112,8 @@ pub fn js_parse_int(s: &str) -> Option<f64> {
 /// `Mozilla/` or contains `Amazon CloudFront` (case-sensitive). An absent UA is `""`.
 ///
 /// ```
-/// assert!(clerk_core::is_browser_user_agent("Mozilla/5.0 (X11; Linux x86_64)"));
-/// assert!(!clerk_core::is_browser_user_agent("curl/8.0"));
+/// assert!(clerk_core::integration::is_browser_user_agent("Mozilla/5.0 (X11; Linux x86_64)"));
+/// assert!(!clerk_core::integration::is_browser_user_agent("curl/8.0"));
 /// ```
 #[must_use]
 pub fn is_browser_user_agent(user_agent: &str) -> bool {

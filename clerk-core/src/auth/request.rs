@@ -155,7 +155,7 @@ fn joined_header<'a, R: RequestView + ?Sized>(
 }
 
 /// Looks up a cookie across every `Cookie` header field of the request (fields joined with
-/// `"; "`, auth-rules D11), with the parsing rules of [`get_cookie`](crate::get_cookie).
+/// `"; "`, auth-rules D11), with the parsing rules of [`get_cookie`](crate::integration::get_cookie).
 #[must_use]
 pub fn request_cookie<'a, R: RequestView + ?Sized>(
     request: &'a R,
@@ -216,7 +216,7 @@ impl<'a> RequestValues<'a> {
     /// Reads these values from a request.
     ///
     /// ```
-    /// use clerk_core::RequestValues;
+    /// use clerk_core::integration::RequestValues;
     ///
     /// let req = http::Request::builder()
     ///     .uri("/page?__clerk_synced=true")

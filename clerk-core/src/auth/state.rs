@@ -436,7 +436,7 @@ fn plan<'a, Q: RequestView + ?Sized>(config: &ClerkConfig, request: &'a Q) -> Pl
             forwarded_proto.as_deref(),
         )
     };
-    let invalid_url = |e: crate::InvalidUrl| {
+    let invalid_url = |e: crate::integration::InvalidUrl| {
         Plan::Decided(AuthState::new(
             config,
             S::SignedOut,

@@ -416,7 +416,7 @@ impl ClerkConfigBuilder {
     /// Validates the options and builds the configuration.
     ///
     /// Checks, in order: the secret key is non-empty; the publishable key (when set) parses; the
-    /// API URL is an absolute `http(s)` URL; and, for a satellite (spec §1.4 with the Q12 fix): a
+    /// API URL is an absolute `http(s)` URL; and, for a satellite (auth-rules §1.2, D12): a
     /// development key has a sign-in URL, the sign-in URL (when set) is absolute and not on the
     /// configured domain, and a domain or proxy URL is set.
     ///
@@ -560,7 +560,7 @@ impl ClerkConfigBuilder {
         jwks: &JwksCacheSettings,
     ) -> Result<VerifyTokenOptions, ConfigError> {
         use ConfigErrorKind as K;
-        // Spec §3.2.1: satellites check no issuer; a proxy URL is the exact issuer (and the JWKS
+        // auth-rules §4.2: satellites check no issuer; a proxy URL is the exact issuer (and the JWKS
         // source); otherwise Clerk's issuer predicate, with keys from the Backend API.
         let mut verifier = VerifyTokenOptions::builder()
             .secret_key(self.secret_key.clone())
@@ -632,7 +632,7 @@ fn check_urls(api_url: &str, proxy_url: &str) -> Result<(), ConfigError> {
     Ok(())
 }
 
-/// Whether the sign-in URL's host is the configured satellite domain (Q12). The domain may carry
+/// Whether the sign-in URL's host is the configured satellite domain (auth-rules D12). The domain may carry
 /// a scheme, a path and a port; with a (non-default) port, host and port are compared, else the
 /// host alone. Both sides are normalised by the URL parser (case, IDNA, IPv6).
 fn sign_in_url_on_domain(url: &Url, domain: &str) -> bool {

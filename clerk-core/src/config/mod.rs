@@ -1,4 +1,5 @@
-//! `ClerkConfig`: the options of a Clerk instance (spec §1.1), validated at construction (§1.4).
+//! `ClerkConfig`: the options of a Clerk instance (docs/auth-rules.md §1.1), validated at
+//! construction (§1.2).
 
 mod builder;
 mod error;
@@ -61,7 +62,7 @@ pub(crate) struct ConfigInner {
     pub(crate) clerk_js_url: String,
     pub(crate) clerk_js_version: String,
     /// The token verifier of this instance: its key source (local key, or the instance's shared
-    /// JWKS cache) and its claim rules (spec §3.2.1).
+    /// JWKS cache) and its claim rules (auth-rules §4.2).
     pub(crate) verifier: VerifyTokenOptions,
     /// The Backend API client of this instance, built on first use.
     pub(crate) api_client: std::sync::OnceLock<crate::ClerkClient>,
@@ -135,7 +136,7 @@ impl ClerkConfig {
         &self.inner.secret_key
     }
 
-    /// The instance type named by the secret key (spec §6.3), `None` for keys of another shape.
+    /// The instance type named by the secret key (auth-rules §7.2), `None` for keys of another shape.
     #[must_use]
     pub fn instance_type(&self) -> Option<InstanceType> {
         instance_type_of_secret_key(&self.inner.secret_key)
@@ -148,7 +149,7 @@ impl ClerkConfig {
     }
 
     /// The frontend API: the publishable key's when one is set, else the `frontend_api` option,
-    /// else `""` (spec §1.3).
+    /// else `""` (auth-rules §1.1, K10).
     #[must_use]
     pub fn frontend_api(&self) -> &str {
         &self.inner.frontend_api

@@ -1,29 +1,31 @@
-//! Session-token decoding and verification.
+//! Low-level session-token types: the decoded token, JWKs, key sizes and the JWKS cache settings.
+//!
+//! The verification functions and what they return (`verify_token`, `verify_jwt`, `decode_jwt`,
+//! `SessionClaims`, `TokenVerificationError`, …) are at the crate root.
 
-mod claims;
-mod decode;
-mod error;
+pub(crate) mod claims;
+pub(crate) mod decode;
+pub(crate) mod error;
 mod json;
 mod jwks;
-mod key;
-mod token;
+pub(crate) mod key;
+pub(crate) mod token;
 mod token_cache;
 mod verified;
-mod verify;
+pub(crate) mod verify;
 
-pub use claims::{Actor, OrganizationClaims, SessionClaims};
-pub use decode::{Jwt, JwtHeader, MAX_TOKEN_LEN, decode_jwt};
-pub use error::{
-    TokenVerificationError, TokenVerificationErrorAction, TokenVerificationErrorReason,
-};
+pub use decode::{Jwt, JwtHeader, MAX_TOKEN_LEN};
 pub use jwks::JwksCacheSettings;
 pub(crate) use jwks::ingest_for_tooling;
-pub use key::{Jwk, JwkSet, KeyError, MAX_RSA_BITS, MIN_RSA_BITS, VerificationKey};
+pub use key::{Jwk, JwkSet, KeyError, MAX_RSA_BITS, MIN_RSA_BITS};
 pub(crate) use token::{Attempt, verify_token_now, verify_token_shared};
-pub use token::{
-    DEFAULT_API_URL, DEFAULT_API_VERSION, VerifyOptionsError, VerifyTokenOptions,
-    VerifyTokenOptionsBuilder, verify_token,
-};
 pub use token_cache::DEFAULT_TOKEN_CACHE_CAPACITY;
 pub(crate) use verified::Verified;
-pub use verify::{DEFAULT_CLOCK_SKEW, Issuer, VerifyJwtOptions, has_valid_signature, verify_jwt};
+pub use verify::DEFAULT_CLOCK_SKEW;
+
+// The crate root re-exports these; the rest of the crate reaches them here.
+pub(crate) use claims::{Actor, OrganizationClaims, SessionClaims};
+pub(crate) use error::{TokenVerificationError, TokenVerificationErrorReason};
+pub(crate) use key::VerificationKey;
+pub(crate) use token::{VerifyOptionsError, VerifyTokenOptions};
+pub(crate) use verify::Issuer;

@@ -153,16 +153,12 @@ impl VerifyTokenOptions {
     }
 
     /// How many tokens the verified-token cache holds now.
-    #[doc(hidden)]
-    #[must_use]
-    pub fn token_cache_len(&self) -> usize {
+    pub(crate) fn token_cache_len(&self) -> usize {
         self.token_cache.as_ref().map_or(0, |c| c.len())
     }
 
     /// How many JWKS requests the cache behind these options has sent (0 with a local key).
-    #[doc(hidden)]
-    #[must_use]
-    pub fn jwks_fetch_count(&self) -> u64 {
+    pub(crate) fn jwks_fetch_count(&self) -> u64 {
         match &self.keys {
             KeySource::Jwks(c) => c.fetch_count(),
             _ => 0,
@@ -307,8 +303,7 @@ impl VerifyTokenOptionsBuilder {
 
     /// As [`build`](Self::build), with a JWKS cache of its own instead of the process-wide shared
     /// one (for tests that need a cold cache).
-    #[doc(hidden)]
-    pub fn build_unshared(self) -> Result<VerifyTokenOptions, VerifyOptionsError> {
+    pub(crate) fn build_unshared(self) -> Result<VerifyTokenOptions, VerifyOptionsError> {
         self.build_with(|source, settings| {
             JwksCache::new(source, settings)
                 .map(Arc::new)
@@ -354,7 +349,7 @@ fn check_url(raw: &str) -> Result<(), VerifyOptionsError> {
 
 /// Verifies a Clerk session token, resolving the key automatically.
 ///
-/// 1. The token is decoded (and refused if over [`MAX_TOKEN_LEN`](crate::MAX_TOKEN_LEN) or a
+/// 1. The token is decoded (and refused if over [`MAX_TOKEN_LEN`](crate::jwt::MAX_TOKEN_LEN) or a
 ///    machine-to-machine token).
 /// 2. The key: the local `jwt_key` when set (no network); otherwise the JWKS of the exact issuer
 ///    or of the Backend API (`GET {api_url}/{api_version}/jwks` with the secret key), through the

@@ -124,7 +124,7 @@ impl From<String> for Issuer {
 ///     .issuer(Issuer::exact("https://clerk.example.com"))
 ///     .authorized_parties(["https://example.com"])
 ///     .clock_skew(Duration::from_secs(5));
-/// # Ok::<(), clerk_core::KeyError>(())
+/// # Ok::<(), clerk_core::jwt::KeyError>(())
 /// ```
 #[derive(Clone, Debug)]
 pub struct VerifyJwtOptions {
@@ -577,7 +577,7 @@ fn signature_valid(
 /// # Example
 ///
 /// ```
-/// use clerk_core::{decode_jwt, has_valid_signature, Jwk};
+/// use clerk_core::{decode_jwt, has_valid_signature, jwt::Jwk};
 ///
 /// # let token = "eyJhbGciOiJSUzI1NiJ9.e30.c2ln";
 /// let jwt = decode_jwt(token)?;

@@ -60,7 +60,7 @@ impl Req {
 
     /// The first cookie `name` over all `Cookie` fields.
     pub(crate) fn cookie(&self, name: &str) -> Option<String> {
-        clerk_core::get_cookie_from_fields(
+        clerk_core::integration::get_cookie_from_fields(
             self.headers
                 .get_all(http::header::COOKIE)
                 .iter()

@@ -15,8 +15,12 @@ use actix_web::error::InternalError;
 use actix_web::http::header::{HeaderName, HeaderValue};
 use actix_web::{Error, HttpMessage};
 use clerk_core::{
-    AUTH_MESSAGE_HEADER, AUTH_REASON_HEADER, AUTH_STATUS_HEADER, AuthState, ClerkConfig,
-    ConfigError, encode_auth_message, encode_uri_component, get_auth_state, try_get_auth_state,
+    AuthState, ClerkConfig, ConfigError, get_auth_state,
+    integration::{
+        AUTH_MESSAGE_HEADER, AUTH_REASON_HEADER, AUTH_STATUS_HEADER, encode_auth_message,
+        encode_uri_component,
+    },
+    try_get_auth_state,
 };
 use pin_project_lite::pin_project;
 

@@ -6,7 +6,7 @@ use std::fmt;
 use actix_web::http::StatusCode;
 use actix_web::http::header::{HeaderName, HeaderValue};
 use actix_web::{HttpResponse, ResponseError};
-use clerk_core::HttpAnswer;
+use clerk_core::integration::HttpAnswer;
 
 /// The fix named by the `500` answered when the middleware is missing.
 const MISSING_SETUP_FIX: &str = "Clerk is not configured for this route: add \
@@ -133,9 +133,11 @@ impl ResponseError for ClerkRejection {
 
     fn error_response(&self) -> HttpResponse {
         answer_response(match self {
-            Self::Unauthenticated { reason } => clerk_core::unauthenticated_answer(*reason),
-            Self::Forbidden => clerk_core::forbidden_answer(),
-            Self::MissingSetup => clerk_core::missing_setup_answer(MISSING_SETUP_FIX),
+            Self::Unauthenticated { reason } => {
+                clerk_core::integration::unauthenticated_answer(*reason)
+            }
+            Self::Forbidden => clerk_core::integration::forbidden_answer(),
+            Self::MissingSetup => clerk_core::integration::missing_setup_answer(MISSING_SETUP_FIX),
         })
     }
 }

@@ -9,7 +9,7 @@ use std::sync::{Arc, Mutex};
 
 use actix_web::test::{TestRequest, call_service, init_service, read_body};
 use actix_web::{App, HttpResponse, HttpServer, web};
-use clerk_actix::clerk_core::encode_uri_component;
+use clerk_actix::clerk_core::integration::encode_uri_component;
 use clerk_actix::{ClerkMiddleware, ClerkUser};
 use clerk_testing::conformance::{cases, config_for, request_headers};
 use serde_json::{Value, json};

@@ -11,7 +11,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 use actix_web::dev::ServerHandle;
 use actix_web::http::StatusCode;
 use actix_web::{App, HttpResponse, HttpServer, ResponseError, web};
-use clerk_actix::clerk_core::JwksCacheSettings;
+use clerk_actix::clerk_core::jwt::JwksCacheSettings;
 use clerk_actix::{
     ClerkConfig, ClerkMiddleware, ClerkRejection, ClerkUser, Policy, Protected, SignedIn,
 };

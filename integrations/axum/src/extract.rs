@@ -6,7 +6,7 @@ use std::marker::PhantomData;
 use std::ops::Deref;
 
 use axum::extract::{FromRequestParts, OptionalFromRequestParts};
-use clerk_core::{Auth, AuthReason, AuthState, ConfigId, Policy};
+use clerk_core::{Auth, AuthReason, AuthState, Policy, integration::ConfigId};
 use http::request::Parts;
 
 use crate::rejection::ClerkRejection;

@@ -8,8 +8,12 @@ use std::task::{Context, Poll, ready};
 
 use axum::response::{IntoResponse, Response};
 use clerk_core::{
-    AUTH_MESSAGE_HEADER, AUTH_REASON_HEADER, AUTH_STATUS_HEADER, AuthState, ClerkConfig,
-    ConfigError, encode_auth_message, encode_uri_component, get_auth_state, try_get_auth_state,
+    AuthState, ClerkConfig, ConfigError, get_auth_state,
+    integration::{
+        AUTH_MESSAGE_HEADER, AUTH_REASON_HEADER, AUTH_STATUS_HEADER, encode_auth_message,
+        encode_uri_component,
+    },
+    try_get_auth_state,
 };
 use http::request::Parts;
 use http::{HeaderName, HeaderValue, Request, StatusCode};

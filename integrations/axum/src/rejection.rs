@@ -3,7 +3,7 @@
 use std::fmt;
 
 use axum::response::{IntoResponse, Response};
-use clerk_core::HttpAnswer;
+use clerk_core::integration::HttpAnswer;
 use http::{HeaderValue, StatusCode};
 
 /// What a route must do when the layer is missing; part of the `500` body and of `Display`.
@@ -136,9 +136,11 @@ impl std::error::Error for ClerkRejection {}
 impl IntoResponse for ClerkRejection {
     fn into_response(self) -> Response {
         answer_response(match self {
-            Self::Unauthenticated { reason } => clerk_core::unauthenticated_answer(reason),
-            Self::Forbidden => clerk_core::forbidden_answer(),
-            Self::MissingSetup => clerk_core::missing_setup_answer(MISSING_SETUP_FIX),
+            Self::Unauthenticated { reason } => {
+                clerk_core::integration::unauthenticated_answer(reason)
+            }
+            Self::Forbidden => clerk_core::integration::forbidden_answer(),
+            Self::MissingSetup => clerk_core::integration::missing_setup_answer(MISSING_SETUP_FIX),
         })
     }
 }

@@ -10,7 +10,7 @@ use axum::extract::Json;
 use axum::http::StatusCode;
 use axum::routing::get;
 use clerk_axum::ClerkLayer;
-use clerk_axum::clerk_core::encode_uri_component;
+use clerk_axum::clerk_core::integration::encode_uri_component;
 use clerk_testing::conformance::{cases, config_for, request_for};
 use serde_json::Value;
 use tokio::net::TcpListener;

@@ -9,7 +9,7 @@ use axum::Router;
 use axum::extract::Json;
 use axum::http::StatusCode;
 use axum::routing::{get, post};
-use clerk_axum::clerk_core::JwksCacheSettings;
+use clerk_axum::clerk_core::jwt::JwksCacheSettings;
 use clerk_axum::{ClerkConfig, ClerkLayer, ClerkRejection, ClerkUser, Policy, Protected, SignedIn};
 use clerk_testing::TestInstance;
 use reqwest::header::{HeaderMap, HeaderValue};

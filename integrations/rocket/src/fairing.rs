@@ -60,7 +60,7 @@ const OUTCOME_RANK: isize = isize::MIN;
 /// To serve two Clerk instances, run two Rocket applications (each with its own fairing, on its
 /// own port or behind a proxy that routes by host or path), or keep one application and verify
 /// the second instance's tokens in your own request guard, with a second [`ClerkConfig`] and
-/// [`clerk_core::get_auth_state`] over your [`RequestView`](clerk_core::RequestView) of the
+/// [`clerk_core::get_auth_state`] over your [`RequestView`](clerk_core::integration::RequestView) of the
 /// request.
 ///
 /// ```no_run

@@ -4,7 +4,7 @@
 use std::fmt;
 use std::io::Cursor;
 
-use clerk_core::HttpAnswer;
+use clerk_core::integration::HttpAnswer;
 use rocket::Request;
 use rocket::http::Status;
 use rocket::response::{self, Responder, Response};
@@ -121,9 +121,11 @@ impl std::error::Error for ClerkRejection {}
 impl<'r> Responder<'r, 'static> for ClerkRejection {
     fn respond_to(self, _: &'r Request<'_>) -> response::Result<'static> {
         answer_response(match self {
-            Self::Unauthenticated { reason } => clerk_core::unauthenticated_answer(reason),
-            Self::Forbidden => clerk_core::forbidden_answer(),
-            Self::MissingSetup => clerk_core::missing_setup_answer(MISSING_SETUP_FIX),
+            Self::Unauthenticated { reason } => {
+                clerk_core::integration::unauthenticated_answer(reason)
+            }
+            Self::Forbidden => clerk_core::integration::forbidden_answer(),
+            Self::MissingSetup => clerk_core::integration::missing_setup_answer(MISSING_SETUP_FIX),
         })
     }
 }
@@ -173,8 +175,10 @@ mod tests {
 
     #[test]
     fn answers_are_clerk_cores() {
-        let response = answer_response(clerk_core::unauthenticated_answer(Some("token-expired")))
-            .expect("response");
+        let response = answer_response(clerk_core::integration::unauthenticated_answer(Some(
+            "token-expired",
+        )))
+        .expect("response");
         assert_eq!(response.status(), Status::Unauthorized);
         assert_eq!(
             response.headers().get_one("content-type"),

@@ -1,6 +1,9 @@
 //! The borrowing [`RequestView`] of a Rocket request, and the per-request cache of its auth state.
 
-use clerk_core::{Auth, AuthState, ClerkConfig, HttpAnswer, RequestView, get_auth_state};
+use clerk_core::{
+    Auth, AuthState, ClerkConfig, get_auth_state,
+    integration::{HttpAnswer, RequestView},
+};
 use rocket::Request;
 
 /// A read-only, borrowing view of a Rocket [`Request`] for clerk-core. Nothing is cloned.

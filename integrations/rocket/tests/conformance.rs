@@ -7,7 +7,7 @@ use std::net::Ipv4Addr;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use clerk_core::encode_uri_component;
+use clerk_core::integration::encode_uri_component;
 use clerk_rocket::{ClerkConfig, ClerkFairing, ClerkUser};
 use clerk_testing::conformance::{cases, config_for, request_headers};
 use rocket::config::LogLevel;

@@ -5,7 +5,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use clerk_core::JwksCacheSettings;
+use clerk_core::jwt::JwksCacheSettings;
 use clerk_rocket::{
     ClerkConfig, ClerkFairing, ClerkRejection, ClerkUser, Policy, Protected, SignedIn,
 };

@@ -114,7 +114,7 @@ fn run(options: &Options) -> Result<(), String> {
             .build()
             .map_err(|e| e.to_string())
     };
-    let cached = config(clerk_core::DEFAULT_TOKEN_CACHE_CAPACITY)?;
+    let cached = config(clerk_core::jwt::DEFAULT_TOKEN_CACHE_CAPACITY)?;
     let uncached = config(0)?;
 
     let mut measurements = Vec::new();

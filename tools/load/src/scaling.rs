@@ -1,6 +1,7 @@
 //! Scaling facts: memory stays bounded under a million requests with 100 000 distinct tokens, and a
 //! JWKS cold start under 1 000 concurrent requests makes exactly one fetch.
 
+use clerk_core::__private::VerifierSeams as _;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -85,9 +86,9 @@ async fn memory_bound(tokens: usize, requests: usize) -> Result<(), String> {
     }
     println!(
         "  RSS before {before} KiB, after {after} KiB; token cache peak {peak_len} (capacity {})",
-        clerk_core::DEFAULT_TOKEN_CACHE_CAPACITY
+        clerk_core::jwt::DEFAULT_TOKEN_CACHE_CAPACITY
     );
-    if peak_len > clerk_core::DEFAULT_TOKEN_CACHE_CAPACITY {
+    if peak_len > clerk_core::jwt::DEFAULT_TOKEN_CACHE_CAPACITY {
         return Err("the token cache grew past its capacity".to_owned());
     }
     Ok(())
