@@ -416,7 +416,8 @@ impl ClerkConfigBuilder {
     /// Validates the options and builds the configuration.
     ///
     /// Checks, in order: the secret key is non-empty; the publishable key (when set) parses; the
-    /// API URL is an absolute `http(s)` URL; and, for a satellite (auth-rules §1.2, D12): a
+    /// API URL (and the proxy URL, when set) is an absolute `https` URL, or `http` to a loopback
+    /// host (auth-rules §1.3); and, for a satellite (auth-rules §1.2, D12): a
     /// development key has a sign-in URL, the sign-in URL (when set) is absolute and not on the
     /// configured domain, and a domain or proxy URL is set.
     ///
