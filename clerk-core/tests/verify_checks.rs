@@ -402,3 +402,27 @@ fn claim_types_are_checked_after_the_signature_rules() {
     assert_eq!(reason, R::TokenVerificationFailed);
     assert!(message.contains("(sid)"), "{message}");
 }
+
+/// The secret key and the signing keys never travel in cleartext: a Backend API URL or an exact
+/// issuer (the JWKS source) over `http://` is refused unless its host is loopback.
+#[test]
+fn cleartext_jwks_sources_are_refused_unless_loopback() {
+    use clerk_core::{Issuer, VerifyOptionsError};
+    let refused = |builder: clerk_core::VerifyTokenOptionsBuilder| {
+        matches!(builder.build(), Err(VerifyOptionsError::InvalidApiUrl(_)))
+    };
+    let base = || clerk_core::VerifyTokenOptions::builder().secret_key("sk_test_x");
+    assert!(refused(base().api_url("http://api.clerk.com")));
+    assert!(refused(
+        base().issuer(Issuer::exact("http://clerk.example.com"))
+    ));
+    assert!(refused(base().api_url("http://10.0.0.1:8080")));
+    assert!(base().api_url("https://api.clerk.com").build().is_ok());
+    assert!(base().api_url("http://127.0.0.1:9").build().is_ok());
+    assert!(
+        base()
+            .issuer(Issuer::exact("http://localhost:9"))
+            .build()
+            .is_ok()
+    );
+}
