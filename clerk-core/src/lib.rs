@@ -2,11 +2,6 @@
 #![forbid(unsafe_code)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
-/// The repository README's examples, compiled as doc tests.
-#[cfg(doctest)]
-#[doc = include_str!("../../README.md")]
-pub struct RepositoryReadme;
-
 #[doc(hidden)]
 pub mod __private;
 pub mod api;

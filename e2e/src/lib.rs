@@ -14,6 +14,19 @@
 //! The library holds what the tests share: child processes killed with their process group,
 //! scratch directories, free ports and the example binaries' location.
 
+/// The repository README's examples, compiled as doc tests. They live here, not in a published
+/// crate, because a published crate may only include files of its own directory; this crate has
+/// every crate of the workspace as a dev-dependency.
+#[cfg(doctest)]
+#[doc = include_str!("../../README.md")]
+pub struct RepositoryReadme;
+
+/// The examples of clerk-macros' README, compiled as doc tests: they need clerk-axum and axum,
+/// which clerk-macros cannot depend on.
+#[cfg(doctest)]
+#[doc = include_str!("../../clerk-macros/README.md")]
+pub struct ClerkMacrosReadme;
+
 use std::fs::File;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};

@@ -116,6 +116,11 @@
 //! services with `ClerkConfig::builder().interstitial(false)`.
 #![forbid(unsafe_code)]
 
+/// The README's examples, compiled as doc tests.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct Readme;
+
 mod extract;
 mod middleware;
 mod rejection;

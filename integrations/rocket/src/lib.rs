@@ -106,6 +106,11 @@
 //! [its docs](ClerkFairing#one-per-application)).
 #![forbid(unsafe_code)]
 
+/// The README's examples, compiled as doc tests.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct Readme;
+
 mod fairing;
 mod guard;
 mod rejection;
