@@ -16,7 +16,7 @@
 
 /// The repository README's examples, compiled as doc tests. They live here, not in a published
 /// crate, because a published crate may only include files of its own directory; this crate has
-/// every crate of the workspace as a dev-dependency.
+/// clerk-core, clerk-testing and the three integrations as dev-dependencies.
 #[cfg(doctest)]
 #[doc = include_str!("../../README.md")]
 pub struct RepositoryReadme;
