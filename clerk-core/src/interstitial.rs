@@ -18,6 +18,11 @@ use crate::keys::{PublishableKey, add_clerk_prefix, is_dev_or_staging_host, is_s
 pub const DEFAULT_CLERK_JS_TAG: &str = "4";
 
 /// The default `Clerk-Backend-SDK` header value of the Backend API interstitial request.
+///
+/// It names `@clerk/backend`, the SDK whose interstitial flavour the Backend API serves (the page
+/// is the same for every backend SDK), not this crate: Backend API calls of the
+/// [`ClerkClient`](crate::ClerkClient) identify themselves with `User-Agent: clerk-rs/<version>`.
+/// Each of the two constants has this one definition.
 pub const DEFAULT_USER_AGENT: &str = "@clerk/backend";
 
 /// Reason of an [`InterstitialError`] for a non-2xx Backend API answer.

@@ -6,14 +6,14 @@ use std::time::Duration;
 
 use super::retry::RetryPolicy;
 use crate::Error;
+use crate::config::{DEFAULT_API_URL, DEFAULT_API_VERSION};
 use crate::secure_url::secure_url;
 
-/// The default Backend API origin.
-pub const DEFAULT_API_URL: &str = "https://api.clerk.com";
-/// The default API version path segment.
-pub const DEFAULT_API_VERSION: &str = "v1";
 /// The default value of the `Clerk-API-Version` header: the spec version this client follows.
 pub const DEFAULT_CLERK_API_VERSION: &str = "2026-05-12";
+/// The `User-Agent` of Backend API requests: this SDK's own identity. (The interstitial request
+/// carries `@clerk/backend` in its `Clerk-Backend-SDK` header instead, see
+/// [`crate::interstitial::DEFAULT_USER_AGENT`].)
 const DEFAULT_USER_AGENT: &str = concat!("clerk-rs/", env!("CARGO_PKG_VERSION"));
 const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);

@@ -9,10 +9,12 @@ use url::Url;
 
 use super::{
     ClerkConfig, ConfigError, ConfigErrorKind, ConfigId, ConfigInner, DEFAULT_API_URL,
-    DEFAULT_API_VERSION, DEFAULT_CLOCK_SKEW, redact_secret_key,
+    DEFAULT_API_VERSION, redact_secret_key,
 };
 use crate::clock::Clock;
-use crate::jwt::{Issuer, JwksCacheSettings, VerifyOptionsError, VerifyTokenOptions};
+use crate::jwt::{
+    DEFAULT_CLOCK_SKEW, Issuer, JwksCacheSettings, VerifyOptionsError, VerifyTokenOptions,
+};
 use crate::keys::{InstanceType, PublishableKey, instance_type_of_secret_key};
 use crate::secure_url::secure_url;
 

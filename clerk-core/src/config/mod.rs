@@ -16,11 +16,13 @@ use crate::keys::{InstanceType, instance_type_of_secret_key};
 pub use builder::ClerkConfigBuilder;
 pub use error::{ConfigError, ConfigErrorKind};
 
-/// Default Backend API URL.
-pub(crate) const DEFAULT_API_URL: &str = "https://api.clerk.com";
-/// Default Backend API version.
-pub(crate) const DEFAULT_API_VERSION: &str = "v1";
-const DEFAULT_CLOCK_SKEW: Duration = Duration::from_secs(5);
+/// The default Backend API URL (Clerk's `CLERK_API_URL`): `https://api.clerk.com`.
+///
+/// The one definition used by [`ClerkConfig`], [`VerifyTokenOptions`], the
+/// [`ClerkClient`](crate::ClerkClient) and the interstitial loader.
+pub const DEFAULT_API_URL: &str = "https://api.clerk.com";
+/// The default Backend API version path segment (Clerk's `CLERK_API_VERSION`): `v1`.
+pub const DEFAULT_API_VERSION: &str = "v1";
 
 /// The configuration of one Clerk instance.
 ///

@@ -18,12 +18,8 @@ use super::token_cache::{DEFAULT_TOKEN_CACHE_CAPACITY, TokenCache};
 use super::verified::Verified;
 use super::verify::{ClaimRules, Issuer, M2M_TOKEN_CAT, m2m_error, non_empty, verify_decoded};
 use crate::clock::Clock;
+use crate::config::{DEFAULT_API_URL, DEFAULT_API_VERSION};
 use crate::secure_url::secure_url;
-
-/// Clerk's Backend API.
-pub const DEFAULT_API_URL: &str = "https://api.clerk.com";
-/// The Backend API version path.
-pub const DEFAULT_API_VERSION: &str = "v1";
 
 /// Options of [`verify_token`]: where keys come from, and the claim rules.
 ///
