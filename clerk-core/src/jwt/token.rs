@@ -50,6 +50,13 @@ pub struct VerifyTokenOptions {
     rules: ClaimRules,
     skip_jwks_cache: bool,
     token_cache: Option<Arc<TokenCache>>,
+    /// The settings these options were built from, kept once here: a `ClerkConfig` reads them
+    /// back through the crate-internal accessors below instead of storing a copy.
+    api_url: String,
+    api_version: String,
+    /// The raw `jwt_key` option (`""` when unset); the parsed key is in `keys`.
+    jwt_key: String,
+    jwks: JwksCacheSettings,
 }
 
 #[derive(Clone)]
@@ -146,6 +153,46 @@ impl VerifyTokenOptions {
             skip_jwks_cache: false,
             token_cache_capacity: DEFAULT_TOKEN_CACHE_CAPACITY,
         }
+    }
+
+    /// The Backend API URL.
+    pub(crate) fn api_url(&self) -> &str {
+        &self.api_url
+    }
+
+    /// The Backend API version path segment.
+    pub(crate) fn api_version(&self) -> &str {
+        &self.api_version
+    }
+
+    /// The `jwt_key` option as given, `""` when unset.
+    pub(crate) fn jwt_key(&self) -> &str {
+        &self.jwt_key
+    }
+
+    /// The accepted `azp` values (empty: no check).
+    pub(crate) fn authorized_parties(&self) -> &[String] {
+        &self.rules.authorized_parties
+    }
+
+    /// The accepted `aud` values (empty: no check).
+    pub(crate) fn audience(&self) -> &[String] {
+        &self.rules.audience
+    }
+
+    /// The clock skew allowed on `exp`, `nbf` and `iat`.
+    pub(crate) fn clock_skew(&self) -> Duration {
+        self.rules.clock_skew
+    }
+
+    /// The JWKS cache settings.
+    pub(crate) fn jwks_cache_settings(&self) -> &JwksCacheSettings {
+        &self.jwks
+    }
+
+    /// Whether every verification fetches the JWKS.
+    pub(crate) fn skip_jwks_cache(&self) -> bool {
+        self.skip_jwks_cache
     }
 
     /// How many tokens the verified-token cache holds now.
@@ -318,13 +365,13 @@ impl VerifyTokenOptionsBuilder {
         } else if let Some(issuer) = self.rules.issuer.as_ref().and_then(Issuer::as_exact) {
             check_url(issuer)?;
             KeySource::Jwks(
-                cache(JwksSource::frontend_api(issuer), self.jwks)
+                cache(JwksSource::frontend_api(issuer), self.jwks.clone())
                     .map_err(VerifyOptionsError::Http)?,
             )
         } else if let Some(secret) = &self.secret_key {
             check_url(&self.api_url)?;
             let source = JwksSource::backend_api(&self.api_url, &self.api_version, secret);
-            KeySource::Jwks(cache(source, self.jwks).map_err(VerifyOptionsError::Http)?)
+            KeySource::Jwks(cache(source, self.jwks.clone()).map_err(VerifyOptionsError::Http)?)
         } else {
             KeySource::Unresolved
         };
@@ -333,6 +380,10 @@ impl VerifyTokenOptionsBuilder {
             rules: self.rules,
             skip_jwks_cache: self.skip_jwks_cache,
             token_cache: TokenCache::new(self.token_cache_capacity).map(Arc::new),
+            api_url: self.api_url,
+            api_version: self.api_version,
+            jwt_key: self.jwt_key.unwrap_or_default(),
+            jwks: self.jwks,
         })
     }
 }
