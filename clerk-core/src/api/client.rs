@@ -5,9 +5,9 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use super::retry::RetryPolicy;
-use crate::Error;
 use crate::config::{DEFAULT_API_URL, DEFAULT_API_VERSION};
 use crate::secure_url::secure_url;
+use crate::{ClerkConfig, Error};
 
 /// The default value of the `Clerk-API-Version` header: the spec version this client follows.
 pub const DEFAULT_CLERK_API_VERSION: &str = "2026-05-12";
@@ -82,6 +82,34 @@ impl ClerkClient {
         Self::builder().build()
     }
 
+    /// A client for the instance of `config`: its secret key, API URL and API version, sending
+    /// through the configuration's HTTP client (one connection pool per configuration, shared
+    /// with its JWKS cache). Every other option takes its [`ClerkClientBuilder`] default, except
+    /// the connect timeout, which is the configuration's (its JWKS connect timeout, 3 s by
+    /// default; see [`JwksCacheSettings`](crate::jwt::JwksCacheSettings)).
+    ///
+    /// Cheap: call it where a client is needed, or keep one.
+    ///
+    /// # Errors
+    ///
+    /// See [`ClerkClientBuilder::build`].
+    ///
+    /// ```
+    /// use clerk_core::{ClerkClient, ClerkConfig};
+    ///
+    /// let config = ClerkConfig::builder().secret_key("sk_test_xxx").build()?;
+    /// let client = ClerkClient::from_config(&config)?;
+    /// assert_eq!(client.base_url(), "https://api.clerk.com/v1");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn from_config(config: &ClerkConfig) -> Result<Self, Error> {
+        ClerkClientBuilder::default()
+            .secret_key(config.secret_key())
+            .api_url(config.api_url())
+            .api_version(config.api_version())
+            .build_with_http(Some(config.http_client().clone()))
+    }
+
     /// The base URL requests go to, e.g. `https://api.clerk.com/v1`.
     pub fn base_url(&self) -> &str {
         &self.inner.base_url
@@ -154,6 +182,18 @@ impl fmt::Debug for ClerkClient {
             .field("timeout", &i.timeout)
             .field("retry", &i.retry)
             .finish_non_exhaustive()
+    }
+}
+
+impl ClerkConfig {
+    /// The Backend API client of this instance: [`ClerkClient::from_config`] (same secret key,
+    /// API URL and version, and this configuration's HTTP client).
+    ///
+    /// # Errors
+    ///
+    /// See [`ClerkClientBuilder::build`].
+    pub fn backend_api_client(&self) -> Result<ClerkClient, Error> {
+        ClerkClient::from_config(self)
     }
 }
 
@@ -329,6 +369,12 @@ impl ClerkClientBuilder {
     /// initialised. A missing secret key is *not* an error here (see
     /// [`secret_key`](Self::secret_key)).
     pub fn build(self) -> Result<ClerkClient, Error> {
+        self.build_with_http(None)
+    }
+
+    /// [`build`](Self::build), sending through `http` when given (a configuration's client)
+    /// instead of a client of its own.
+    fn build_with_http(self, http: Option<reqwest::Client>) -> Result<ClerkClient, Error> {
         let observer = self.observer;
         let o = self.options;
         let env = |name: &str| std::env::var(name).ok().filter(|v| !v.trim().is_empty());
@@ -371,13 +417,16 @@ impl ClerkClientBuilder {
                 .unwrap_or_else(|| DEFAULT_USER_AGENT.to_owned()),
         )?;
         let timeout = o.timeout.unwrap_or(DEFAULT_TIMEOUT);
-        let http = reqwest::Client::builder()
-            .connect_timeout(o.connect_timeout.unwrap_or(DEFAULT_CONNECT_TIMEOUT))
-            .build()
-            .map_err(|e| {
-                Error::configuration("could not initialise the HTTP client (TLS backend)")
-                    .with_source(e)
-            })?;
+        let http = match http {
+            Some(http) => http,
+            None => reqwest::Client::builder()
+                .connect_timeout(o.connect_timeout.unwrap_or(DEFAULT_CONNECT_TIMEOUT))
+                .build()
+                .map_err(|e| {
+                    Error::configuration("could not initialise the HTTP client (TLS backend)")
+                        .with_source(e)
+                })?,
+        };
         Ok(ClerkClient {
             inner: Arc::new(ClientInner {
                 http,

@@ -24,7 +24,7 @@ mod client;
 pub mod models;
 mod page;
 mod request;
-mod retry;
+pub(crate) mod retry;
 
 mod allowlist;
 mod blocklist;

@@ -447,7 +447,18 @@ impl ClerkConfigBuilder {
             .clone()
             .unwrap_or_else(|| DEFAULT_API_VERSION.to_owned());
         let clock_skew = self.clock_skew.unwrap_or(DEFAULT_CLOCK_SKEW);
-        let verifier = self.verifier(&api_url, &api_version, clock_skew, &jwks)?;
+        let http = reqwest::Client::builder()
+            .connect_timeout(jwks.connect_timeout)
+            .build()
+            .map_err(|e| {
+                ConfigError::new(
+                    ConfigErrorKind::InvalidEnvValue,
+                    "CLERK_API_URL",
+                    format!("The HTTP client could not be set up: {e}."),
+                    "Check the TLS set-up of this machine.",
+                )
+            })?;
+        let verifier = self.verifier(&api_url, &api_version, clock_skew, &jwks, &http)?;
         Ok(ClerkConfig {
             inner: Arc::new(ConfigInner {
                 id: ConfigId::next(),
@@ -465,7 +476,7 @@ impl ClerkConfigBuilder {
                 clerk_js_url: self.clerk_js_url,
                 clerk_js_version: self.clerk_js_version,
                 verifier,
-                api_client: std::sync::OnceLock::new(),
+                http,
             }),
         })
     }
@@ -553,6 +564,7 @@ impl ClerkConfigBuilder {
         api_version: &str,
         clock_skew: Duration,
         jwks: &JwksCacheSettings,
+        http: &reqwest::Client,
     ) -> Result<VerifyTokenOptions, ConfigError> {
         use ConfigErrorKind as K;
         // auth-rules §4.2: satellites check no issuer; a proxy URL is the exact issuer (and the JWKS
@@ -566,7 +578,8 @@ impl ClerkConfigBuilder {
             .audience(self.audience.clone())
             .clock_skew(clock_skew)
             .jwks_cache_settings(jwks.clone())
-            .skip_jwks_cache(self.skip_jwks_cache);
+            .skip_jwks_cache(self.skip_jwks_cache)
+            .http_client(http.clone());
         if !self.is_satellite {
             verifier = if self.proxy_url.is_empty() {
                 verifier.issuer(Issuer::clerk_frontend_api())

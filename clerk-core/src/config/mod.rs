@@ -60,8 +60,11 @@ pub(crate) struct ConfigInner {
     /// settings (API URL and version, JWT key, authorized parties, audience, clock skew, JWKS
     /// cache TTL, skip-JWKS-cache): the getters of [`ClerkConfig`] read them from here.
     pub(crate) verifier: VerifyTokenOptions,
-    /// The Backend API client of this instance, built on first use.
-    pub(crate) api_client: std::sync::OnceLock<crate::ClerkClient>,
+    /// The one HTTP client of this configuration (one connection pool), built by `build()` with
+    /// the JWKS connect timeout: its JWKS cache (when this configuration created it), its Backend
+    /// API clients ([`ClerkClient::from_config`](crate::ClerkClient::from_config)) and its
+    /// interstitial loads share it; each sets its own per-request timeout.
+    pub(crate) http: reqwest::Client,
 }
 
 /// The identity of one built [`ClerkConfig`]: its clones share it, and no two
@@ -108,22 +111,9 @@ impl ClerkConfig {
         &self.inner.clerk_js_version
     }
 
-    /// The Backend API client of this instance (same secret key, API URL and version), built on
-    /// first use and shared by every clone of this configuration.
-    ///
-    /// # Errors
-    ///
-    /// [`crate::Error`] when the client cannot be built.
-    pub fn backend_api_client(&self) -> Result<crate::ClerkClient, crate::Error> {
-        if let Some(client) = self.inner.api_client.get() {
-            return Ok(client.clone());
-        }
-        let client = crate::ClerkClient::builder()
-            .secret_key(self.inner.secret_key.clone())
-            .api_url(self.api_url().to_owned())
-            .api_version(self.api_version().to_owned())
-            .build()?;
-        Ok(self.inner.api_client.get_or_init(|| client).clone())
+    /// The HTTP client of this configuration (see [`ConfigInner::http`]).
+    pub(crate) fn http_client(&self) -> &reqwest::Client {
+        &self.inner.http
     }
 
     /// The secret key. Keep it out of logs.

@@ -601,10 +601,10 @@ mod bapi {
         let addr = listener.local_addr().unwrap();
         drop(listener);
         let client = reqwest::Client::new();
-        let delays = [Duration::from_millis(1); 4];
+        let policy = retry_policy(Duration::from_millis(1));
         let started = std::time::Instant::now();
         let e =
-            load_interstitial_from_bapi_with(&client, &options(format!("http://{addr}")), &delays)
+            load_interstitial_from_bapi_with(&client, &options(format!("http://{addr}")), &policy)
                 .await
                 .unwrap_err();
         assert!(started.elapsed() < Duration::from_secs(5));
@@ -629,9 +629,9 @@ mod bapi {
                 .await;
         });
         let client = reqwest::Client::new();
-        let delays = [Duration::from_millis(1); 4];
+        let policy = retry_policy(Duration::from_millis(1));
         let body =
-            load_interstitial_from_bapi_with(&client, &options(format!("http://{addr}")), &delays)
+            load_interstitial_from_bapi_with(&client, &options(format!("http://{addr}")), &policy)
                 .await
                 .unwrap();
         assert_eq!(body, "page");

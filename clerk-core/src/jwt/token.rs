@@ -114,6 +114,8 @@ pub struct VerifyTokenOptionsBuilder {
     jwks: JwksCacheSettings,
     skip_jwks_cache: bool,
     token_cache_capacity: usize,
+    /// The HTTP client a new JWKS cache uses (a configuration's); `None`: the cache builds one.
+    http: Option<reqwest::Client>,
 }
 
 impl fmt::Debug for VerifyTokenOptionsBuilder {
@@ -152,6 +154,7 @@ impl VerifyTokenOptions {
             jwks: JwksCacheSettings::default(),
             skip_jwks_cache: false,
             token_cache_capacity: DEFAULT_TOKEN_CACHE_CAPACITY,
+            http: None,
         }
     }
 
@@ -327,6 +330,13 @@ impl VerifyTokenOptionsBuilder {
         self
     }
 
+    /// The HTTP client of the configuration these options belong to, used by the JWKS cache when
+    /// this build creates it (see the `jwks` module docs).
+    pub(crate) fn http_client(mut self, http: reqwest::Client) -> Self {
+        self.http = Some(http);
+        self
+    }
+
     /// The clock for every time rule. Defaults to the system clock.
     pub fn clock(mut self, clock: Arc<dyn Clock>) -> Self {
         self.rules.clock = clock;
@@ -339,16 +349,16 @@ impl VerifyTokenOptionsBuilder {
     ///
     /// [`VerifyOptionsError`] for an unusable `jwt_key` or `api_url`.
     pub fn build(self) -> Result<VerifyTokenOptions, VerifyOptionsError> {
-        self.build_with(|source, settings| {
-            JwksCache::shared(source, settings).map_err(|e| e.to_string())
+        self.build_with(|source, settings, http| {
+            JwksCache::shared(source, settings, http).map_err(|e| e.to_string())
         })
     }
 
     /// As [`build`](Self::build), with a JWKS cache of its own instead of the process-wide shared
     /// one (for tests that need a cold cache).
     pub(crate) fn build_unshared(self) -> Result<VerifyTokenOptions, VerifyOptionsError> {
-        self.build_with(|source, settings| {
-            JwksCache::new(source, settings)
+        self.build_with(|source, settings, http| {
+            JwksCache::new(source, settings, http)
                 .map(Arc::new)
                 .map_err(|e| e.to_string())
         })
@@ -356,7 +366,11 @@ impl VerifyTokenOptionsBuilder {
 
     fn build_with(
         self,
-        cache: impl FnOnce(JwksSource, JwksCacheSettings) -> Result<Arc<JwksCache>, String>,
+        cache: impl FnOnce(
+            JwksSource,
+            JwksCacheSettings,
+            Option<reqwest::Client>,
+        ) -> Result<Arc<JwksCache>, String>,
     ) -> Result<VerifyTokenOptions, VerifyOptionsError> {
         let keys = if let Some(pem) = &self.jwt_key {
             KeySource::Local(Arc::new(
@@ -365,13 +379,20 @@ impl VerifyTokenOptionsBuilder {
         } else if let Some(issuer) = self.rules.issuer.as_ref().and_then(Issuer::as_exact) {
             check_url(issuer)?;
             KeySource::Jwks(
-                cache(JwksSource::frontend_api(issuer), self.jwks.clone())
-                    .map_err(VerifyOptionsError::Http)?,
+                cache(
+                    JwksSource::frontend_api(issuer),
+                    self.jwks.clone(),
+                    self.http.clone(),
+                )
+                .map_err(VerifyOptionsError::Http)?,
             )
         } else if let Some(secret) = &self.secret_key {
             check_url(&self.api_url)?;
             let source = JwksSource::backend_api(&self.api_url, &self.api_version, secret);
-            KeySource::Jwks(cache(source, self.jwks.clone()).map_err(VerifyOptionsError::Http)?)
+            KeySource::Jwks(
+                cache(source, self.jwks.clone(), self.http.clone())
+                    .map_err(VerifyOptionsError::Http)?,
+            )
         } else {
             KeySource::Unresolved
         };
