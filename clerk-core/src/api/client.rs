@@ -31,8 +31,8 @@ const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
 /// # async fn run() -> Result<(), clerk_core::Error> {
 /// use clerk_core::ClerkClient;
 ///
-/// // Reads CLERK_SECRET_KEY from the environment.
-/// let client = ClerkClient::builder().build()?;
+/// // Reads CLERK_SECRET_KEY (and CLERK_API_URL, CLERK_API_VERSION) from the environment.
+/// let client = ClerkClient::from_env()?;
 /// let users = client
 ///     .users()
 ///     .list()
@@ -73,13 +73,19 @@ impl ClerkClient {
         ClerkClientBuilder::default()
     }
 
-    /// Build a client from the environment only (see [`ClerkClientBuilder`]).
+    /// A client configured from Clerk's environment variables only (see
+    /// [`ClerkClientBuilder::from_env`]).
     ///
     /// # Errors
     ///
     /// See [`ClerkClientBuilder::build`].
+    ///
+    /// ```no_run
+    /// let client = clerk_core::ClerkClient::from_env()?;
+    /// # Ok::<(), clerk_core::Error>(())
+    /// ```
     pub fn from_env() -> Result<Self, Error> {
-        Self::builder().build()
+        ClerkClientBuilder::from_env().build()
     }
 
     /// A client for the instance of `config`: its secret key, API URL and API version, sending
@@ -251,7 +257,8 @@ impl fmt::Debug for ClerkClientOptions {
 
 /// Create a Backend API client: the counterpart of `createClerkClient` in `@clerk/backend`.
 ///
-/// Equivalent to [`ClerkClient::builder`] with the options set.
+/// Equivalent to [`ClerkClient::builder`] with the options set; like it, it does not read the
+/// environment (use [`ClerkClient::from_env`] or [`ClerkClientBuilder::from_env`] for that).
 ///
 /// # Errors
 ///
@@ -263,7 +270,9 @@ impl fmt::Debug for ClerkClientOptions {
 /// # async fn run() -> Result<(), clerk_core::Error> {
 /// use clerk_core::{create_backend_api_client, api::ClerkClientOptions};
 ///
-/// let clerk = create_backend_api_client(ClerkClientOptions::default())?; // CLERK_SECRET_KEY
+/// let mut options = ClerkClientOptions::default();
+/// options.secret_key = std::env::var("CLERK_SECRET_KEY").ok();
+/// let clerk = create_backend_api_client(options)?;
 /// let count = clerk.users().count().send().await?;
 /// println!("{} users", count.total_count);
 /// # Ok(())
@@ -279,8 +288,8 @@ pub fn create_backend_api_client(options: ClerkClientOptions) -> Result<ClerkCli
 
 /// Configures a [`ClerkClient`].
 ///
-/// Environment variables are read by [`build`](Self::build) for options not set explicitly:
-/// `CLERK_SECRET_KEY`, `CLERK_API_URL`, `CLERK_API_VERSION`.
+/// Start from the defaults with [`ClerkClient::builder`], or from Clerk's environment variables
+/// with [`from_env`](Self::from_env); [`build`](Self::build) never reads the environment.
 #[derive(Clone, Default)]
 #[must_use]
 pub struct ClerkClientBuilder {
@@ -297,22 +306,69 @@ impl fmt::Debug for ClerkClientBuilder {
 }
 
 impl ClerkClientBuilder {
-    /// The instance's secret key (`sk_test_...` or `sk_live_...`). Defaults to the
-    /// `CLERK_SECRET_KEY` environment variable. A missing or malformed key is reported as an
-    /// [`ErrorKind::Configuration`](crate::ErrorKind::Configuration) error by the first call
-    /// that needs it.
+    /// A builder with every default, then `CLERK_SECRET_KEY`, `CLERK_API_URL` and
+    /// `CLERK_API_VERSION` applied where set and non-empty, to adjust before
+    /// [`build`](Self::build).
+    ///
+    /// ```no_run
+    /// use std::time::Duration;
+    /// use clerk_core::ClerkClientBuilder;
+    ///
+    /// let client = ClerkClientBuilder::from_env()
+    ///     .timeout(Duration::from_secs(10))
+    ///     .build()?;
+    /// # Ok::<(), clerk_core::Error>(())
+    /// ```
+    pub fn from_env() -> Self {
+        Self::from_env_with(|name| std::env::var(name).ok())
+    }
+
+    /// As [`from_env`](Self::from_env), with the variables read through `lookup`.
+    ///
+    /// ```
+    /// use clerk_core::ClerkClientBuilder;
+    ///
+    /// let client = ClerkClientBuilder::from_env_with(|name| match name {
+    ///     "CLERK_SECRET_KEY" => Some("sk_test_xxx".to_owned()),
+    ///     "CLERK_API_URL" => Some("http://127.0.0.1:4010".to_owned()),
+    ///     _ => None,
+    /// })
+    /// .build()?;
+    /// assert_eq!(client.base_url(), "http://127.0.0.1:4010/v1");
+    /// # Ok::<(), clerk_core::Error>(())
+    /// ```
+    pub fn from_env_with<F>(mut lookup: F) -> Self
+    where
+        F: FnMut(&str) -> Option<String>,
+    {
+        let mut get = |name: &str| lookup(name).filter(|v| !v.trim().is_empty());
+        let mut this = Self::default();
+        this.options.secret_key = get("CLERK_SECRET_KEY");
+        this.options.api_url = get("CLERK_API_URL");
+        this.options.api_version = get("CLERK_API_VERSION");
+        this
+    }
+
+    /// The instance's secret key (`sk_test_...` or `sk_live_...`). Defaults to unset; env
+    /// `CLERK_SECRET_KEY` (read by [`from_env`](Self::from_env)). A missing or malformed key is
+    /// reported as an [`ErrorKind::Configuration`](crate::ErrorKind::Configuration) error by the
+    /// first call that needs it.
     pub fn secret_key(mut self, secret_key: impl Into<String>) -> Self {
         self.options.secret_key = Some(secret_key.into());
         self
     }
 
-    /// The Backend API origin. Defaults to `CLERK_API_URL`, else `https://api.clerk.com`.
+    /// The Backend API origin. Defaults to `https://api.clerk.com`
+    /// ([`DEFAULT_API_URL`](crate::DEFAULT_API_URL)); env `CLERK_API_URL` (read by
+    /// [`from_env`](Self::from_env)).
     pub fn api_url(mut self, api_url: impl Into<String>) -> Self {
         self.options.api_url = Some(api_url.into());
         self
     }
 
-    /// The API version path segment. Defaults to `CLERK_API_VERSION`, else `v1`.
+    /// The API version path segment. Defaults to `v1`
+    /// ([`DEFAULT_API_VERSION`](crate::DEFAULT_API_VERSION)); env `CLERK_API_VERSION` (read by
+    /// [`from_env`](Self::from_env)).
     pub fn api_version(mut self, api_version: impl Into<String>) -> Self {
         self.options.api_version = Some(api_version.into());
         self
@@ -367,7 +423,8 @@ impl ClerkClientBuilder {
     /// [`ErrorKind::Configuration`](crate::ErrorKind::Configuration) when the API URL is not
     /// an `http`/`https` URL, a header value is invalid, or the HTTP client cannot be
     /// initialised. A missing secret key is *not* an error here (see
-    /// [`secret_key`](Self::secret_key)).
+    /// [`secret_key`](Self::secret_key)). It never reads the environment: unset options take
+    /// their defaults.
     pub fn build(self) -> Result<ClerkClient, Error> {
         self.build_with_http(None)
     }
@@ -377,15 +434,10 @@ impl ClerkClientBuilder {
     fn build_with_http(self, http: Option<reqwest::Client>) -> Result<ClerkClient, Error> {
         let observer = self.observer;
         let o = self.options;
-        let env = |name: &str| std::env::var(name).ok().filter(|v| !v.trim().is_empty());
-        let secret_key = o.secret_key.or_else(|| env("CLERK_SECRET_KEY"));
-        let api_url = o
-            .api_url
-            .or_else(|| env("CLERK_API_URL"))
-            .unwrap_or_else(|| DEFAULT_API_URL.to_owned());
+        let secret_key = o.secret_key;
+        let api_url = o.api_url.unwrap_or_else(|| DEFAULT_API_URL.to_owned());
         let api_version = o
             .api_version
-            .or_else(|| env("CLERK_API_VERSION"))
             .unwrap_or_else(|| DEFAULT_API_VERSION.to_owned());
 
         let parsed = secure_url(&api_url).map_err(|problem| {
@@ -467,6 +519,24 @@ mod tests {
     }
 
     #[test]
+    fn build_never_reads_the_environment_and_from_env_with_does() {
+        // `build` takes only what was set: the defaults, whatever the process environment holds.
+        let c = ClerkClient::builder().build().unwrap();
+        assert_eq!(c.base_url(), "https://api.clerk.com/v1");
+        assert!(c.inner.secret_key.is_none());
+        let c = ClerkClientBuilder::from_env_with(|name| match name {
+            "CLERK_SECRET_KEY" => Some("sk_test_fromenv".to_owned()),
+            "CLERK_API_URL" => Some("http://localhost:9".to_owned()),
+            "CLERK_API_VERSION" => Some(" ".to_owned()),
+            _ => None,
+        })
+        .build()
+        .unwrap();
+        assert_eq!(c.base_url(), "http://localhost:9/v1");
+        assert_eq!(c.inner.secret_key.as_deref(), Some("sk_test_fromenv"));
+    }
+
+    #[test]
     fn base_url_joins_version() {
         let c = ClerkClient::builder()
             .secret_key("sk_test_x")
@@ -530,7 +600,6 @@ mod tests {
     #[test]
     fn missing_secret_key_is_reported_at_use() {
         let mut c = ClerkClient::builder().secret_key("").build().unwrap();
-        // An explicitly empty key does not fall back to the environment.
         Arc::get_mut(&mut c.inner).unwrap().secret_key = None;
         let e = c.authorization().unwrap_err();
         assert_eq!(e.kind(), ErrorKind::Configuration);

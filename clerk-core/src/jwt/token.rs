@@ -212,32 +212,87 @@ impl VerifyTokenOptions {
     }
 }
 
+impl VerifyTokenOptions {
+    /// Options read from Clerk's environment variables (see
+    /// [`VerifyTokenOptionsBuilder::from_env`]), built.
+    ///
+    /// # Errors
+    ///
+    /// As [`VerifyTokenOptionsBuilder::build`].
+    ///
+    /// ```no_run
+    /// let options = clerk_core::VerifyTokenOptions::from_env()?;
+    /// # Ok::<(), clerk_core::VerifyOptionsError>(())
+    /// ```
+    pub fn from_env() -> Result<Self, VerifyOptionsError> {
+        VerifyTokenOptionsBuilder::from_env().build()
+    }
+
+    /// As [`from_env`](Self::from_env), with the variables read through `lookup` instead of the
+    /// process environment.
+    ///
+    /// # Errors
+    ///
+    /// As [`VerifyTokenOptionsBuilder::build`].
+    pub fn from_env_with<F>(lookup: F) -> Result<Self, VerifyOptionsError>
+    where
+        F: FnMut(&str) -> Option<String>,
+    {
+        VerifyTokenOptionsBuilder::from_env_with(lookup).build()
+    }
+}
+
 impl VerifyTokenOptionsBuilder {
-    /// Reads `CLERK_SECRET_KEY`, `CLERK_JWT_KEY`, `CLERK_API_URL`, `CLERK_API_VERSION` and
-    /// `CLERK_AUTHORIZED_PARTIES` (comma-separated), where set and non-empty.
-    pub fn from_env(self) -> Self {
-        self.from_lookup(|name| std::env::var(name).ok())
+    /// A builder with every default, then `CLERK_SECRET_KEY`, `CLERK_JWT_KEY`, `CLERK_API_URL`,
+    /// `CLERK_API_VERSION` and `CLERK_AUTHORIZED_PARTIES` (comma-separated) applied where set
+    /// and non-empty, to adjust before [`build`](Self::build) (which never reads the
+    /// environment itself).
+    ///
+    /// ```no_run
+    /// use clerk_core::VerifyTokenOptionsBuilder;
+    ///
+    /// let options = VerifyTokenOptionsBuilder::from_env()
+    ///     .authorized_parties(["https://example.com"])
+    ///     .build()?;
+    /// # Ok::<(), clerk_core::VerifyOptionsError>(())
+    /// ```
+    pub fn from_env() -> Self {
+        Self::from_env_with(|name| std::env::var(name).ok())
     }
 
     /// As [`from_env`](Self::from_env), with the variables read through `lookup`.
-    pub fn from_lookup(mut self, lookup: impl Fn(&str) -> Option<String>) -> Self {
-        let get = |name: &str| lookup(name).filter(|v| !v.trim().is_empty());
+    ///
+    /// ```
+    /// use clerk_core::VerifyTokenOptionsBuilder;
+    ///
+    /// let builder = VerifyTokenOptionsBuilder::from_env_with(|name| match name {
+    ///     "CLERK_SECRET_KEY" => Some("sk_test_xxx".to_owned()),
+    ///     _ => None,
+    /// });
+    /// # let _ = builder;
+    /// ```
+    pub fn from_env_with<F>(mut lookup: F) -> Self
+    where
+        F: FnMut(&str) -> Option<String>,
+    {
+        let mut this = VerifyTokenOptions::builder();
+        let mut get = |name: &str| lookup(name).filter(|v| !v.trim().is_empty());
         if let Some(v) = get("CLERK_SECRET_KEY") {
-            self.secret_key = Some(v.trim().to_owned());
+            this.secret_key = Some(v.trim().to_owned());
         }
         if let Some(v) = get("CLERK_JWT_KEY") {
-            self.jwt_key = Some(v);
+            this.jwt_key = Some(v);
         }
         if let Some(v) = get("CLERK_API_URL") {
-            self.api_url = v.trim().to_owned();
+            this.api_url = v.trim().to_owned();
         }
         if let Some(v) = get("CLERK_API_VERSION") {
-            self.api_version = v.trim().to_owned();
+            this.api_version = v.trim().to_owned();
         }
         if let Some(v) = get("CLERK_AUTHORIZED_PARTIES") {
-            self.rules.authorized_parties = non_empty(v.split(',').map(str::trim));
+            this.rules.authorized_parties = non_empty(v.split(',').map(str::trim));
         }
-        self
+        this
     }
 
     /// The secret key (`CLERK_SECRET_KEY`), used to fetch the JWKS from the Backend API. Defaults
@@ -438,7 +493,7 @@ fn check_url(raw: &str) -> Result<(), VerifyOptionsError> {
 /// use clerk_core::{verify_token, VerifyTokenOptions};
 ///
 /// # async fn run(token: &str) -> Result<(), Box<dyn std::error::Error>> {
-/// let options = VerifyTokenOptions::builder().from_env().build()?;
+/// let options = VerifyTokenOptions::from_env()?;
 /// match verify_token(token, &options).await {
 ///     Ok(claims) => println!("user {}", claims.user_id()),
 ///     Err(e) => println!("rejected: {}", e.reason()),
