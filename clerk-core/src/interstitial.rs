@@ -509,6 +509,34 @@ pub async fn load_interstitial_from_bapi(
     load_interstitial_from_bapi_with(client, options, &retry_policy(FIRST_RETRY_DELAY)).await
 }
 
+impl ClerkConfig {
+    /// [`load_interstitial_from_bapi`] with this configuration's options
+    /// ([`InterstitialOptions::from_config`]), sent through this configuration's HTTP client (the
+    /// connection pool its JWKS cache and its [`ClerkClient`](crate::ClerkClient)s use), so its
+    /// connect timeout is the configuration's (the JWKS connect timeout, 3 s by default); each
+    /// attempt has 10 s, and the retries are those of [`load_interstitial_from_bapi`].
+    ///
+    /// # Errors
+    ///
+    /// As [`load_interstitial_from_bapi`].
+    ///
+    /// ```no_run
+    /// # async fn run() -> Result<(), Box<dyn std::error::Error>> {
+    /// let config = clerk_core::ClerkConfig::from_env()?;
+    /// let html = config.load_interstitial_from_bapi().await?;
+    /// # Ok(()) }
+    /// ```
+    pub async fn load_interstitial_from_bapi(&self) -> Result<String, InterstitialError> {
+        let options = InterstitialOptions::from_config(self);
+        load_interstitial_from_bapi_with(
+            self.http_client(),
+            &options,
+            &retry_policy(FIRST_RETRY_DELAY),
+        )
+        .await
+    }
+}
+
 /// Clerk's interstitial retry rule in the crate's one [`RetryPolicy`]: [`ATTEMPTS`] attempts,
 /// `first_delay` doubling, transport failures only.
 fn retry_policy(first_delay: Duration) -> RetryPolicy {

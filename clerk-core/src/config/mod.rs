@@ -63,7 +63,8 @@ pub(crate) struct ConfigInner {
     /// The one HTTP client of this configuration (one connection pool), built by `build()` with
     /// the JWKS connect timeout: its JWKS cache (when this configuration created it), its Backend
     /// API clients ([`ClerkClient::from_config`](crate::ClerkClient::from_config)) and its
-    /// interstitial loads share it; each sets its own per-request timeout.
+    /// interstitial loads ([`ClerkConfig::load_interstitial_from_bapi`]) share it; each sets its
+    /// own per-request timeout.
     pub(crate) http: reqwest::Client,
 }
 

@@ -565,6 +565,30 @@ mod bapi {
     }
 
     #[tokio::test]
+    async fn a_configuration_loads_through_its_own_client() {
+        let (base, mut rx) = serve(200, "<html>from config</html>").await;
+        let config = ClerkConfig::builder()
+            .secret_key("sk_test_xxx")
+            .publishable_key(pk("clerk.example.com"))
+            .api_url(base)
+            .build()
+            .unwrap();
+        let body = config.load_interstitial_from_bapi().await.unwrap();
+        assert_eq!(body, "<html>from config</html>");
+        let head = rx.recv().await.unwrap();
+        assert!(
+            head.starts_with("GET /v1/public/interstitial?clerk_js_version=4&publishable_key="),
+            "{head}"
+        );
+        let lower = head.to_ascii_lowercase();
+        assert!(
+            lower.contains("\r\nclerk-backend-sdk: @clerk/backend\r\n"),
+            "{head}"
+        );
+        assert!(!lower.contains("authorization"), "{head}");
+    }
+
+    #[tokio::test]
     async fn custom_user_agent() {
         let (base, mut rx) = serve(200, "ok").await;
         let mut o = options(base);

@@ -234,6 +234,18 @@ impl VerifyTokenOptions {
     /// # Errors
     ///
     /// As [`VerifyTokenOptionsBuilder::build`].
+    ///
+    /// ```
+    /// use clerk_core::VerifyTokenOptions;
+    ///
+    /// let options = VerifyTokenOptions::from_env_with(|name| match name {
+    ///     "CLERK_SECRET_KEY" => Some("sk_test_xxx".to_owned()),
+    ///     "CLERK_API_URL" => Some("http://127.0.0.1:4010".to_owned()),
+    ///     _ => None,
+    /// })?;
+    /// # let _ = options;
+    /// # Ok::<(), clerk_core::VerifyOptionsError>(())
+    /// ```
     pub fn from_env_with<F>(lookup: F) -> Result<Self, VerifyOptionsError>
     where
         F: FnMut(&str) -> Option<String>,
