@@ -8,6 +8,7 @@ use std::time::Duration;
 
 use url::Url;
 
+use crate::api::retry::{self, RetryPolicy, RetryRule};
 use crate::config::{ClerkConfig, DEFAULT_API_URL};
 use crate::keys::{PublishableKey, add_clerk_prefix, is_dev_or_staging_host, is_staging_host};
 
@@ -18,18 +19,20 @@ use crate::keys::{PublishableKey, add_clerk_prefix, is_dev_or_staging_host, is_s
 pub const DEFAULT_CLERK_JS_TAG: &str = "4";
 
 /// The default `Clerk-Backend-SDK` header value of the Backend API interstitial request.
+///
+/// It names `@clerk/backend`, the SDK whose interstitial flavour the Backend API serves (the page
+/// is the same for every backend SDK), not this crate: Backend API calls of the
+/// [`ClerkClient`](crate::ClerkClient) identify themselves with `User-Agent: clerk-rs/<version>`.
+/// Each of the two constants has this one definition.
 pub const DEFAULT_USER_AGENT: &str = "@clerk/backend";
 
 /// Reason of an [`InterstitialError`] for a non-2xx Backend API answer.
 pub const INTERSTITIAL_REMOTE_FAILED_TO_LOAD: &str = "interstitial-remote-failed-to-load";
 const UNEXPECTED_ERROR: &str = "unexpected-error";
 const CONTACT_SUPPORT: &str = "Contact support@clerk.com";
-const RETRY_DELAYS: [Duration; 4] = [
-    Duration::from_millis(200),
-    Duration::from_millis(400),
-    Duration::from_millis(800),
-    Duration::from_millis(1600),
-];
+/// Clerk's interstitial loader: 5 attempts, waiting 200, 400, 800 and 1600 ms.
+const ATTEMPTS: u32 = 5;
+const FIRST_RETRY_DELAY: Duration = Duration::from_millis(200);
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
 const REQUEST_TIMEOUT: Duration = Duration::from_secs(10);
 
@@ -461,7 +464,8 @@ fn public_interstitial_url(options: &InterstitialOptions) -> Result<Url, Interst
 ///
 /// `GET` [`build_public_interstitial_url`] with the header `Clerk-Backend-SDK` (no credentials).
 /// Transport failures are retried, up to 5 attempts waiting 200, 400, 800 and 1600 ms; a
-/// non-2xx answer is not retried.
+/// non-2xx answer is not retried. Timeouts: 5 s to connect, 10 s per attempt. The HTTP client
+/// (connection pool) is built once per process and shared by every call.
 ///
 /// # Errors
 ///
@@ -484,27 +488,67 @@ fn public_interstitial_url(options: &InterstitialOptions) -> Result<Url, Interst
 pub async fn load_interstitial_from_bapi(
     options: &InterstitialOptions,
 ) -> Result<String, InterstitialError> {
-    let client = reqwest::Client::builder()
-        .connect_timeout(CONNECT_TIMEOUT)
-        .timeout(REQUEST_TIMEOUT)
-        .build()
-        .map_err(|e| {
-            InterstitialError::new(
-                UNEXPECTED_ERROR,
-                "Failed to build the HTTP client for the Clerk Interstitial.".to_owned(),
-                None,
-            )
-            .with_source(e)
-        })?;
-    load_interstitial_from_bapi_with(&client, options, &RETRY_DELAYS).await
+    static CLIENT: std::sync::OnceLock<reqwest::Client> = std::sync::OnceLock::new();
+    let client = match CLIENT.get() {
+        Some(client) => client,
+        None => {
+            let client = reqwest::Client::builder()
+                .connect_timeout(CONNECT_TIMEOUT)
+                .build()
+                .map_err(|e| {
+                    InterstitialError::new(
+                        UNEXPECTED_ERROR,
+                        "Failed to build the HTTP client for the Clerk Interstitial.".to_owned(),
+                        None,
+                    )
+                    .with_source(e)
+                })?;
+            CLIENT.get_or_init(|| client)
+        }
+    };
+    load_interstitial_from_bapi_with(client, options, &retry_policy(FIRST_RETRY_DELAY)).await
 }
 
-/// [`load_interstitial_from_bapi`] with a shared client and explicit retry delays (one delay
-/// per retry; `delays.len() + 1` attempts).
+impl ClerkConfig {
+    /// [`load_interstitial_from_bapi`] with this configuration's options
+    /// ([`InterstitialOptions::from_config`]), sent through this configuration's HTTP client (the
+    /// connection pool its JWKS cache and its [`ClerkClient`](crate::ClerkClient)s use), so its
+    /// connect timeout is the configuration's (the JWKS connect timeout, 3 s by default); each
+    /// attempt has 10 s, and the retries are those of [`load_interstitial_from_bapi`].
+    ///
+    /// # Errors
+    ///
+    /// As [`load_interstitial_from_bapi`].
+    ///
+    /// ```no_run
+    /// # async fn run() -> Result<(), Box<dyn std::error::Error>> {
+    /// let config = clerk_core::ClerkConfig::from_env()?;
+    /// let html = config.load_interstitial_from_bapi().await?;
+    /// # Ok(()) }
+    /// ```
+    pub async fn load_interstitial_from_bapi(&self) -> Result<String, InterstitialError> {
+        let options = InterstitialOptions::from_config(self);
+        load_interstitial_from_bapi_with(
+            self.http_client(),
+            &options,
+            &retry_policy(FIRST_RETRY_DELAY),
+        )
+        .await
+    }
+}
+
+/// Clerk's interstitial retry rule in the crate's one [`RetryPolicy`]: [`ATTEMPTS`] attempts,
+/// `first_delay` doubling, transport failures only.
+fn retry_policy(first_delay: Duration) -> RetryPolicy {
+    RetryPolicy::doubling(ATTEMPTS, first_delay, RetryRule::TransportOnly)
+}
+
+/// [`load_interstitial_from_bapi`] with a given client (e.g. a configuration's) and retry
+/// policy. Each attempt has the [`REQUEST_TIMEOUT`].
 pub(crate) async fn load_interstitial_from_bapi_with(
     client: &reqwest::Client,
     options: &InterstitialOptions,
-    delays: &[Duration],
+    policy: &RetryPolicy,
 ) -> Result<String, InterstitialError> {
     let url = public_interstitial_url(options)?;
     let user_agent = if options.user_agent.is_empty() {
@@ -512,11 +556,13 @@ pub(crate) async fn load_interstitial_from_bapi_with(
     } else {
         &options.user_agent
     };
-    let mut attempt = 0usize;
+    let started = std::time::Instant::now();
+    let mut attempt = 0u32;
     loop {
         let result = async {
             let response = client
                 .get(url.clone())
+                .timeout(REQUEST_TIMEOUT)
                 .header("Clerk-Backend-SDK", user_agent)
                 .send()
                 .await?;
@@ -530,19 +576,27 @@ pub(crate) async fn load_interstitial_from_bapi_with(
         match result {
             Ok(Ok(body)) => return Ok(body),
             Ok(Err(status)) => {
+                // Never retried (the policy's rule; nothing to decide).
                 return Err(InterstitialError::new(
                     INTERSTITIAL_REMOTE_FAILED_TO_LOAD,
                     format!("Error loading Clerk Interstitial from {url} with code={status}"),
                     Some(CONTACT_SUPPORT),
                 ));
             }
-            Err(e) => match delays.get(attempt) {
+            Err(e) => match retry::decide(
+                policy,
+                retry::transport_outcome(&e),
+                true,
+                attempt,
+                started.elapsed(),
+                0.0,
+            ) {
                 Some(delay) => {
                     tracing::debug!(
                         attempt = attempt + 1,
                         "clerk interstitial fetch failed, retrying"
                     );
-                    tokio::time::sleep(*delay).await;
+                    tokio::time::sleep(delay).await;
                     attempt += 1;
                 }
                 None => {

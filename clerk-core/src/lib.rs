@@ -25,7 +25,10 @@ pub use auth::session::Auth;
 pub use auth::state::{AuthState, get_auth_state, try_get_auth_state};
 pub use authz::{InvalidRequirement, Policy, Requirement, SignedIn};
 pub use clock::{Clock, FixedClock, SystemClock};
-pub use config::{ClerkConfig, ClerkConfigBuilder, ConfigError, ConfigErrorKind};
+pub use config::{
+    ClerkConfig, ClerkConfigBuilder, ConfigError, ConfigErrorKind, DEFAULT_API_URL,
+    DEFAULT_API_VERSION,
+};
 pub use error::{ApiError, Error, ErrorKind};
 pub use interstitial::{
     InterstitialError, InterstitialOptions, load_interstitial_from_bapi,
@@ -38,8 +41,7 @@ pub use jwt::error::{
 };
 pub use jwt::key::VerificationKey;
 pub use jwt::token::{
-    DEFAULT_API_URL, DEFAULT_API_VERSION, VerifyOptionsError, VerifyTokenOptions,
-    VerifyTokenOptionsBuilder, verify_token,
+    VerifyOptionsError, VerifyTokenOptions, VerifyTokenOptionsBuilder, verify_token,
 };
 pub use jwt::verify::{Issuer, VerifyJwtOptions, has_valid_signature, verify_jwt};
 pub use keys::{InstanceType, PublishableKey};

@@ -11,7 +11,7 @@ resource! {
     ///
     /// ```no_run
     /// # async fn run() -> Result<(), clerk_core::Error> {
-    /// # let client = clerk_core::ClerkClient::builder().build()?;
+    /// # let client = clerk_core::ClerkClient::from_env()?;
     /// let id = client
     ///     .allowlist_identifiers()
     ///     .create("*@example.com")
@@ -28,7 +28,7 @@ impl AllowlistIdentifiers {
     ///
     /// ```no_run
     /// # async fn run() -> Result<(), clerk_core::Error> {
-    /// # let client = clerk_core::ClerkClient::builder().build()?;
+    /// # let client = clerk_core::ClerkClient::from_env()?;
     /// let all = client.allowlist_identifiers().list().send().await?;
     /// # Ok(())
     /// # }
@@ -49,7 +49,7 @@ impl AllowlistIdentifiers {
     ///
     /// ```no_run
     /// # async fn run() -> Result<(), clerk_core::Error> {
-    /// # let client = clerk_core::ClerkClient::builder().build()?;
+    /// # let client = clerk_core::ClerkClient::from_env()?;
     /// client
     ///     .allowlist_identifiers()
     ///     .create("ada@example.com")
@@ -74,7 +74,7 @@ impl AllowlistIdentifiers {
     ///
     /// ```no_run
     /// # async fn run() -> Result<(), clerk_core::Error> {
-    /// # let client = clerk_core::ClerkClient::builder().build()?;
+    /// # let client = clerk_core::ClerkClient::from_env()?;
     /// client.allowlist_identifiers().delete("alid_123").send().await?;
     /// # Ok(())
     /// # }

@@ -11,7 +11,7 @@ resource! {
     ///
     /// ```no_run
     /// # async fn run() -> Result<(), clerk_core::Error> {
-    /// # let client = clerk_core::ClerkClient::builder().build()?;
+    /// # let client = clerk_core::ClerkClient::from_env()?;
     /// client.blocklist_identifiers().create("spam@example.com").send().await?;
     /// # Ok(())
     /// # }
@@ -24,7 +24,7 @@ impl BlocklistIdentifiers {
     ///
     /// ```no_run
     /// # async fn run() -> Result<(), clerk_core::Error> {
-    /// # let client = clerk_core::ClerkClient::builder().build()?;
+    /// # let client = clerk_core::ClerkClient::from_env()?;
     /// let all = client.blocklist_identifiers().list().send().await?;
     /// # Ok(())
     /// # }
@@ -44,7 +44,7 @@ impl BlocklistIdentifiers {
     ///
     /// ```no_run
     /// # async fn run() -> Result<(), clerk_core::Error> {
-    /// # let client = clerk_core::ClerkClient::builder().build()?;
+    /// # let client = clerk_core::ClerkClient::from_env()?;
     /// client.blocklist_identifiers().create("*@spam.example").send().await?;
     /// # Ok(())
     /// # }
@@ -64,7 +64,7 @@ impl BlocklistIdentifiers {
     ///
     /// ```no_run
     /// # async fn run() -> Result<(), clerk_core::Error> {
-    /// # let client = clerk_core::ClerkClient::builder().build()?;
+    /// # let client = clerk_core::ClerkClient::from_env()?;
     /// client.blocklist_identifiers().delete("blid_123").send().await?;
     /// # Ok(())
     /// # }

@@ -5,15 +5,15 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use super::retry::RetryPolicy;
-use crate::Error;
+use crate::config::{DEFAULT_API_URL, DEFAULT_API_VERSION};
 use crate::secure_url::secure_url;
+use crate::{ClerkConfig, Error};
 
-/// The default Backend API origin.
-pub const DEFAULT_API_URL: &str = "https://api.clerk.com";
-/// The default API version path segment.
-pub const DEFAULT_API_VERSION: &str = "v1";
 /// The default value of the `Clerk-API-Version` header: the spec version this client follows.
 pub const DEFAULT_CLERK_API_VERSION: &str = "2026-05-12";
+/// The `User-Agent` of Backend API requests: this SDK's own identity. (The interstitial request
+/// carries `@clerk/backend` in its `Clerk-Backend-SDK` header instead, see
+/// [`crate::interstitial::DEFAULT_USER_AGENT`].)
 const DEFAULT_USER_AGENT: &str = concat!("clerk-rs/", env!("CARGO_PKG_VERSION"));
 const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
@@ -31,8 +31,8 @@ const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
 /// # async fn run() -> Result<(), clerk_core::Error> {
 /// use clerk_core::ClerkClient;
 ///
-/// // Reads CLERK_SECRET_KEY from the environment.
-/// let client = ClerkClient::builder().build()?;
+/// // Reads CLERK_SECRET_KEY (and CLERK_API_URL, CLERK_API_VERSION) from the environment.
+/// let client = ClerkClient::from_env()?;
 /// let users = client
 ///     .users()
 ///     .list()
@@ -73,13 +73,47 @@ impl ClerkClient {
         ClerkClientBuilder::default()
     }
 
-    /// Build a client from the environment only (see [`ClerkClientBuilder`]).
+    /// A client configured from Clerk's environment variables only (see
+    /// [`ClerkClientBuilder::from_env`]).
     ///
     /// # Errors
     ///
     /// See [`ClerkClientBuilder::build`].
+    ///
+    /// ```no_run
+    /// let client = clerk_core::ClerkClient::from_env()?;
+    /// # Ok::<(), clerk_core::Error>(())
+    /// ```
     pub fn from_env() -> Result<Self, Error> {
-        Self::builder().build()
+        ClerkClientBuilder::from_env().build()
+    }
+
+    /// A client for the instance of `config`: its secret key, API URL and API version, sending
+    /// through the configuration's HTTP client (one connection pool per configuration, shared
+    /// with its JWKS cache). Every other option takes its [`ClerkClientBuilder`] default, except
+    /// the connect timeout, which is the configuration's (its JWKS connect timeout, 3 s by
+    /// default; see [`JwksCacheSettings`](crate::jwt::JwksCacheSettings)).
+    ///
+    /// Cheap: call it where a client is needed, or keep one.
+    ///
+    /// # Errors
+    ///
+    /// See [`ClerkClientBuilder::build`].
+    ///
+    /// ```
+    /// use clerk_core::{ClerkClient, ClerkConfig};
+    ///
+    /// let config = ClerkConfig::builder().secret_key("sk_test_xxx").build()?;
+    /// let client = ClerkClient::from_config(&config)?;
+    /// assert_eq!(client.base_url(), "https://api.clerk.com/v1");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn from_config(config: &ClerkConfig) -> Result<Self, Error> {
+        ClerkClientBuilder::default()
+            .secret_key(config.secret_key())
+            .api_url(config.api_url())
+            .api_version(config.api_version())
+            .build_with_http(Some(config.http_client().clone()))
     }
 
     /// The base URL requests go to, e.g. `https://api.clerk.com/v1`.
@@ -157,6 +191,18 @@ impl fmt::Debug for ClerkClient {
     }
 }
 
+impl ClerkConfig {
+    /// The Backend API client of this instance: [`ClerkClient::from_config`] (same secret key,
+    /// API URL and version, and this configuration's HTTP client).
+    ///
+    /// # Errors
+    ///
+    /// See [`ClerkClientBuilder::build`].
+    pub fn backend_api_client(&self) -> Result<ClerkClient, Error> {
+        ClerkClient::from_config(self)
+    }
+}
+
 /// Options for [`create_backend_api_client`], mirroring `createClerkClient` of
 /// `@clerk/backend`. Every field is optional; `None` takes the default documented on the
 /// matching [`ClerkClientBuilder`] setter.
@@ -211,7 +257,8 @@ impl fmt::Debug for ClerkClientOptions {
 
 /// Create a Backend API client: the counterpart of `createClerkClient` in `@clerk/backend`.
 ///
-/// Equivalent to [`ClerkClient::builder`] with the options set.
+/// Equivalent to [`ClerkClient::builder`] with the options set; like it, it does not read the
+/// environment (use [`ClerkClient::from_env`] or [`ClerkClientBuilder::from_env`] for that).
 ///
 /// # Errors
 ///
@@ -223,7 +270,9 @@ impl fmt::Debug for ClerkClientOptions {
 /// # async fn run() -> Result<(), clerk_core::Error> {
 /// use clerk_core::{create_backend_api_client, api::ClerkClientOptions};
 ///
-/// let clerk = create_backend_api_client(ClerkClientOptions::default())?; // CLERK_SECRET_KEY
+/// let mut options = ClerkClientOptions::default();
+/// options.secret_key = std::env::var("CLERK_SECRET_KEY").ok();
+/// let clerk = create_backend_api_client(options)?;
 /// let count = clerk.users().count().send().await?;
 /// println!("{} users", count.total_count);
 /// # Ok(())
@@ -239,8 +288,8 @@ pub fn create_backend_api_client(options: ClerkClientOptions) -> Result<ClerkCli
 
 /// Configures a [`ClerkClient`].
 ///
-/// Environment variables are read by [`build`](Self::build) for options not set explicitly:
-/// `CLERK_SECRET_KEY`, `CLERK_API_URL`, `CLERK_API_VERSION`.
+/// Start from the defaults with [`ClerkClient::builder`], or from Clerk's environment variables
+/// with [`from_env`](Self::from_env); [`build`](Self::build) never reads the environment.
 #[derive(Clone, Default)]
 #[must_use]
 pub struct ClerkClientBuilder {
@@ -257,22 +306,69 @@ impl fmt::Debug for ClerkClientBuilder {
 }
 
 impl ClerkClientBuilder {
-    /// The instance's secret key (`sk_test_...` or `sk_live_...`). Defaults to the
-    /// `CLERK_SECRET_KEY` environment variable. A missing or malformed key is reported as an
-    /// [`ErrorKind::Configuration`](crate::ErrorKind::Configuration) error by the first call
-    /// that needs it.
+    /// A builder with every default, then `CLERK_SECRET_KEY`, `CLERK_API_URL` and
+    /// `CLERK_API_VERSION` applied where set and non-empty, to adjust before
+    /// [`build`](Self::build).
+    ///
+    /// ```no_run
+    /// use std::time::Duration;
+    /// use clerk_core::ClerkClientBuilder;
+    ///
+    /// let client = ClerkClientBuilder::from_env()
+    ///     .timeout(Duration::from_secs(10))
+    ///     .build()?;
+    /// # Ok::<(), clerk_core::Error>(())
+    /// ```
+    pub fn from_env() -> Self {
+        Self::from_env_with(|name| std::env::var(name).ok())
+    }
+
+    /// As [`from_env`](Self::from_env), with the variables read through `lookup`.
+    ///
+    /// ```
+    /// use clerk_core::ClerkClientBuilder;
+    ///
+    /// let client = ClerkClientBuilder::from_env_with(|name| match name {
+    ///     "CLERK_SECRET_KEY" => Some("sk_test_xxx".to_owned()),
+    ///     "CLERK_API_URL" => Some("http://127.0.0.1:4010".to_owned()),
+    ///     _ => None,
+    /// })
+    /// .build()?;
+    /// assert_eq!(client.base_url(), "http://127.0.0.1:4010/v1");
+    /// # Ok::<(), clerk_core::Error>(())
+    /// ```
+    pub fn from_env_with<F>(mut lookup: F) -> Self
+    where
+        F: FnMut(&str) -> Option<String>,
+    {
+        let mut get = |name: &str| lookup(name).filter(|v| !v.trim().is_empty());
+        let mut this = Self::default();
+        this.options.secret_key = get("CLERK_SECRET_KEY");
+        this.options.api_url = get("CLERK_API_URL");
+        this.options.api_version = get("CLERK_API_VERSION");
+        this
+    }
+
+    /// The instance's secret key (`sk_test_...` or `sk_live_...`). Defaults to unset; env
+    /// `CLERK_SECRET_KEY` (read by [`from_env`](Self::from_env)). A missing or malformed key is
+    /// reported as an [`ErrorKind::Configuration`](crate::ErrorKind::Configuration) error by the
+    /// first call that needs it.
     pub fn secret_key(mut self, secret_key: impl Into<String>) -> Self {
         self.options.secret_key = Some(secret_key.into());
         self
     }
 
-    /// The Backend API origin. Defaults to `CLERK_API_URL`, else `https://api.clerk.com`.
+    /// The Backend API origin. Defaults to `https://api.clerk.com`
+    /// ([`DEFAULT_API_URL`](crate::DEFAULT_API_URL)); env `CLERK_API_URL` (read by
+    /// [`from_env`](Self::from_env)).
     pub fn api_url(mut self, api_url: impl Into<String>) -> Self {
         self.options.api_url = Some(api_url.into());
         self
     }
 
-    /// The API version path segment. Defaults to `CLERK_API_VERSION`, else `v1`.
+    /// The API version path segment. Defaults to `v1`
+    /// ([`DEFAULT_API_VERSION`](crate::DEFAULT_API_VERSION)); env `CLERK_API_VERSION` (read by
+    /// [`from_env`](Self::from_env)).
     pub fn api_version(mut self, api_version: impl Into<String>) -> Self {
         self.options.api_version = Some(api_version.into());
         self
@@ -327,19 +423,21 @@ impl ClerkClientBuilder {
     /// [`ErrorKind::Configuration`](crate::ErrorKind::Configuration) when the API URL is not
     /// an `http`/`https` URL, a header value is invalid, or the HTTP client cannot be
     /// initialised. A missing secret key is *not* an error here (see
-    /// [`secret_key`](Self::secret_key)).
+    /// [`secret_key`](Self::secret_key)). It never reads the environment: unset options take
+    /// their defaults.
     pub fn build(self) -> Result<ClerkClient, Error> {
+        self.build_with_http(None)
+    }
+
+    /// [`build`](Self::build), sending through `http` when given (a configuration's client)
+    /// instead of a client of its own.
+    fn build_with_http(self, http: Option<reqwest::Client>) -> Result<ClerkClient, Error> {
         let observer = self.observer;
         let o = self.options;
-        let env = |name: &str| std::env::var(name).ok().filter(|v| !v.trim().is_empty());
-        let secret_key = o.secret_key.or_else(|| env("CLERK_SECRET_KEY"));
-        let api_url = o
-            .api_url
-            .or_else(|| env("CLERK_API_URL"))
-            .unwrap_or_else(|| DEFAULT_API_URL.to_owned());
+        let secret_key = o.secret_key;
+        let api_url = o.api_url.unwrap_or_else(|| DEFAULT_API_URL.to_owned());
         let api_version = o
             .api_version
-            .or_else(|| env("CLERK_API_VERSION"))
             .unwrap_or_else(|| DEFAULT_API_VERSION.to_owned());
 
         let parsed = secure_url(&api_url).map_err(|problem| {
@@ -371,13 +469,16 @@ impl ClerkClientBuilder {
                 .unwrap_or_else(|| DEFAULT_USER_AGENT.to_owned()),
         )?;
         let timeout = o.timeout.unwrap_or(DEFAULT_TIMEOUT);
-        let http = reqwest::Client::builder()
-            .connect_timeout(o.connect_timeout.unwrap_or(DEFAULT_CONNECT_TIMEOUT))
-            .build()
-            .map_err(|e| {
-                Error::configuration("could not initialise the HTTP client (TLS backend)")
-                    .with_source(e)
-            })?;
+        let http = match http {
+            Some(http) => http,
+            None => reqwest::Client::builder()
+                .connect_timeout(o.connect_timeout.unwrap_or(DEFAULT_CONNECT_TIMEOUT))
+                .build()
+                .map_err(|e| {
+                    Error::configuration("could not initialise the HTTP client (TLS backend)")
+                        .with_source(e)
+                })?,
+        };
         Ok(ClerkClient {
             inner: Arc::new(ClientInner {
                 http,
@@ -415,6 +516,24 @@ mod tests {
         assert!(s.contains("sk_test_…"));
         let b = ClerkClient::builder().secret_key("live_OtherSecret");
         assert!(!format!("{b:?}").contains("OtherSecret"));
+    }
+
+    #[test]
+    fn build_never_reads_the_environment_and_from_env_with_does() {
+        // `build` takes only what was set: the defaults, whatever the process environment holds.
+        let c = ClerkClient::builder().build().unwrap();
+        assert_eq!(c.base_url(), "https://api.clerk.com/v1");
+        assert!(c.inner.secret_key.is_none());
+        let c = ClerkClientBuilder::from_env_with(|name| match name {
+            "CLERK_SECRET_KEY" => Some("sk_test_fromenv".to_owned()),
+            "CLERK_API_URL" => Some("http://localhost:9".to_owned()),
+            "CLERK_API_VERSION" => Some(" ".to_owned()),
+            _ => None,
+        })
+        .build()
+        .unwrap();
+        assert_eq!(c.base_url(), "http://localhost:9/v1");
+        assert_eq!(c.inner.secret_key.as_deref(), Some("sk_test_fromenv"));
     }
 
     #[test]
@@ -481,7 +600,6 @@ mod tests {
     #[test]
     fn missing_secret_key_is_reported_at_use() {
         let mut c = ClerkClient::builder().secret_key("").build().unwrap();
-        // An explicitly empty key does not fall back to the environment.
         Arc::get_mut(&mut c.inner).unwrap().secret_key = None;
         let e = c.authorization().unwrap_err();
         assert_eq!(e.kind(), ErrorKind::Configuration);

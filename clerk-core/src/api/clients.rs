@@ -11,7 +11,7 @@ resource! {
     ///
     /// ```no_run
     /// # async fn run() -> Result<(), clerk_core::Error> {
-    /// # let client = clerk_core::ClerkClient::builder().build()?;
+    /// # let client = clerk_core::ClerkClient::from_env()?;
     /// let c = client.clients().get("client_123").send().await?;
     /// println!("{} sessions", c.sessions.len());
     /// # Ok(())
@@ -25,7 +25,7 @@ impl Clients {
     ///
     /// ```no_run
     /// # async fn run() -> Result<(), clerk_core::Error> {
-    /// # let client = clerk_core::ClerkClient::builder().build()?;
+    /// # let client = clerk_core::ClerkClient::from_env()?;
     /// let page = client.clients().list().limit(10).send().await?;
     /// # Ok(())
     /// # }
@@ -40,7 +40,7 @@ impl Clients {
     ///
     /// ```no_run
     /// # async fn run() -> Result<(), clerk_core::Error> {
-    /// # let client = clerk_core::ClerkClient::builder().build()?;
+    /// # let client = clerk_core::ClerkClient::from_env()?;
     /// let c = client.clients().get("client_123").send().await?;
     /// # Ok(())
     /// # }
@@ -60,7 +60,7 @@ impl Clients {
     ///
     /// ```no_run
     /// # async fn run() -> Result<(), clerk_core::Error> {
-    /// # let client = clerk_core::ClerkClient::builder().build()?;
+    /// # let client = clerk_core::ClerkClient::from_env()?;
     /// let c = client.clients().verify("eyJ...").send().await?;
     /// # Ok(())
     /// # }

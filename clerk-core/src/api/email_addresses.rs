@@ -11,7 +11,7 @@ resource! {
     ///
     /// ```no_run
     /// # async fn run() -> Result<(), clerk_core::Error> {
-    /// # let client = clerk_core::ClerkClient::builder().build()?;
+    /// # let client = clerk_core::ClerkClient::from_env()?;
     /// let email = client
     ///     .email_addresses()
     ///     .create("user_123", "ada@example.com")
@@ -30,7 +30,7 @@ impl EmailAddresses {
     ///
     /// ```no_run
     /// # async fn run() -> Result<(), clerk_core::Error> {
-    /// # let client = clerk_core::ClerkClient::builder().build()?;
+    /// # let client = clerk_core::ClerkClient::from_env()?;
     /// let email = client.email_addresses().get("idn_123").send().await?;
     /// # Ok(())
     /// # }
@@ -50,7 +50,7 @@ impl EmailAddresses {
     ///
     /// ```no_run
     /// # async fn run() -> Result<(), clerk_core::Error> {
-    /// # let client = clerk_core::ClerkClient::builder().build()?;
+    /// # let client = clerk_core::ClerkClient::from_env()?;
     /// client
     ///     .email_addresses()
     ///     .create("user_123", "ada@example.com")
@@ -79,7 +79,7 @@ impl EmailAddresses {
     ///
     /// ```no_run
     /// # async fn run() -> Result<(), clerk_core::Error> {
-    /// # let client = clerk_core::ClerkClient::builder().build()?;
+    /// # let client = clerk_core::ClerkClient::from_env()?;
     /// client.email_addresses().update("idn_123").primary(true).send().await?;
     /// # Ok(())
     /// # }
@@ -99,7 +99,7 @@ impl EmailAddresses {
     ///
     /// ```no_run
     /// # async fn run() -> Result<(), clerk_core::Error> {
-    /// # let client = clerk_core::ClerkClient::builder().build()?;
+    /// # let client = clerk_core::ClerkClient::from_env()?;
     /// client.email_addresses().delete("idn_123").send().await?;
     /// # Ok(())
     /// # }

@@ -12,7 +12,7 @@ resource! {
     ///
     /// ```no_run
     /// # async fn run() -> Result<(), clerk_core::Error> {
-    /// # let client = clerk_core::ClerkClient::builder().build()?;
+    /// # let client = clerk_core::ClerkClient::from_env()?;
     /// let html = client
     ///     .interstitial()
     ///     .get()
@@ -30,7 +30,7 @@ impl Interstitial {
     ///
     /// ```no_run
     /// # async fn run() -> Result<(), clerk_core::Error> {
-    /// # let client = clerk_core::ClerkClient::builder().build()?;
+    /// # let client = clerk_core::ClerkClient::from_env()?;
     /// let html: String = client
     ///     .interstitial()
     ///     .get()

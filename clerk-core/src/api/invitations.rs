@@ -12,7 +12,7 @@ resource! {
     ///
     /// ```no_run
     /// # async fn run() -> Result<(), clerk_core::Error> {
-    /// # let client = clerk_core::ClerkClient::builder().build()?;
+    /// # let client = clerk_core::ClerkClient::from_env()?;
     /// let inv = client
     ///     .invitations()
     ///     .create("ada@example.com")
@@ -31,7 +31,7 @@ impl Invitations {
     ///
     /// ```no_run
     /// # async fn run() -> Result<(), clerk_core::Error> {
-    /// # let client = clerk_core::ClerkClient::builder().build()?;
+    /// # let client = clerk_core::ClerkClient::from_env()?;
     /// let page = client.invitations().list().query("example.com").send().await?;
     /// # Ok(())
     /// # }
@@ -51,7 +51,7 @@ impl Invitations {
     ///
     /// ```no_run
     /// # async fn run() -> Result<(), clerk_core::Error> {
-    /// # let client = clerk_core::ClerkClient::builder().build()?;
+    /// # let client = clerk_core::ClerkClient::from_env()?;
     /// client.invitations().create("ada@example.com").notify(false).send().await?;
     /// # Ok(())
     /// # }
@@ -71,7 +71,7 @@ impl Invitations {
     ///
     /// ```no_run
     /// # async fn run() -> Result<(), clerk_core::Error> {
-    /// # let client = clerk_core::ClerkClient::builder().build()?;
+    /// # let client = clerk_core::ClerkClient::from_env()?;
     /// client.invitations().revoke("inv_123").send().await?;
     /// # Ok(())
     /// # }

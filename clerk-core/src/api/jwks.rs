@@ -11,7 +11,7 @@ resource! {
     ///
     /// ```no_run
     /// # async fn run() -> Result<(), clerk_core::Error> {
-    /// # let client = clerk_core::ClerkClient::builder().build()?;
+    /// # let client = clerk_core::ClerkClient::from_env()?;
     /// let jwks = client.jwks().get().send().await?;
     /// println!("{} keys", jwks.keys.len());
     /// # Ok(())
@@ -25,7 +25,7 @@ impl JwksResource {
     ///
     /// ```no_run
     /// # async fn run() -> Result<(), clerk_core::Error> {
-    /// # let client = clerk_core::ClerkClient::builder().build()?;
+    /// # let client = clerk_core::ClerkClient::from_env()?;
     /// let jwks = client.jwks().get().send().await?;
     /// # Ok(())
     /// # }

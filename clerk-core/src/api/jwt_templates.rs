@@ -11,7 +11,7 @@ resource! {
     ///
     /// ```no_run
     /// # async fn run() -> Result<(), clerk_core::Error> {
-    /// # let client = clerk_core::ClerkClient::builder().build()?;
+    /// # let client = clerk_core::ClerkClient::from_env()?;
     /// for t in client.jwt_templates().list().send().await? {
     ///     println!("{} ({}s)", t.name, t.lifetime);
     /// }
@@ -26,7 +26,7 @@ impl JwtTemplates {
     ///
     /// ```no_run
     /// # async fn run() -> Result<(), clerk_core::Error> {
-    /// # let client = clerk_core::ClerkClient::builder().build()?;
+    /// # let client = clerk_core::ClerkClient::from_env()?;
     /// let templates = client.jwt_templates().list().send().await?;
     /// # Ok(())
     /// # }
@@ -46,7 +46,7 @@ impl JwtTemplates {
     ///
     /// ```no_run
     /// # async fn run() -> Result<(), clerk_core::Error> {
-    /// # let client = clerk_core::ClerkClient::builder().build()?;
+    /// # let client = clerk_core::ClerkClient::from_env()?;
     /// let t = client.jwt_templates().get("jtmp_123").send().await?;
     /// # Ok(())
     /// # }

@@ -24,7 +24,7 @@ mod client;
 pub mod models;
 mod page;
 mod request;
-mod retry;
+pub(crate) mod retry;
 
 mod allowlist;
 mod blocklist;
@@ -45,8 +45,8 @@ mod users;
 
 pub use crate::error::ClerkErrorDetail;
 pub use client::{
-    ClerkClient, ClerkClientBuilder, ClerkClientOptions, DEFAULT_API_URL, DEFAULT_API_VERSION,
-    DEFAULT_CLERK_API_VERSION, create_backend_api_client,
+    ClerkClient, ClerkClientBuilder, ClerkClientOptions, DEFAULT_CLERK_API_VERSION,
+    create_backend_api_client,
 };
 pub use models::*;
 pub use page::Page;

@@ -12,7 +12,7 @@ resource! {
     ///
     /// ```no_run
     /// # async fn run() -> Result<(), clerk_core::Error> {
-    /// # let client = clerk_core::ClerkClient::builder().build()?;
+    /// # let client = clerk_core::ClerkClient::from_env()?;
     /// let inv = client
     ///     .organization_invitations()
     ///     .create("org_123", "ada@example.com", "org:member")
@@ -30,7 +30,7 @@ impl OrganizationInvitations {
     ///
     /// ```no_run
     /// # async fn run() -> Result<(), clerk_core::Error> {
-    /// # let client = clerk_core::ClerkClient::builder().build()?;
+    /// # let client = clerk_core::ClerkClient::from_env()?;
     /// client
     ///     .organization_invitations()
     ///     .create("org_123", "ada@example.com", "org:member")
@@ -60,7 +60,7 @@ impl OrganizationInvitations {
     ///
     /// ```no_run
     /// # async fn run() -> Result<(), clerk_core::Error> {
-    /// # let client = clerk_core::ClerkClient::builder().build()?;
+    /// # let client = clerk_core::ClerkClient::from_env()?;
     /// use clerk_core::api::InvitationStatus;
     ///
     /// let pending = client
@@ -87,7 +87,7 @@ impl OrganizationInvitations {
     ///
     /// ```no_run
     /// # async fn run() -> Result<(), clerk_core::Error> {
-    /// # let client = clerk_core::ClerkClient::builder().build()?;
+    /// # let client = clerk_core::ClerkClient::from_env()?;
     /// client
     ///     .organization_invitations()
     ///     .revoke("org_123", "orginv_123")

@@ -12,7 +12,7 @@ resource! {
     ///
     /// ```no_run
     /// # async fn run() -> Result<(), clerk_core::Error> {
-    /// # let client = clerk_core::ClerkClient::builder().build()?;
+    /// # let client = clerk_core::ClerkClient::from_env()?;
     /// client
     ///     .organization_memberships()
     ///     .create("org_123", "user_123", "org:member")
@@ -29,7 +29,7 @@ impl OrganizationMemberships {
     ///
     /// ```no_run
     /// # async fn run() -> Result<(), clerk_core::Error> {
-    /// # let client = clerk_core::ClerkClient::builder().build()?;
+    /// # let client = clerk_core::ClerkClient::from_env()?;
     /// let admins = client
     ///     .organization_memberships()
     ///     .list("org_123")
@@ -54,7 +54,7 @@ impl OrganizationMemberships {
     ///
     /// ```no_run
     /// # async fn run() -> Result<(), clerk_core::Error> {
-    /// # let client = clerk_core::ClerkClient::builder().build()?;
+    /// # let client = clerk_core::ClerkClient::from_env()?;
     /// client
     ///     .organization_memberships()
     ///     .create("org_123", "user_123", "org:admin")
@@ -84,7 +84,7 @@ impl OrganizationMemberships {
     ///
     /// ```no_run
     /// # async fn run() -> Result<(), clerk_core::Error> {
-    /// # let client = clerk_core::ClerkClient::builder().build()?;
+    /// # let client = clerk_core::ClerkClient::from_env()?;
     /// client
     ///     .organization_memberships()
     ///     .update("org_123", "user_123", "org:member")
@@ -113,7 +113,7 @@ impl OrganizationMemberships {
     ///
     /// ```no_run
     /// # async fn run() -> Result<(), clerk_core::Error> {
-    /// # let client = clerk_core::ClerkClient::builder().build()?;
+    /// # let client = clerk_core::ClerkClient::from_env()?;
     /// client
     ///     .organization_memberships()
     ///     .update_metadata("org_123", "user_123")
@@ -148,7 +148,7 @@ impl OrganizationMemberships {
     ///
     /// ```no_run
     /// # async fn run() -> Result<(), clerk_core::Error> {
-    /// # let client = clerk_core::ClerkClient::builder().build()?;
+    /// # let client = clerk_core::ClerkClient::from_env()?;
     /// client
     ///     .organization_memberships()
     ///     .delete("org_123", "user_123")

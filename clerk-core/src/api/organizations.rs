@@ -15,7 +15,7 @@ resource! {
     ///
     /// ```no_run
     /// # async fn run() -> Result<(), clerk_core::Error> {
-    /// # let client = clerk_core::ClerkClient::builder().build()?;
+    /// # let client = clerk_core::ClerkClient::from_env()?;
     /// let org = client
     ///     .organizations()
     ///     .create("Acme")
@@ -33,7 +33,7 @@ impl Organizations {
     ///
     /// ```no_run
     /// # async fn run() -> Result<(), clerk_core::Error> {
-    /// # let client = clerk_core::ClerkClient::builder().build()?;
+    /// # let client = clerk_core::ClerkClient::from_env()?;
     /// let page = client
     ///     .organizations()
     ///     .list()
@@ -59,7 +59,7 @@ impl Organizations {
     ///
     /// ```no_run
     /// # async fn run() -> Result<(), clerk_core::Error> {
-    /// # let client = clerk_core::ClerkClient::builder().build()?;
+    /// # let client = clerk_core::ClerkClient::from_env()?;
     /// let org = client.organizations().create("Acme").slug("acme").send().await?;
     /// # Ok(())
     /// # }
@@ -79,7 +79,7 @@ impl Organizations {
     ///
     /// ```no_run
     /// # async fn run() -> Result<(), clerk_core::Error> {
-    /// # let client = clerk_core::ClerkClient::builder().build()?;
+    /// # let client = clerk_core::ClerkClient::from_env()?;
     /// let by_id = client.organizations().get("org_123").send().await?;
     /// let by_slug = client.organizations().get("acme").send().await?;
     /// # Ok(())
@@ -100,7 +100,7 @@ impl Organizations {
     ///
     /// ```no_run
     /// # async fn run() -> Result<(), clerk_core::Error> {
-    /// # let client = clerk_core::ClerkClient::builder().build()?;
+    /// # let client = clerk_core::ClerkClient::from_env()?;
     /// client.organizations().update("org_123").name("Acme Inc.").send().await?;
     /// # Ok(())
     /// # }
@@ -120,7 +120,7 @@ impl Organizations {
     ///
     /// ```no_run
     /// # async fn run() -> Result<(), clerk_core::Error> {
-    /// # let client = clerk_core::ClerkClient::builder().build()?;
+    /// # let client = clerk_core::ClerkClient::from_env()?;
     /// client
     ///     .organizations()
     ///     .merge_metadata("org_123")
@@ -145,7 +145,7 @@ impl Organizations {
     ///
     /// ```no_run
     /// # async fn run() -> Result<(), clerk_core::Error> {
-    /// # let client = clerk_core::ClerkClient::builder().build()?;
+    /// # let client = clerk_core::ClerkClient::from_env()?;
     /// client.organizations().delete("org_123").send().await?;
     /// # Ok(())
     /// # }

@@ -17,7 +17,7 @@ use crate::Error;
 ///
 /// ```no_run
 /// # async fn run() -> Result<(), clerk_core::Error> {
-/// # let client = clerk_core::ClerkClient::builder().build()?;
+/// # let client = clerk_core::ClerkClient::from_env()?;
 /// let page = client.organizations().list().limit(20).send().await?;
 /// println!("{} of {:?}", page.len(), page.total_count);
 /// for org in page {

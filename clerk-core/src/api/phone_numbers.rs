@@ -11,7 +11,7 @@ resource! {
     ///
     /// ```no_run
     /// # async fn run() -> Result<(), clerk_core::Error> {
-    /// # let client = clerk_core::ClerkClient::builder().build()?;
+    /// # let client = clerk_core::ClerkClient::from_env()?;
     /// let phone = client
     ///     .phone_numbers()
     ///     .create("user_123", "+15555550100")
@@ -29,7 +29,7 @@ impl PhoneNumbers {
     ///
     /// ```no_run
     /// # async fn run() -> Result<(), clerk_core::Error> {
-    /// # let client = clerk_core::ClerkClient::builder().build()?;
+    /// # let client = clerk_core::ClerkClient::from_env()?;
     /// let phone = client.phone_numbers().get("idn_123").send().await?;
     /// # Ok(())
     /// # }
@@ -49,7 +49,7 @@ impl PhoneNumbers {
     ///
     /// ```no_run
     /// # async fn run() -> Result<(), clerk_core::Error> {
-    /// # let client = clerk_core::ClerkClient::builder().build()?;
+    /// # let client = clerk_core::ClerkClient::from_env()?;
     /// client
     ///     .phone_numbers()
     ///     .create("user_123", "+15555550100")
@@ -78,7 +78,7 @@ impl PhoneNumbers {
     ///
     /// ```no_run
     /// # async fn run() -> Result<(), clerk_core::Error> {
-    /// # let client = clerk_core::ClerkClient::builder().build()?;
+    /// # let client = clerk_core::ClerkClient::from_env()?;
     /// client
     ///     .phone_numbers()
     ///     .update("idn_123")
@@ -103,7 +103,7 @@ impl PhoneNumbers {
     ///
     /// ```no_run
     /// # async fn run() -> Result<(), clerk_core::Error> {
-    /// # let client = clerk_core::ClerkClient::builder().build()?;
+    /// # let client = clerk_core::ClerkClient::from_env()?;
     /// client.phone_numbers().delete("idn_123").send().await?;
     /// # Ok(())
     /// # }

@@ -11,7 +11,7 @@ resource! {
     ///
     /// ```no_run
     /// # async fn run() -> Result<(), clerk_core::Error> {
-    /// # let client = clerk_core::ClerkClient::builder().build()?;
+    /// # let client = clerk_core::ClerkClient::from_env()?;
     /// client.redirect_urls().create("myapp://oauth-callback").send().await?;
     /// # Ok(())
     /// # }
@@ -24,7 +24,7 @@ impl RedirectUrls {
     ///
     /// ```no_run
     /// # async fn run() -> Result<(), clerk_core::Error> {
-    /// # let client = clerk_core::ClerkClient::builder().build()?;
+    /// # let client = clerk_core::ClerkClient::from_env()?;
     /// let urls = client.redirect_urls().list().send().await?;
     /// # Ok(())
     /// # }
@@ -44,7 +44,7 @@ impl RedirectUrls {
     ///
     /// ```no_run
     /// # async fn run() -> Result<(), clerk_core::Error> {
-    /// # let client = clerk_core::ClerkClient::builder().build()?;
+    /// # let client = clerk_core::ClerkClient::from_env()?;
     /// let url = client.redirect_urls().get("ru_123").send().await?;
     /// # Ok(())
     /// # }
@@ -64,7 +64,7 @@ impl RedirectUrls {
     ///
     /// ```no_run
     /// # async fn run() -> Result<(), clerk_core::Error> {
-    /// # let client = clerk_core::ClerkClient::builder().build()?;
+    /// # let client = clerk_core::ClerkClient::from_env()?;
     /// client.redirect_urls().create("myapp://callback").send().await?;
     /// # Ok(())
     /// # }
@@ -84,7 +84,7 @@ impl RedirectUrls {
     ///
     /// ```no_run
     /// # async fn run() -> Result<(), clerk_core::Error> {
-    /// # let client = clerk_core::ClerkClient::builder().build()?;
+    /// # let client = clerk_core::ClerkClient::from_env()?;
     /// client.redirect_urls().delete("ru_123").send().await?;
     /// # Ok(())
     /// # }

@@ -449,7 +449,7 @@ fn parse_api_error(status: u16, headers: &http::HeaderMap, body: &[u8]) -> ApiEr
 /// use clerk_core::ClerkClient;
 /// use http::Method;
 ///
-/// let client = ClerkClient::builder().build()?;
+/// let client = ClerkClient::from_env()?;
 /// let domains: serde_json::Value = client
 ///     .request(Method::GET, "/domains")
 ///     .query("limit", 10)

@@ -1,7 +1,15 @@
-//! When to retry a Backend API request, and how long to wait.
+//! When to retry an HTTP request to Clerk, and how long to wait: the one retry policy of the
+//! crate, used by the Backend API client, the JWKS cache and the interstitial loader.
 //!
 //! The decision is a pure function ([`decide`]) of the policy, what happened, how many retries
-//! were already made and how much time has passed, so every rule is unit-tested exactly.
+//! were already made and how much time has passed, so every rule is unit-tested exactly. Each
+//! caller keeps its own rules through the policy's parameters:
+//!
+//! | caller | policy | retried | waits |
+//! |---|---|---|---|
+//! | Backend API client | [`RetryPolicy::default`] (configurable) | see [`RetryPolicy`] | 500 ms doubling, jitter, `Retry-After` |
+//! | JWKS cache (auth-rules §4.5) | [`RetryPolicy::doubling`] with [`RetryRule::AnyFailure`] | every failure but an empty key set | 200 ms doubling, 5 attempts |
+//! | interstitial (auth-rules §6.3) | [`RetryPolicy::doubling`] with [`RetryRule::TransportOnly`] | transport failures, never a status | 200 ms doubling, 5 attempts |
 
 use std::time::Duration;
 
@@ -39,6 +47,24 @@ pub struct RetryPolicy {
     initial_backoff: Duration,
     max_backoff: Duration,
     max_elapsed: Duration,
+    /// Which outcomes are retried (crate-internal: the public policy is the Backend API's).
+    rule: RetryRule,
+    /// Whether waits get full jitter (the Backend API client) or are exact (Clerk's JWKS and
+    /// interstitial loaders).
+    jitter: bool,
+}
+
+/// Which outcomes a [`RetryPolicy`] retries.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum RetryRule {
+    /// The Backend API client's rules (see [`RetryPolicy`]).
+    BackendApi,
+    /// Every failed attempt (Clerk's JWKS loader: transport failures, non-2xx answers, non-JSON
+    /// bodies; the caller stops on the answers it does not retry, such as an empty key set).
+    AnyFailure,
+    /// Transport failures (connect, read, timeout) only; an answer with a status never is
+    /// (Clerk's interstitial loader).
+    TransportOnly,
 }
 
 impl Default for RetryPolicy {
@@ -49,11 +75,27 @@ impl Default for RetryPolicy {
             initial_backoff: Duration::from_millis(500),
             max_backoff: Duration::from_secs(8),
             max_elapsed: Duration::from_secs(30),
+            rule: RetryRule::BackendApi,
+            jitter: true,
         }
     }
 }
 
 impl RetryPolicy {
+    /// Clerk's loader policy: `attempts` attempts in all (at least one), waiting `first_delay`
+    /// before the second and doubling each time, without jitter, cap or time budget (the caller
+    /// bounds the total), retrying the outcomes `rule` names.
+    pub(crate) fn doubling(attempts: u32, first_delay: Duration, rule: RetryRule) -> Self {
+        Self {
+            max_retries: attempts.max(1) - 1,
+            initial_backoff: first_delay,
+            max_backoff: Duration::MAX,
+            max_elapsed: Duration::MAX,
+            rule,
+            jitter: false,
+        }
+    }
+
     /// A policy that never retries.
     pub fn disabled() -> Self {
         Self {
@@ -111,6 +153,17 @@ pub(crate) enum Outcome {
     TimedOut,
 }
 
+/// The outcome of a request that got no answer.
+pub(crate) fn transport_outcome(e: &reqwest::Error) -> Outcome {
+    if e.is_timeout() {
+        Outcome::TimedOut
+    } else if e.is_connect() {
+        Outcome::ConnectFailed
+    } else {
+        Outcome::TransportFailed
+    }
+}
+
 /// Whether `method` may be repeated without changing the result.
 pub(crate) fn is_idempotent(method: &http::Method) -> bool {
     matches!(
@@ -141,21 +194,30 @@ pub(crate) fn decide(
         return None;
     }
     let mut server_delay = None;
-    let retryable = match outcome {
-        Outcome::Status {
-            status: 429,
-            retry_after,
-        } => {
+    let retryable = match (policy.rule, outcome) {
+        (RetryRule::AnyFailure, _) => true,
+        (RetryRule::TransportOnly, Outcome::Status { .. }) => false,
+        (RetryRule::TransportOnly, _) => true,
+        (
+            RetryRule::BackendApi,
+            Outcome::Status {
+                status: 429,
+                retry_after,
+            },
+        ) => {
             server_delay = retry_after;
             true
         }
-        Outcome::Status {
-            status: 502..=504, ..
-        } => idempotent,
-        Outcome::Status { .. } => false,
-        Outcome::ConnectFailed => true,
-        Outcome::TransportFailed => idempotent,
-        Outcome::TimedOut => false,
+        (
+            RetryRule::BackendApi,
+            Outcome::Status {
+                status: 502..=504, ..
+            },
+        ) => idempotent,
+        (RetryRule::BackendApi, Outcome::Status { .. }) => false,
+        (RetryRule::BackendApi, Outcome::ConnectFailed) => true,
+        (RetryRule::BackendApi, Outcome::TransportFailed) => idempotent,
+        (RetryRule::BackendApi, Outcome::TimedOut) => false,
     };
     if !retryable {
         return None;
@@ -171,13 +233,17 @@ pub(crate) fn decide(
 }
 
 /// Exponential backoff with full jitter: a uniform wait in `[base/2, base)` where
-/// `base = min(initial * 2^retries, max)`, so waits never collapse to zero.
+/// `base = min(initial * 2^retries, max)`, so waits never collapse to zero. Without jitter in
+/// the policy, exactly `base`.
 fn backoff(policy: &RetryPolicy, retries_done: u32, jitter: f64) -> Duration {
     let factor = 2u32.saturating_pow(retries_done.min(31));
     let base = policy
         .initial_backoff
         .saturating_mul(factor)
         .min(policy.max_backoff);
+    if !policy.jitter {
+        return base;
+    }
     let jitter = if jitter.is_finite() {
         jitter.clamp(0.0, 1.0)
     } else {
@@ -331,6 +397,59 @@ mod tests {
             decide(&p, status(503), true, 0, Duration::from_secs(4), 0.0),
             None
         );
+    }
+
+    #[test]
+    fn jwks_rule_retries_every_failure_with_clerk_delays() {
+        // Clerk's JWKS loader: 5 attempts, 200 ms doubling, no jitter, no time budget.
+        let p = RetryPolicy::doubling(5, MS(200), RetryRule::AnyFailure);
+        let waits: Vec<_> = (0..5)
+            .map(|n| decide(&p, status(500), false, n, Duration::from_secs(3600), 0.9))
+            .collect();
+        assert_eq!(
+            waits,
+            [
+                Some(MS(200)),
+                Some(MS(400)),
+                Some(MS(800)),
+                Some(MS(1600)),
+                None
+            ]
+        );
+        for o in [
+            status(404),
+            Outcome::ConnectFailed,
+            Outcome::TransportFailed,
+            Outcome::TimedOut,
+        ] {
+            assert!(decide(&p, o, false, 0, MS(0), 0.0).is_some(), "{o:?}");
+        }
+        // A 429's Retry-After is the Backend API client's rule, not the loader's.
+        let o = Outcome::Status {
+            status: 429,
+            retry_after: Some(Duration::from_secs(9)),
+        };
+        assert_eq!(decide(&p, o, false, 0, MS(0), 0.0), Some(MS(200)));
+        assert_eq!(
+            RetryPolicy::doubling(0, MS(1), RetryRule::AnyFailure).max_retries,
+            0
+        );
+    }
+
+    #[test]
+    fn interstitial_rule_retries_transport_failures_only() {
+        let p = RetryPolicy::doubling(5, MS(200), RetryRule::TransportOnly);
+        for o in [
+            Outcome::ConnectFailed,
+            Outcome::TransportFailed,
+            Outcome::TimedOut,
+        ] {
+            assert_eq!(decide(&p, o, false, 3, MS(0), 0.5), Some(MS(1600)), "{o:?}");
+            assert_eq!(decide(&p, o, false, 4, MS(0), 0.5), None, "{o:?}");
+        }
+        for s in [429, 500, 503] {
+            assert_eq!(decide(&p, status(s), true, 0, MS(0), 0.0), None, "{s}");
+        }
     }
 
     #[test]

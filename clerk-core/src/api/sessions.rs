@@ -10,7 +10,7 @@ resource! {
     ///
     /// ```no_run
     /// # async fn run() -> Result<(), clerk_core::Error> {
-    /// # let client = clerk_core::ClerkClient::builder().build()?;
+    /// # let client = clerk_core::ClerkClient::from_env()?;
     /// use clerk_core::api::SessionStatus;
     ///
     /// let active = client
@@ -34,7 +34,7 @@ impl Sessions {
     ///
     /// ```no_run
     /// # async fn run() -> Result<(), clerk_core::Error> {
-    /// # let client = clerk_core::ClerkClient::builder().build()?;
+    /// # let client = clerk_core::ClerkClient::from_env()?;
     /// let sessions = client.sessions().list().user_id("user_123").send().await?;
     /// # Ok(())
     /// # }
@@ -49,7 +49,7 @@ impl Sessions {
     ///
     /// ```no_run
     /// # async fn run() -> Result<(), clerk_core::Error> {
-    /// # let client = clerk_core::ClerkClient::builder().build()?;
+    /// # let client = clerk_core::ClerkClient::from_env()?;
     /// let session = client.sessions().get("sess_123").send().await?;
     /// # Ok(())
     /// # }
@@ -69,7 +69,7 @@ impl Sessions {
     ///
     /// ```no_run
     /// # async fn run() -> Result<(), clerk_core::Error> {
-    /// # let client = clerk_core::ClerkClient::builder().build()?;
+    /// # let client = clerk_core::ClerkClient::from_env()?;
     /// let session = client.sessions().revoke("sess_123").send().await?;
     /// # Ok(())
     /// # }
@@ -89,7 +89,7 @@ impl Sessions {
     ///
     /// ```no_run
     /// # async fn run() -> Result<(), clerk_core::Error> {
-    /// # let client = clerk_core::ClerkClient::builder().build()?;
+    /// # let client = clerk_core::ClerkClient::from_env()?;
     /// let token = client.sessions().create_token("sess_123").send().await?;
     /// let jwt: &str = &token.jwt;
     /// # Ok(())
@@ -110,7 +110,7 @@ impl Sessions {
     ///
     /// ```no_run
     /// # async fn run() -> Result<(), clerk_core::Error> {
-    /// # let client = clerk_core::ClerkClient::builder().build()?;
+    /// # let client = clerk_core::ClerkClient::from_env()?;
     /// let token = client
     ///     .sessions()
     ///     .create_token_from_template("sess_123", "supabase")

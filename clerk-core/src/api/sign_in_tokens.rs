@@ -11,7 +11,7 @@ resource! {
     ///
     /// ```no_run
     /// # async fn run() -> Result<(), clerk_core::Error> {
-    /// # let client = clerk_core::ClerkClient::builder().build()?;
+    /// # let client = clerk_core::ClerkClient::from_env()?;
     /// let token = client
     ///     .sign_in_tokens()
     ///     .create("user_123")
@@ -29,7 +29,7 @@ impl SignInTokens {
     ///
     /// ```no_run
     /// # async fn run() -> Result<(), clerk_core::Error> {
-    /// # let client = clerk_core::ClerkClient::builder().build()?;
+    /// # let client = clerk_core::ClerkClient::from_env()?;
     /// let token = client.sign_in_tokens().create("user_123").send().await?;
     /// # Ok(())
     /// # }
@@ -49,7 +49,7 @@ impl SignInTokens {
     ///
     /// ```no_run
     /// # async fn run() -> Result<(), clerk_core::Error> {
-    /// # let client = clerk_core::ClerkClient::builder().build()?;
+    /// # let client = clerk_core::ClerkClient::from_env()?;
     /// client.sign_in_tokens().revoke("sit_123").send().await?;
     /// # Ok(())
     /// # }

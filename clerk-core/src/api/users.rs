@@ -14,7 +14,7 @@ resource! {
     ///
     /// ```no_run
     /// # async fn run() -> Result<(), clerk_core::Error> {
-    /// # let client = clerk_core::ClerkClient::builder().build()?;
+    /// # let client = clerk_core::ClerkClient::from_env()?;
     /// let user = client
     ///     .users()
     ///     .create()
@@ -85,7 +85,7 @@ impl Users {
     ///
     /// ```no_run
     /// # async fn run() -> Result<(), clerk_core::Error> {
-    /// # let client = clerk_core::ClerkClient::builder().build()?;
+    /// # let client = clerk_core::ClerkClient::from_env()?;
     /// let page = client
     ///     .users()
     ///     .list()
@@ -107,7 +107,7 @@ impl Users {
     ///
     /// ```no_run
     /// # async fn run() -> Result<(), clerk_core::Error> {
-    /// # let client = clerk_core::ClerkClient::builder().build()?;
+    /// # let client = clerk_core::ClerkClient::from_env()?;
     /// let banned = client.users().count().banned(true).send().await?.total_count;
     /// # Ok(())
     /// # }
@@ -127,7 +127,7 @@ impl Users {
     ///
     /// ```no_run
     /// # async fn run() -> Result<(), clerk_core::Error> {
-    /// # let client = clerk_core::ClerkClient::builder().build()?;
+    /// # let client = clerk_core::ClerkClient::from_env()?;
     /// let user = client.users().get("user_123").send().await?;
     /// # Ok(())
     /// # }
@@ -143,7 +143,7 @@ impl Users {
     ///
     /// ```no_run
     /// # async fn run() -> Result<(), clerk_core::Error> {
-    /// # let client = clerk_core::ClerkClient::builder().build()?;
+    /// # let client = clerk_core::ClerkClient::from_env()?;
     /// let user = client
     ///     .users()
     ///     .create()
@@ -164,7 +164,7 @@ impl Users {
     ///
     /// ```no_run
     /// # async fn run() -> Result<(), clerk_core::Error> {
-    /// # let client = clerk_core::ClerkClient::builder().build()?;
+    /// # let client = clerk_core::ClerkClient::from_env()?;
     /// use clerk_core::api::Patch;
     ///
     /// client
@@ -193,7 +193,7 @@ impl Users {
     ///
     /// ```no_run
     /// # async fn run() -> Result<(), clerk_core::Error> {
-    /// # let client = clerk_core::ClerkClient::builder().build()?;
+    /// # let client = clerk_core::ClerkClient::from_env()?;
     /// use serde_json::json;
     ///
     /// client
@@ -220,7 +220,7 @@ impl Users {
     ///
     /// ```no_run
     /// # async fn run() -> Result<(), clerk_core::Error> {
-    /// # let client = clerk_core::ClerkClient::builder().build()?;
+    /// # let client = clerk_core::ClerkClient::from_env()?;
     /// let deleted = client.users().delete("user_123").send().await?;
     /// assert!(deleted.deleted);
     /// # Ok(())
@@ -242,7 +242,7 @@ impl Users {
     ///
     /// ```no_run
     /// # async fn run() -> Result<(), clerk_core::Error> {
-    /// # let client = clerk_core::ClerkClient::builder().build()?;
+    /// # let client = clerk_core::ClerkClient::from_env()?;
     /// let tokens = client
     ///     .users()
     ///     .oauth_access_token("user_123", "oauth_google")
@@ -266,7 +266,7 @@ impl Users {
     ///
     /// ```no_run
     /// # async fn run() -> Result<(), clerk_core::Error> {
-    /// # let client = clerk_core::ClerkClient::builder().build()?;
+    /// # let client = clerk_core::ClerkClient::from_env()?;
     /// client.users().disable_mfa("user_123").send().await?;
     /// # Ok(())
     /// # }
@@ -286,7 +286,7 @@ impl Users {
     ///
     /// ```no_run
     /// # async fn run() -> Result<(), clerk_core::Error> {
-    /// # let client = clerk_core::ClerkClient::builder().build()?;
+    /// # let client = clerk_core::ClerkClient::from_env()?;
     /// let memberships = client
     ///     .users()
     ///     .organization_memberships("user_123")
@@ -312,7 +312,7 @@ impl Users {
     ///
     /// ```no_run
     /// # async fn run() -> Result<(), clerk_core::Error> {
-    /// # let client = clerk_core::ClerkClient::builder().build()?;
+    /// # let client = clerk_core::ClerkClient::from_env()?;
     /// let ok = client
     ///     .users()
     ///     .verify_password("user_123", "hunter2")
@@ -337,7 +337,7 @@ impl Users {
     ///
     /// ```no_run
     /// # async fn run() -> Result<(), clerk_core::Error> {
-    /// # let client = clerk_core::ClerkClient::builder().build()?;
+    /// # let client = clerk_core::ClerkClient::from_env()?;
     /// let ok = client.users().verify_totp("user_123", "123456").send().await?.verified;
     /// # Ok(())
     /// # }
@@ -357,7 +357,7 @@ impl Users {
     ///
     /// ```no_run
     /// # async fn run() -> Result<(), clerk_core::Error> {
-    /// # let client = clerk_core::ClerkClient::builder().build()?;
+    /// # let client = clerk_core::ClerkClient::from_env()?;
     /// let user = client.users().ban("user_123").send().await?;
     /// assert!(user.banned);
     /// # Ok(())
@@ -378,7 +378,7 @@ impl Users {
     ///
     /// ```no_run
     /// # async fn run() -> Result<(), clerk_core::Error> {
-    /// # let client = clerk_core::ClerkClient::builder().build()?;
+    /// # let client = clerk_core::ClerkClient::from_env()?;
     /// client.users().unban("user_123").send().await?;
     /// # Ok(())
     /// # }
@@ -398,7 +398,7 @@ impl Users {
     ///
     /// ```no_run
     /// # async fn run() -> Result<(), clerk_core::Error> {
-    /// # let client = clerk_core::ClerkClient::builder().build()?;
+    /// # let client = clerk_core::ClerkClient::from_env()?;
     /// client.users().lock("user_123").send().await?;
     /// # Ok(())
     /// # }
@@ -418,7 +418,7 @@ impl Users {
     ///
     /// ```no_run
     /// # async fn run() -> Result<(), clerk_core::Error> {
-    /// # let client = clerk_core::ClerkClient::builder().build()?;
+    /// # let client = clerk_core::ClerkClient::from_env()?;
     /// client.users().unlock("user_123").send().await?;
     /// # Ok(())
     /// # }

@@ -9,10 +9,12 @@ use url::Url;
 
 use super::{
     ClerkConfig, ConfigError, ConfigErrorKind, ConfigId, ConfigInner, DEFAULT_API_URL,
-    DEFAULT_API_VERSION, DEFAULT_CLOCK_SKEW, redact_secret_key,
+    DEFAULT_API_VERSION, redact_secret_key,
 };
 use crate::clock::Clock;
-use crate::jwt::{Issuer, JwksCacheSettings, VerifyOptionsError, VerifyTokenOptions};
+use crate::jwt::{
+    DEFAULT_CLOCK_SKEW, Issuer, JwksCacheSettings, VerifyOptionsError, VerifyTokenOptions,
+};
 use crate::keys::{InstanceType, PublishableKey, instance_type_of_secret_key};
 use crate::secure_url::secure_url;
 
@@ -445,19 +447,24 @@ impl ClerkConfigBuilder {
             .clone()
             .unwrap_or_else(|| DEFAULT_API_VERSION.to_owned());
         let clock_skew = self.clock_skew.unwrap_or(DEFAULT_CLOCK_SKEW);
-        let verifier = self.verifier(&api_url, &api_version, clock_skew, &jwks)?;
+        let http = reqwest::Client::builder()
+            .connect_timeout(jwks.connect_timeout)
+            .build()
+            .map_err(|e| {
+                ConfigError::new(
+                    ConfigErrorKind::InvalidEnvValue,
+                    "CLERK_API_URL",
+                    format!("The HTTP client could not be set up: {e}."),
+                    "Check the TLS set-up of this machine.",
+                )
+            })?;
+        let verifier = self.verifier(&api_url, &api_version, clock_skew, &jwks, &http)?;
         Ok(ClerkConfig {
             inner: Arc::new(ConfigInner {
                 id: ConfigId::next(),
                 secret_key: self.secret_key,
                 publishable_key: self.publishable_key,
                 frontend_api: key_frontend_api.unwrap_or(self.frontend_api),
-                api_url,
-                api_version,
-                jwt_key: self.jwt_key,
-                authorized_parties: self.authorized_parties,
-                audience: self.audience,
-                clock_skew,
                 domain: self.domain,
                 proxy_url: self.proxy_url,
                 is_satellite: self.is_satellite,
@@ -465,13 +472,11 @@ impl ClerkConfigBuilder {
                 sign_up_url: self.sign_up_url,
                 after_sign_in_url: self.after_sign_in_url,
                 after_sign_up_url: self.after_sign_up_url,
-                jwks_cache_ttl: jwks.ttl,
-                skip_jwks_cache: self.skip_jwks_cache,
                 interstitial_enabled: !self.interstitial_disabled,
                 clerk_js_url: self.clerk_js_url,
                 clerk_js_version: self.clerk_js_version,
                 verifier,
-                api_client: std::sync::OnceLock::new(),
+                http,
             }),
         })
     }
@@ -559,6 +564,7 @@ impl ClerkConfigBuilder {
         api_version: &str,
         clock_skew: Duration,
         jwks: &JwksCacheSettings,
+        http: &reqwest::Client,
     ) -> Result<VerifyTokenOptions, ConfigError> {
         use ConfigErrorKind as K;
         // auth-rules §4.2: satellites check no issuer; a proxy URL is the exact issuer (and the JWKS
@@ -572,7 +578,8 @@ impl ClerkConfigBuilder {
             .audience(self.audience.clone())
             .clock_skew(clock_skew)
             .jwks_cache_settings(jwks.clone())
-            .skip_jwks_cache(self.skip_jwks_cache);
+            .skip_jwks_cache(self.skip_jwks_cache)
+            .http_client(http.clone());
         if !self.is_satellite {
             verifier = if self.proxy_url.is_empty() {
                 verifier.issuer(Issuer::clerk_frontend_api())

@@ -16,11 +16,13 @@ use crate::keys::{InstanceType, instance_type_of_secret_key};
 pub use builder::ClerkConfigBuilder;
 pub use error::{ConfigError, ConfigErrorKind};
 
-/// Default Backend API URL.
-pub(crate) const DEFAULT_API_URL: &str = "https://api.clerk.com";
-/// Default Backend API version.
-pub(crate) const DEFAULT_API_VERSION: &str = "v1";
-const DEFAULT_CLOCK_SKEW: Duration = Duration::from_secs(5);
+/// The default Backend API URL (Clerk's `CLERK_API_URL`): `https://api.clerk.com`.
+///
+/// The one definition used by [`ClerkConfig`], [`VerifyTokenOptions`], the
+/// [`ClerkClient`](crate::ClerkClient) and the interstitial loader.
+pub const DEFAULT_API_URL: &str = "https://api.clerk.com";
+/// The default Backend API version path segment (Clerk's `CLERK_API_VERSION`): `v1`.
+pub const DEFAULT_API_VERSION: &str = "v1";
 
 /// The configuration of one Clerk instance.
 ///
@@ -43,12 +45,6 @@ pub(crate) struct ConfigInner {
     pub(crate) publishable_key: String,
     /// The normalised frontend API: the publishable key's when set, else the option.
     pub(crate) frontend_api: String,
-    pub(crate) api_url: String,
-    pub(crate) api_version: String,
-    pub(crate) jwt_key: String,
-    pub(crate) authorized_parties: Vec<String>,
-    pub(crate) audience: Vec<String>,
-    pub(crate) clock_skew: Duration,
     pub(crate) domain: String,
     pub(crate) proxy_url: String,
     pub(crate) is_satellite: bool,
@@ -56,16 +52,20 @@ pub(crate) struct ConfigInner {
     pub(crate) sign_up_url: String,
     pub(crate) after_sign_in_url: String,
     pub(crate) after_sign_up_url: String,
-    pub(crate) jwks_cache_ttl: Duration,
-    pub(crate) skip_jwks_cache: bool,
     pub(crate) interstitial_enabled: bool,
     pub(crate) clerk_js_url: String,
     pub(crate) clerk_js_version: String,
     /// The token verifier of this instance: its key source (local key, or the instance's shared
-    /// JWKS cache) and its claim rules (auth-rules §4.2).
+    /// JWKS cache) and its claim rules (auth-rules §4.2). It is the one home of the verification
+    /// settings (API URL and version, JWT key, authorized parties, audience, clock skew, JWKS
+    /// cache TTL, skip-JWKS-cache): the getters of [`ClerkConfig`] read them from here.
     pub(crate) verifier: VerifyTokenOptions,
-    /// The Backend API client of this instance, built on first use.
-    pub(crate) api_client: std::sync::OnceLock<crate::ClerkClient>,
+    /// The one HTTP client of this configuration (one connection pool), built by `build()` with
+    /// the JWKS connect timeout: its JWKS cache (when this configuration created it), its Backend
+    /// API clients ([`ClerkClient::from_config`](crate::ClerkClient::from_config)) and its
+    /// interstitial loads ([`ClerkConfig::load_interstitial_from_bapi`]) share it; each sets its
+    /// own per-request timeout.
+    pub(crate) http: reqwest::Client,
 }
 
 /// The identity of one built [`ClerkConfig`]: its clones share it, and no two
@@ -112,22 +112,9 @@ impl ClerkConfig {
         &self.inner.clerk_js_version
     }
 
-    /// The Backend API client of this instance (same secret key, API URL and version), built on
-    /// first use and shared by every clone of this configuration.
-    ///
-    /// # Errors
-    ///
-    /// [`crate::Error`] when the client cannot be built.
-    pub fn backend_api_client(&self) -> Result<crate::ClerkClient, crate::Error> {
-        if let Some(client) = self.inner.api_client.get() {
-            return Ok(client.clone());
-        }
-        let client = crate::ClerkClient::builder()
-            .secret_key(self.inner.secret_key.clone())
-            .api_url(self.inner.api_url.clone())
-            .api_version(self.inner.api_version.clone())
-            .build()?;
-        Ok(self.inner.api_client.get_or_init(|| client).clone())
+    /// The HTTP client of this configuration (see [`ConfigInner::http`]).
+    pub(crate) fn http_client(&self) -> &reqwest::Client {
+        &self.inner.http
     }
 
     /// The secret key. Keep it out of logs.
@@ -158,38 +145,38 @@ impl ClerkConfig {
     /// The Backend API URL. Defaults to `https://api.clerk.com`.
     #[must_use]
     pub fn api_url(&self) -> &str {
-        &self.inner.api_url
+        self.inner.verifier.api_url()
     }
 
     /// The Backend API version. Defaults to `v1`.
     #[must_use]
     pub fn api_version(&self) -> &str {
-        &self.inner.api_version
+        self.inner.verifier.api_version()
     }
 
     /// The PEM (or single-line base64 SPKI) public key for networkless verification, `""` when
     /// unset. Keep it out of logs.
     #[must_use]
     pub fn jwt_key(&self) -> &str {
-        &self.inner.jwt_key
+        self.inner.verifier.jwt_key()
     }
 
     /// The allowed `azp` values; empty means no check.
     #[must_use]
     pub fn authorized_parties(&self) -> &[String] {
-        &self.inner.authorized_parties
+        self.inner.verifier.authorized_parties()
     }
 
     /// The accepted `aud` values; empty means no check.
     #[must_use]
     pub fn audience(&self) -> &[String] {
-        &self.inner.audience
+        self.inner.verifier.audience()
     }
 
     /// The clock skew allowed on `exp`, `nbf` and `iat`. Defaults to 5 s; zero is honoured.
     #[must_use]
     pub fn clock_skew(&self) -> Duration {
-        self.inner.clock_skew
+        self.inner.verifier.clock_skew()
     }
 
     /// The satellite domain, `""` when unset.
@@ -234,16 +221,16 @@ impl ClerkConfig {
         &self.inner.after_sign_up_url
     }
 
-    /// How long a fetched JWK stays cached. Defaults to one hour; `Duration::MAX` never expires.
+    /// How long a fetched JWKS stays fresh. Defaults to 5 minutes; `Duration::MAX` never expires.
     #[must_use]
     pub fn jwks_cache_ttl(&self) -> Duration {
-        self.inner.jwks_cache_ttl
+        self.inner.verifier.jwks_cache_settings().ttl
     }
 
     /// Whether every verification fetches the JWKS. Defaults to `false`.
     #[must_use]
     pub fn skip_jwks_cache(&self) -> bool {
-        self.inner.skip_jwks_cache
+        self.inner.verifier.skip_jwks_cache()
     }
 
     /// Whether integrations answer interstitial states with the interstitial page. Defaults to
@@ -261,19 +248,19 @@ impl fmt::Debug for ClerkConfig {
             .field("secret_key", &redact_secret_key(&i.secret_key))
             .field("publishable_key", &i.publishable_key)
             .field("frontend_api", &i.frontend_api)
-            .field("api_url", &i.api_url)
-            .field("api_version", &i.api_version)
+            .field("api_url", &self.api_url())
+            .field("api_version", &self.api_version())
             .field(
                 "jwt_key",
-                &if i.jwt_key.is_empty() {
+                &if self.jwt_key().is_empty() {
                     ""
                 } else {
                     "[redacted]"
                 },
             )
-            .field("authorized_parties", &i.authorized_parties)
-            .field("audience", &i.audience)
-            .field("clock_skew", &i.clock_skew)
+            .field("authorized_parties", &self.authorized_parties())
+            .field("audience", &self.audience())
+            .field("clock_skew", &self.clock_skew())
             .field("domain", &i.domain)
             .field("proxy_url", &i.proxy_url)
             .field("is_satellite", &i.is_satellite)
@@ -281,8 +268,8 @@ impl fmt::Debug for ClerkConfig {
             .field("sign_up_url", &i.sign_up_url)
             .field("after_sign_in_url", &i.after_sign_in_url)
             .field("after_sign_up_url", &i.after_sign_up_url)
-            .field("jwks_cache_ttl", &i.jwks_cache_ttl)
-            .field("skip_jwks_cache", &i.skip_jwks_cache)
+            .field("jwks_cache_ttl", &self.jwks_cache_ttl())
+            .field("skip_jwks_cache", &self.skip_jwks_cache())
             .field("interstitial_enabled", &i.interstitial_enabled)
             .finish_non_exhaustive()
     }

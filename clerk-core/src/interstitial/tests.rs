@@ -565,6 +565,30 @@ mod bapi {
     }
 
     #[tokio::test]
+    async fn a_configuration_loads_through_its_own_client() {
+        let (base, mut rx) = serve(200, "<html>from config</html>").await;
+        let config = ClerkConfig::builder()
+            .secret_key("sk_test_xxx")
+            .publishable_key(pk("clerk.example.com"))
+            .api_url(base)
+            .build()
+            .unwrap();
+        let body = config.load_interstitial_from_bapi().await.unwrap();
+        assert_eq!(body, "<html>from config</html>");
+        let head = rx.recv().await.unwrap();
+        assert!(
+            head.starts_with("GET /v1/public/interstitial?clerk_js_version=4&publishable_key="),
+            "{head}"
+        );
+        let lower = head.to_ascii_lowercase();
+        assert!(
+            lower.contains("\r\nclerk-backend-sdk: @clerk/backend\r\n"),
+            "{head}"
+        );
+        assert!(!lower.contains("authorization"), "{head}");
+    }
+
+    #[tokio::test]
     async fn custom_user_agent() {
         let (base, mut rx) = serve(200, "ok").await;
         let mut o = options(base);
@@ -601,10 +625,10 @@ mod bapi {
         let addr = listener.local_addr().unwrap();
         drop(listener);
         let client = reqwest::Client::new();
-        let delays = [Duration::from_millis(1); 4];
+        let policy = retry_policy(Duration::from_millis(1));
         let started = std::time::Instant::now();
         let e =
-            load_interstitial_from_bapi_with(&client, &options(format!("http://{addr}")), &delays)
+            load_interstitial_from_bapi_with(&client, &options(format!("http://{addr}")), &policy)
                 .await
                 .unwrap_err();
         assert!(started.elapsed() < Duration::from_secs(5));
@@ -629,9 +653,9 @@ mod bapi {
                 .await;
         });
         let client = reqwest::Client::new();
-        let delays = [Duration::from_millis(1); 4];
+        let policy = retry_policy(Duration::from_millis(1));
         let body =
-            load_interstitial_from_bapi_with(&client, &options(format!("http://{addr}")), &delays)
+            load_interstitial_from_bapi_with(&client, &options(format!("http://{addr}")), &policy)
                 .await
                 .unwrap();
         assert_eq!(body, "page");

@@ -10,7 +10,14 @@
 //! - an unknown `kid` triggers at most one refetch per [`JwksCacheSettings::kid_miss_interval`];
 //! - through an outage the last good set is served for up to [`JwksCacheSettings::max_stale`] past
 //!   its TTL, then verification fails closed;
-//! - bounded HTTP: connect and per-attempt timeouts, a total budget, a body size cap.
+//! - bounded HTTP: connect and per-attempt timeouts, a total budget, a body size cap;
+//! - retries decided by the crate's one [`RetryPolicy`] (Clerk's 5 attempts, 200 ms doubling).
+//!
+//! HTTP client: a cache created for a [`ClerkConfig`](crate::ClerkConfig) uses that
+//! configuration's `reqwest::Client` (built with this cache's connect timeout); a cache created by
+//! a standalone [`VerifyTokenOptions`](crate::VerifyTokenOptions) builds its own. Since a cache is
+//! shared process-wide by every configuration of the same instance and settings, it keeps the
+//! client of the configuration that created it, for its whole life.
 
 use std::collections::HashMap;
 use std::fmt;
@@ -27,6 +34,7 @@ use super::error::{
 };
 use super::json::truncate;
 use super::key::{Jwk, VerificationKey};
+use crate::api::retry::{self, Outcome, RetryPolicy, RetryRule};
 
 /// Tuning of a JWKS cache. Every field has a default; see each field.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -177,9 +185,12 @@ type Registry = Mutex<HashMap<(JwksSource, JwksCacheSettings), Weak<JwksCache>>>
 impl JwksCache {
     /// The cache for this source and settings, shared with every other caller in the process that
     /// asks for the same one (while any of them holds it).
+    ///
+    /// `http` is the client a new cache uses (see the module docs); `None` builds one.
     pub(crate) fn shared(
         source: JwksSource,
         settings: JwksCacheSettings,
+        http: Option<reqwest::Client>,
     ) -> Result<Arc<Self>, TokenVerificationError> {
         static REGISTRY: OnceLock<Registry> = OnceLock::new();
         let registry = REGISTRY.get_or_init(Registry::default);
@@ -189,26 +200,27 @@ impl JwksCache {
             return Ok(cache);
         }
         map.retain(|_, w| w.strong_count() > 0);
-        let cache = Arc::new(Self::new(key.0.clone(), key.1.clone())?);
+        let cache = Arc::new(Self::new(key.0.clone(), key.1.clone(), http)?);
         map.insert(key, Arc::downgrade(&cache));
         Ok(cache)
     }
 
-    /// A cache of its own (not shared), e.g. for tests that need a fresh one.
+    /// A cache of its own (not shared), e.g. for tests that need a fresh one. `http` as in
+    /// [`shared`](Self::shared); the request timeout is set on each request.
     pub(crate) fn new(
         source: JwksSource,
         settings: JwksCacheSettings,
+        http: Option<reqwest::Client>,
     ) -> Result<Self, TokenVerificationError> {
-        let http = reqwest::Client::builder()
-            .connect_timeout(settings.connect_timeout)
-            .timeout(settings.request_timeout)
-            .build()
-            .map_err(|e| {
+        let http = match http {
+            Some(http) => http,
+            None => http_client(settings.connect_timeout).map_err(|e| {
                 TokenVerificationError::new(
                     Reason::UnexpectedError,
                     format!("Could not build the HTTP client for the JWKS: {e}"),
                 )
-            })?;
+            })?,
+        };
         Ok(Self {
             source,
             settings,
@@ -408,65 +420,91 @@ impl JwksCache {
     /// Fetches and parses the key set, with Clerk's retries (non-2xx, transport failures and
     /// non-JSON bodies are retried; an empty key set is not).
     async fn fetch(&self) -> Result<HashMap<String, Arc<VerificationKey>>, TokenVerificationError> {
-        let attempts = self.settings.attempts.max(1);
-        let mut delay = self.settings.backoff;
-        let mut last = None;
-        for attempt in 0..attempts {
-            if attempt > 0 {
-                tokio::time::sleep(delay).await;
-                delay = delay.saturating_mul(2);
-            }
-            match self.fetch_once().await {
+        let policy = RetryPolicy::doubling(
+            self.settings.attempts,
+            self.settings.backoff,
+            RetryRule::AnyFailure,
+        );
+        let started = std::time::Instant::now();
+        let mut retries_done = 0;
+        loop {
+            let (outcome, error) = match self.fetch_once().await {
                 Ok(body) => match parse_key_set(&body, self.source.url()) {
                     Ok(keys) => return Ok(keys),
                     Err(Retry::No(e)) => return Err(e),
-                    Err(Retry::Yes(e)) => last = Some(e),
+                    Err(Retry::Yes(e)) => (Outcome::TransportFailed, e),
                 },
-                Err(e) => last = Some(e),
+                Err(failure) => failure,
+            };
+            match retry::decide(&policy, outcome, true, retries_done, started.elapsed(), 0.0) {
+                Some(wait) => {
+                    tokio::time::sleep(wait).await;
+                    retries_done += 1;
+                }
+                None => return Err(error),
             }
         }
-        Err(last.unwrap_or_else(|| no_keys(self.source.url())))
     }
 
-    async fn fetch_once(&self) -> Result<Vec<u8>, TokenVerificationError> {
+    /// One attempt: the body of a 2xx answer, or what went wrong (for the retry decision) and the
+    /// error to report.
+    async fn fetch_once(&self) -> Result<Vec<u8>, (Outcome, TokenVerificationError)> {
         self.fetches.fetch_add(1, Ordering::Relaxed);
         let url = self.source.url();
         let mut request = self
             .http
             .get(url)
+            .timeout(self.settings.request_timeout)
             .header("content-type", "application/json");
         if let JwksSource::BackendApi { secret_key, .. } = &self.source {
             request = request.bearer_auth(secret_key);
         }
         let mut response = request.send().await.map_err(|e| {
-            TokenVerificationError::new(
-                Reason::UnexpectedError,
-                format!(
-                    "Error loading Clerk JWKS from {url}: {}",
-                    transport_kind(&e)
+            (
+                retry::transport_outcome(&e),
+                TokenVerificationError::new(
+                    Reason::UnexpectedError,
+                    format!(
+                        "Error loading Clerk JWKS from {url}: {}",
+                        transport_kind(&e)
+                    ),
                 ),
             )
         })?;
         let status = response.status();
+        let failed = |e| {
+            (
+                Outcome::Status {
+                    status: status.as_u16(),
+                    retry_after: None,
+                },
+                e,
+            )
+        };
         let mut body = Vec::new();
         while let Some(chunk) = response.chunk().await.map_err(|e| {
-            TokenVerificationError::new(
-                Reason::UnexpectedError,
-                format!(
-                    "Error reading the Clerk JWKS from {url}: {}",
-                    transport_kind(&e)
+            (
+                retry::transport_outcome(&e),
+                TokenVerificationError::new(
+                    Reason::UnexpectedError,
+                    format!(
+                        "Error reading the Clerk JWKS from {url}: {}",
+                        transport_kind(&e)
+                    ),
                 ),
             )
         })? {
             if body.len() + chunk.len() > self.settings.max_body_bytes {
-                return Err(TokenVerificationError::new(
-                    Reason::JwkRemoteFailedToLoad,
-                    format!(
-                        "The JWKS response from {url} is larger than {} bytes.",
-                        self.settings.max_body_bytes
-                    ),
-                )
-                .with_action(Action::ContactSupport));
+                return Err(failed(
+                    TokenVerificationError::new(
+                        Reason::JwkRemoteFailedToLoad,
+                        format!(
+                            "The JWKS response from {url} is larger than {} bytes.",
+                            self.settings.max_body_bytes
+                        ),
+                    )
+                    .with_action(Action::ContactSupport),
+                ));
             }
             body.extend_from_slice(&chunk);
         }
@@ -474,22 +512,32 @@ impl JwksCache {
             if matches!(self.source, JwksSource::BackendApi { .. })
                 && let Some(message) = clerk_key_invalid_message(&body)
             {
-                return Err(
+                return Err(failed(
                     TokenVerificationError::new(Reason::SecretKeyInvalid, message)
                         .with_action(Action::ContactSupport),
-                );
+                ));
             }
-            return Err(TokenVerificationError::new(
-                Reason::JwkRemoteFailedToLoad,
-                format!(
-                    "Error loading Clerk JWKS from {url} with code={}",
-                    status.as_u16()
-                ),
-            )
-            .with_action(Action::ContactSupport));
+            return Err(failed(
+                TokenVerificationError::new(
+                    Reason::JwkRemoteFailedToLoad,
+                    format!(
+                        "Error loading Clerk JWKS from {url} with code={}",
+                        status.as_u16()
+                    ),
+                )
+                .with_action(Action::ContactSupport),
+            ));
         }
         Ok(body)
     }
+}
+
+/// A client for JWKS fetches that has no configuration to share one with: `connect_timeout`, and
+/// the request timeout set on each request.
+fn http_client(connect_timeout: Duration) -> Result<reqwest::Client, reqwest::Error> {
+    reqwest::Client::builder()
+        .connect_timeout(connect_timeout)
+        .build()
 }
 
 fn transport_kind(e: &reqwest::Error) -> &'static str {

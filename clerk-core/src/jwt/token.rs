@@ -18,12 +18,8 @@ use super::token_cache::{DEFAULT_TOKEN_CACHE_CAPACITY, TokenCache};
 use super::verified::Verified;
 use super::verify::{ClaimRules, Issuer, M2M_TOKEN_CAT, m2m_error, non_empty, verify_decoded};
 use crate::clock::Clock;
+use crate::config::{DEFAULT_API_URL, DEFAULT_API_VERSION};
 use crate::secure_url::secure_url;
-
-/// Clerk's Backend API.
-pub const DEFAULT_API_URL: &str = "https://api.clerk.com";
-/// The Backend API version path.
-pub const DEFAULT_API_VERSION: &str = "v1";
 
 /// Options of [`verify_token`]: where keys come from, and the claim rules.
 ///
@@ -54,6 +50,13 @@ pub struct VerifyTokenOptions {
     rules: ClaimRules,
     skip_jwks_cache: bool,
     token_cache: Option<Arc<TokenCache>>,
+    /// The settings these options were built from, kept once here: a `ClerkConfig` reads them
+    /// back through the crate-internal accessors below instead of storing a copy.
+    api_url: String,
+    api_version: String,
+    /// The raw `jwt_key` option (`""` when unset); the parsed key is in `keys`.
+    jwt_key: String,
+    jwks: JwksCacheSettings,
 }
 
 #[derive(Clone)]
@@ -111,6 +114,8 @@ pub struct VerifyTokenOptionsBuilder {
     jwks: JwksCacheSettings,
     skip_jwks_cache: bool,
     token_cache_capacity: usize,
+    /// The HTTP client a new JWKS cache uses (a configuration's); `None`: the cache builds one.
+    http: Option<reqwest::Client>,
 }
 
 impl fmt::Debug for VerifyTokenOptionsBuilder {
@@ -149,7 +154,48 @@ impl VerifyTokenOptions {
             jwks: JwksCacheSettings::default(),
             skip_jwks_cache: false,
             token_cache_capacity: DEFAULT_TOKEN_CACHE_CAPACITY,
+            http: None,
         }
+    }
+
+    /// The Backend API URL.
+    pub(crate) fn api_url(&self) -> &str {
+        &self.api_url
+    }
+
+    /// The Backend API version path segment.
+    pub(crate) fn api_version(&self) -> &str {
+        &self.api_version
+    }
+
+    /// The `jwt_key` option as given, `""` when unset.
+    pub(crate) fn jwt_key(&self) -> &str {
+        &self.jwt_key
+    }
+
+    /// The accepted `azp` values (empty: no check).
+    pub(crate) fn authorized_parties(&self) -> &[String] {
+        &self.rules.authorized_parties
+    }
+
+    /// The accepted `aud` values (empty: no check).
+    pub(crate) fn audience(&self) -> &[String] {
+        &self.rules.audience
+    }
+
+    /// The clock skew allowed on `exp`, `nbf` and `iat`.
+    pub(crate) fn clock_skew(&self) -> Duration {
+        self.rules.clock_skew
+    }
+
+    /// The JWKS cache settings.
+    pub(crate) fn jwks_cache_settings(&self) -> &JwksCacheSettings {
+        &self.jwks
+    }
+
+    /// Whether every verification fetches the JWKS.
+    pub(crate) fn skip_jwks_cache(&self) -> bool {
+        self.skip_jwks_cache
     }
 
     /// How many tokens the verified-token cache holds now.
@@ -166,32 +212,99 @@ impl VerifyTokenOptions {
     }
 }
 
+impl VerifyTokenOptions {
+    /// Options read from Clerk's environment variables (see
+    /// [`VerifyTokenOptionsBuilder::from_env`]), built.
+    ///
+    /// # Errors
+    ///
+    /// As [`VerifyTokenOptionsBuilder::build`].
+    ///
+    /// ```no_run
+    /// let options = clerk_core::VerifyTokenOptions::from_env()?;
+    /// # Ok::<(), clerk_core::VerifyOptionsError>(())
+    /// ```
+    pub fn from_env() -> Result<Self, VerifyOptionsError> {
+        VerifyTokenOptionsBuilder::from_env().build()
+    }
+
+    /// As [`from_env`](Self::from_env), with the variables read through `lookup` instead of the
+    /// process environment.
+    ///
+    /// # Errors
+    ///
+    /// As [`VerifyTokenOptionsBuilder::build`].
+    ///
+    /// ```
+    /// use clerk_core::VerifyTokenOptions;
+    ///
+    /// let options = VerifyTokenOptions::from_env_with(|name| match name {
+    ///     "CLERK_SECRET_KEY" => Some("sk_test_xxx".to_owned()),
+    ///     "CLERK_API_URL" => Some("http://127.0.0.1:4010".to_owned()),
+    ///     _ => None,
+    /// })?;
+    /// # let _ = options;
+    /// # Ok::<(), clerk_core::VerifyOptionsError>(())
+    /// ```
+    pub fn from_env_with<F>(lookup: F) -> Result<Self, VerifyOptionsError>
+    where
+        F: FnMut(&str) -> Option<String>,
+    {
+        VerifyTokenOptionsBuilder::from_env_with(lookup).build()
+    }
+}
+
 impl VerifyTokenOptionsBuilder {
-    /// Reads `CLERK_SECRET_KEY`, `CLERK_JWT_KEY`, `CLERK_API_URL`, `CLERK_API_VERSION` and
-    /// `CLERK_AUTHORIZED_PARTIES` (comma-separated), where set and non-empty.
-    pub fn from_env(self) -> Self {
-        self.from_lookup(|name| std::env::var(name).ok())
+    /// A builder with every default, then `CLERK_SECRET_KEY`, `CLERK_JWT_KEY`, `CLERK_API_URL`,
+    /// `CLERK_API_VERSION` and `CLERK_AUTHORIZED_PARTIES` (comma-separated) applied where set
+    /// and non-empty, to adjust before [`build`](Self::build) (which never reads the
+    /// environment itself).
+    ///
+    /// ```no_run
+    /// use clerk_core::VerifyTokenOptionsBuilder;
+    ///
+    /// let options = VerifyTokenOptionsBuilder::from_env()
+    ///     .authorized_parties(["https://example.com"])
+    ///     .build()?;
+    /// # Ok::<(), clerk_core::VerifyOptionsError>(())
+    /// ```
+    pub fn from_env() -> Self {
+        Self::from_env_with(|name| std::env::var(name).ok())
     }
 
     /// As [`from_env`](Self::from_env), with the variables read through `lookup`.
-    pub fn from_lookup(mut self, lookup: impl Fn(&str) -> Option<String>) -> Self {
-        let get = |name: &str| lookup(name).filter(|v| !v.trim().is_empty());
+    ///
+    /// ```
+    /// use clerk_core::VerifyTokenOptionsBuilder;
+    ///
+    /// let builder = VerifyTokenOptionsBuilder::from_env_with(|name| match name {
+    ///     "CLERK_SECRET_KEY" => Some("sk_test_xxx".to_owned()),
+    ///     _ => None,
+    /// });
+    /// # let _ = builder;
+    /// ```
+    pub fn from_env_with<F>(mut lookup: F) -> Self
+    where
+        F: FnMut(&str) -> Option<String>,
+    {
+        let mut this = VerifyTokenOptions::builder();
+        let mut get = |name: &str| lookup(name).filter(|v| !v.trim().is_empty());
         if let Some(v) = get("CLERK_SECRET_KEY") {
-            self.secret_key = Some(v.trim().to_owned());
+            this.secret_key = Some(v.trim().to_owned());
         }
         if let Some(v) = get("CLERK_JWT_KEY") {
-            self.jwt_key = Some(v);
+            this.jwt_key = Some(v);
         }
         if let Some(v) = get("CLERK_API_URL") {
-            self.api_url = v.trim().to_owned();
+            this.api_url = v.trim().to_owned();
         }
         if let Some(v) = get("CLERK_API_VERSION") {
-            self.api_version = v.trim().to_owned();
+            this.api_version = v.trim().to_owned();
         }
         if let Some(v) = get("CLERK_AUTHORIZED_PARTIES") {
-            self.rules.authorized_parties = non_empty(v.split(',').map(str::trim));
+            this.rules.authorized_parties = non_empty(v.split(',').map(str::trim));
         }
-        self
+        this
     }
 
     /// The secret key (`CLERK_SECRET_KEY`), used to fetch the JWKS from the Backend API. Defaults
@@ -284,6 +397,13 @@ impl VerifyTokenOptionsBuilder {
         self
     }
 
+    /// The HTTP client of the configuration these options belong to, used by the JWKS cache when
+    /// this build creates it (see the `jwks` module docs).
+    pub(crate) fn http_client(mut self, http: reqwest::Client) -> Self {
+        self.http = Some(http);
+        self
+    }
+
     /// The clock for every time rule. Defaults to the system clock.
     pub fn clock(mut self, clock: Arc<dyn Clock>) -> Self {
         self.rules.clock = clock;
@@ -296,16 +416,16 @@ impl VerifyTokenOptionsBuilder {
     ///
     /// [`VerifyOptionsError`] for an unusable `jwt_key` or `api_url`.
     pub fn build(self) -> Result<VerifyTokenOptions, VerifyOptionsError> {
-        self.build_with(|source, settings| {
-            JwksCache::shared(source, settings).map_err(|e| e.to_string())
+        self.build_with(|source, settings, http| {
+            JwksCache::shared(source, settings, http).map_err(|e| e.to_string())
         })
     }
 
     /// As [`build`](Self::build), with a JWKS cache of its own instead of the process-wide shared
     /// one (for tests that need a cold cache).
     pub(crate) fn build_unshared(self) -> Result<VerifyTokenOptions, VerifyOptionsError> {
-        self.build_with(|source, settings| {
-            JwksCache::new(source, settings)
+        self.build_with(|source, settings, http| {
+            JwksCache::new(source, settings, http)
                 .map(Arc::new)
                 .map_err(|e| e.to_string())
         })
@@ -313,7 +433,11 @@ impl VerifyTokenOptionsBuilder {
 
     fn build_with(
         self,
-        cache: impl FnOnce(JwksSource, JwksCacheSettings) -> Result<Arc<JwksCache>, String>,
+        cache: impl FnOnce(
+            JwksSource,
+            JwksCacheSettings,
+            Option<reqwest::Client>,
+        ) -> Result<Arc<JwksCache>, String>,
     ) -> Result<VerifyTokenOptions, VerifyOptionsError> {
         let keys = if let Some(pem) = &self.jwt_key {
             KeySource::Local(Arc::new(
@@ -322,13 +446,20 @@ impl VerifyTokenOptionsBuilder {
         } else if let Some(issuer) = self.rules.issuer.as_ref().and_then(Issuer::as_exact) {
             check_url(issuer)?;
             KeySource::Jwks(
-                cache(JwksSource::frontend_api(issuer), self.jwks)
-                    .map_err(VerifyOptionsError::Http)?,
+                cache(
+                    JwksSource::frontend_api(issuer),
+                    self.jwks.clone(),
+                    self.http.clone(),
+                )
+                .map_err(VerifyOptionsError::Http)?,
             )
         } else if let Some(secret) = &self.secret_key {
             check_url(&self.api_url)?;
             let source = JwksSource::backend_api(&self.api_url, &self.api_version, secret);
-            KeySource::Jwks(cache(source, self.jwks).map_err(VerifyOptionsError::Http)?)
+            KeySource::Jwks(
+                cache(source, self.jwks.clone(), self.http.clone())
+                    .map_err(VerifyOptionsError::Http)?,
+            )
         } else {
             KeySource::Unresolved
         };
@@ -337,6 +468,10 @@ impl VerifyTokenOptionsBuilder {
             rules: self.rules,
             skip_jwks_cache: self.skip_jwks_cache,
             token_cache: TokenCache::new(self.token_cache_capacity).map(Arc::new),
+            api_url: self.api_url,
+            api_version: self.api_version,
+            jwt_key: self.jwt_key.unwrap_or_default(),
+            jwks: self.jwks,
         })
     }
 }
@@ -370,7 +505,7 @@ fn check_url(raw: &str) -> Result<(), VerifyOptionsError> {
 /// use clerk_core::{verify_token, VerifyTokenOptions};
 ///
 /// # async fn run(token: &str) -> Result<(), Box<dyn std::error::Error>> {
-/// let options = VerifyTokenOptions::builder().from_env().build()?;
+/// let options = VerifyTokenOptions::from_env()?;
 /// match verify_token(token, &options).await {
 ///     Ok(claims) => println!("user {}", claims.user_id()),
 ///     Err(e) => println!("rejected: {}", e.reason()),
