@@ -26,6 +26,7 @@ pub use jwt::{
 mod auth;
 mod authz;
 mod config;
+pub mod integration;
 mod interstitial;
 mod keys;
 mod secure_url;
@@ -33,14 +34,8 @@ mod secure_url;
 pub use auth::cookies::{cookie_pairs, get_cookie, get_cookie_from_fields};
 pub use auth::origin::{InvalidUrl, is_browser_user_agent, is_cross_origin, js_parse_int};
 pub use auth::reason::{AuthReason, AuthStatus};
-pub use auth::request::{RequestValues, RequestView, header_value, request_cookie};
-pub use auth::response::{
-    AUTH_MESSAGE_HEADER, AUTH_REASON_HEADER, AUTH_STATUS_HEADER, HttpAnswer, MAX_AUTH_MESSAGE_LEN,
-    auth_header_pairs, encode_auth_message, encode_uri_component, forbidden_answer, is_api_request,
-    is_browser_navigation, missing_setup_answer, unauthenticated_answer,
-};
 pub use auth::session::Auth;
-pub use auth::state::{AuthOutcome, AuthState, get_auth_state, try_get_auth_state};
+pub use auth::state::{AuthState, get_auth_state, try_get_auth_state};
 pub use authz::{
     InvalidRequirement, Policy, Requirement, SignedIn, evaluate_policy, has_permission, has_role,
 };

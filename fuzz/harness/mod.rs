@@ -8,7 +8,7 @@ use std::sync::{Arc, OnceLock};
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use clerk_core::{
-    ClerkConfig, FixedClock, Issuer, MAX_RSA_BITS, MAX_TOKEN_LEN, MIN_RSA_BITS, RequestValues,
+    ClerkConfig, FixedClock, Issuer, MAX_RSA_BITS, MAX_TOKEN_LEN, MIN_RSA_BITS,
     TokenVerificationErrorReason as R, VerificationKey, VerifyJwtOptions, build_publishable_key,
     decode_jwt, get_auth_state, parse_publishable_key, verify_jwt,
 };
@@ -386,6 +386,7 @@ fn request_from(data: &[u8]) -> http::Request<()> {
 /// independently.
 pub fn request_token_extract(data: &[u8]) {
     let request = request_from(data);
+    use clerk_core::integration::RequestValues;
     let a = RequestValues::from_request(&request);
     let b = RequestValues::from_request(&request);
     assert_eq!(a.header_token, b.header_token);

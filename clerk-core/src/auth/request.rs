@@ -216,7 +216,7 @@ impl<'a> RequestValues<'a> {
     /// Reads these values from a request.
     ///
     /// ```
-    /// use clerk_core::RequestValues;
+    /// use clerk_core::integration::RequestValues;
     ///
     /// let req = http::Request::builder()
     ///     .uri("/page?__clerk_synced=true")

@@ -17,7 +17,7 @@ pub const AUTH_MESSAGE_HEADER: &str = "x-clerk-auth-message";
 /// The result is always a valid HTTP header value.
 ///
 /// ```
-/// use clerk_core::encode_uri_component;
+/// use clerk_core::integration::encode_uri_component;
 ///
 /// assert_eq!(encode_uri_component("signed-out"), "signed-out");
 /// assert_eq!(encode_uri_component("JWT is expired."), "JWT%20is%20expired.");
@@ -57,7 +57,7 @@ pub const MAX_AUTH_MESSAGE_LEN: usize = 512;
 /// `%XX` escapes of one character).
 ///
 /// ```
-/// use clerk_core::{MAX_AUTH_MESSAGE_LEN, encode_auth_message};
+/// use clerk_core::integration::{MAX_AUTH_MESSAGE_LEN, encode_auth_message};
 ///
 /// assert_eq!(encode_auth_message("JWT is expired."), "JWT%20is%20expired.");
 /// let long = "é".repeat(1000);
@@ -91,7 +91,7 @@ pub fn encode_auth_message(message: &str) -> Cow<'_, str> {
 /// ([`encode_auth_message`]).
 ///
 /// ```
-/// use clerk_core::auth_header_pairs;
+/// use clerk_core::integration::auth_header_pairs;
 ///
 /// let pairs: Vec<_> = auth_header_pairs("unknown", Some("token-expired"), Some("JWT is expired.")).collect();
 /// assert_eq!(pairs[2], ("x-clerk-auth-message", "JWT%20is%20expired.".into()));
@@ -139,7 +139,7 @@ pub fn is_api_request<R: RequestView + ?Sized>(request: &R) -> bool {
 /// or its `Sec-Fetch-Dest` is `document`.
 ///
 /// ```
-/// use clerk_core::is_browser_navigation;
+/// use clerk_core::integration::is_browser_navigation;
 ///
 /// let page = http::Request::get("/dashboard")
 ///     .header("accept", "text/html,application/xhtml+xml,*/*;q=0.8")
@@ -169,9 +169,10 @@ pub fn is_browser_navigation<R: RequestView + ?Sized>(request: &R) -> bool {
 /// A complete HTTP answer, described once here and translated by each integration, so the three
 /// frameworks answer byte for byte the same.
 ///
-/// Built by [`AuthState::answer`](crate::AuthState::answer) (the interstitial, 401 and 503
-/// outcomes) and by [`unauthenticated_answer`], [`forbidden_answer`] and
-/// [`missing_setup_answer`] (the guards' rejections). The `x-clerk-auth-*` headers are not part of
+/// Built by [`AuthState::answer`](crate::AuthState::answer) (the interstitial and 401
+/// outcomes) and by [`Rejection::answer`](crate::integration::Rejection::answer) (the guards'
+/// rejections: [`unauthenticated_answer`], [`unavailable_answer`], [`forbidden_answer`] and
+/// [`missing_setup_answer`]). The `x-clerk-auth-*` headers are not part of
 /// it: integrations add [`AuthState::headers`](crate::AuthState::headers) to every response.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct HttpAnswer {
@@ -225,7 +226,7 @@ pub(crate) const HTML: &str = "text/html; charset=utf-8";
 /// `{"error":"unauthenticated","reason":<reason or null>}`.
 ///
 /// ```
-/// let answer = clerk_core::unauthenticated_answer(Some("token-expired"));
+/// let answer = clerk_core::integration::unauthenticated_answer(Some("token-expired"));
 /// assert_eq!(answer.status(), 401);
 /// assert_eq!(answer.body(), r#"{"error":"unauthenticated","reason":"token-expired"}"#);
 /// ```
@@ -235,6 +236,23 @@ pub fn unauthenticated_answer(reason: Option<&str>) -> HttpAnswer {
         401,
         vec![("content-type", JSON), ("www-authenticate", "Bearer")],
         serde_json::json!({ "error": "unauthenticated", "reason": reason }).to_string(),
+    )
+}
+
+/// `503` for a route requiring authentication while the instance's signing keys cannot be
+/// loaded: `retry-after: 5` and `{"status":<status>,"reason":<reason>}` (the shape of
+/// [`AuthState::json_body`](crate::AuthState::json_body)).
+///
+/// ```
+/// let answer = clerk_core::integration::unavailable_answer("signed-out", Some("jwk-remote-failed-to-load"));
+/// assert_eq!((answer.status(), answer.headers()[1]), (503, ("retry-after", "5")));
+/// ```
+#[must_use]
+pub fn unavailable_answer(status: &str, reason: Option<&str>) -> HttpAnswer {
+    HttpAnswer::new(
+        503,
+        vec![("content-type", JSON), ("retry-after", "5")],
+        serde_json::json!({ "status": status, "reason": reason }).to_string(),
     )
 }
 

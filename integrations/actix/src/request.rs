@@ -4,7 +4,7 @@
 //! do not apply; this newtype reads the head in place and never clones a header.
 
 use actix_web::dev::RequestHead;
-use clerk_core::RequestView;
+use clerk_core::integration::RequestView;
 
 /// A borrowed actix-web [`RequestHead`] seen as a [`RequestView`].
 #[derive(Debug, Clone, Copy)]
@@ -48,7 +48,7 @@ impl RequestView for ActixRequest<'_> {
 #[cfg(test)]
 mod tests {
     use actix_web::test::TestRequest;
-    use clerk_core::{RequestValues, header_value, request_cookie};
+    use clerk_core::integration::{RequestValues, header_value, request_cookie};
 
     use super::*;
 

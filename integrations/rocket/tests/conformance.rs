@@ -7,7 +7,7 @@ use std::net::Ipv4Addr;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use clerk_core::encode_uri_component;
+use clerk_core::integration::encode_uri_component;
 use clerk_rocket::{ClerkConfig, ClerkFairing, ClerkUser};
 use clerk_testing::conformance::{cases, config_for, request_headers};
 use rocket::config::LogLevel;
@@ -150,9 +150,8 @@ async fn auth_state_cases_through_the_fairing() {
         }
         let code = res.status().as_u16();
         let code_ok = match status {
-            "signed-in" => code == 200,
-            // 503 when the signing keys could not be loaded.
-            "signed-out" => code == 200 || code == 503,
+            // Signed out goes on to the handler, a key-loading failure included.
+            "signed-in" | "signed-out" => code == 200,
             _ => code == 401,
         };
         if !code_ok {
