@@ -11,7 +11,7 @@ use syn::parse::{ParseStream, Parser};
 use syn::punctuated::Punctuated;
 use syn::{Expr, ExprLit, Lit, LitStr, Path, Token};
 
-use crate::validate::Errors;
+use crate::Errors;
 
 /// The arguments that `#[clerk_protected(...)]` accepts, in the order the docs list them.
 const VALID: &str = "`roles = [...]`, `permissions = [...]` and `crate = \"...\"`";

@@ -19,8 +19,9 @@ use syn::ext::IdentExt as _;
 use syn::punctuated::Punctuated;
 use syn::{FnArg, Ident, LitStr, Pat, PatIdent, PatType, Token, Type};
 
+use crate::Errors;
 use crate::args::{self, ListKind};
-use crate::validate::{self, Errors, Handler};
+use crate::validate::{self, Handler};
 
 /// The name of the injected parameter. Two leading underscores: no clash with user parameters
 /// and no `unused_variables` warning.

@@ -70,6 +70,40 @@ mod validate;
 
 use expand::Framework;
 
+/// Every mistake found so far, combined into one `syn::Error` at the end.
+#[derive(Debug, Default)]
+pub(crate) struct Errors {
+    combined: Option<syn::Error>,
+}
+
+impl Errors {
+    pub(crate) fn push(&mut self, error: syn::Error) {
+        match &mut self.combined {
+            Some(combined) => combined.combine(error),
+            None => self.combined = Some(error),
+        }
+    }
+
+    #[cfg(test)]
+    pub(crate) fn is_empty(&self) -> bool {
+        self.combined.is_none()
+    }
+
+    /// The combined error, if any.
+    pub(crate) fn into_error(self) -> Option<syn::Error> {
+        self.combined
+    }
+
+    /// The messages, in order (for tests).
+    #[cfg(test)]
+    pub(crate) fn messages(&self) -> Vec<String> {
+        self.combined
+            .iter()
+            .flat_map(|e| e.clone().into_iter().map(|e| e.to_string()))
+            .collect()
+    }
+}
+
 /// `#[clerk_protected]` for axum handlers; re-exported as `clerk_axum::clerk_protected`.
 ///
 /// Injects `clerk_axum::Protected<_>` as the handler's first extractor. See the

@@ -12,41 +12,8 @@ use quote::{ToTokens, quote};
 use syn::parse::{Parse, ParseStream};
 use syn::{Attribute, Item, LitStr, Signature, Visibility};
 
+use crate::Errors;
 use crate::args::ListKind;
-
-/// Every mistake found so far, combined into one `syn::Error` at the end.
-#[derive(Debug, Default)]
-pub(crate) struct Errors {
-    combined: Option<syn::Error>,
-}
-
-impl Errors {
-    pub(crate) fn push(&mut self, error: syn::Error) {
-        match &mut self.combined {
-            Some(combined) => combined.combine(error),
-            None => self.combined = Some(error),
-        }
-    }
-
-    #[cfg(test)]
-    pub(crate) fn is_empty(&self) -> bool {
-        self.combined.is_none()
-    }
-
-    /// The combined error, if any.
-    pub(crate) fn into_error(self) -> Option<syn::Error> {
-        self.combined
-    }
-
-    /// The messages, in order (for tests).
-    #[cfg(test)]
-    pub(crate) fn messages(&self) -> Vec<String> {
-        self.combined
-            .iter()
-            .flat_map(|e| e.clone().into_iter().map(|e| e.to_string()))
-            .collect()
-    }
-}
 
 const ORG_PREFIX: &str = "org:";
 

@@ -15,6 +15,7 @@ use super::error::{
 use super::jwks::{JwksCache, JwksCacheSettings, JwksSource, KeyLookup};
 use super::key::{KeyError, VerificationKey};
 use super::token_cache::{DEFAULT_TOKEN_CACHE_CAPACITY, TokenCache};
+use super::verified::Verified;
 use super::verify::{ClaimRules, Issuer, M2M_TOKEN_CAT, m2m_error, non_empty, verify_decoded};
 use crate::clock::Clock;
 use crate::secure_url::secure_url;
@@ -388,16 +389,6 @@ pub async fn verify_token(
     verify_token_shared(token, options)
         .await
         .map(|verified| verified.claims.clone())
-}
-
-/// A verified token and its claims, shared by the verified-token cache and the requests that
-/// presented it.
-pub(crate) struct Verified {
-    pub(crate) claims: SessionClaims,
-    pub(crate) token: Box<str>,
-    /// The JWKS key that verified the token (`None` for a local key, which never changes): a
-    /// cache hit is served only while the instance's key set still lists it.
-    pub(crate) jwks_key: Option<Arc<VerificationKey>>,
 }
 
 /// [`verify_token`], keeping the token (shared with the cache rather than copied).

@@ -25,7 +25,7 @@ use std::collections::hash_map::RandomState;
 use std::hash::BuildHasher;
 use std::sync::{Arc, RwLock};
 
-use super::token::Verified;
+use super::verified::Verified;
 
 /// Default capacity: 4096 tokens (about 8 MiB at most for typical 1 KiB tokens).
 pub const DEFAULT_TOKEN_CACHE_CAPACITY: usize = 4096;

@@ -1,7 +1,9 @@
 //! [`Emulator`]: a local Clerk (Backend API subset, JWKS, sign-in page, clerk-js stand-in) on
 //! 127.0.0.1.
 
-mod routes;
+mod api;
+mod exchange;
+mod router;
 mod script;
 mod server;
 mod signin;
@@ -15,7 +17,7 @@ use clerk_core::{ClerkConfig, ClerkConfigBuilder};
 use tokio::sync::{oneshot, watch};
 
 use crate::TestInstance;
-use server::Shared;
+use exchange::Shared;
 use store::State;
 
 /// A local Clerk emulator: a real HTTP server on `127.0.0.1` with the Backend API subset your

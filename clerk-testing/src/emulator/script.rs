@@ -9,8 +9,8 @@ use http::header::{
 use http::{Method, StatusCode};
 use serde_json::{Value, json};
 
-use super::routes::{ApiError, error_response, session_token};
-use super::server::{Req, Resp, Shared, empty, javascript, json};
+use super::api::{ApiError, error_response, session_token};
+use super::exchange::{Req, Resp, Shared, empty, javascript, json};
 use super::signin::{end_client_session, loopback_origin};
 
 /// The script. `__EMULATOR_URL__` is replaced by the emulator's URL as a JS string literal; the

@@ -4,7 +4,7 @@
 use http::StatusCode;
 use url::{Host, Url};
 
-use super::server::{Req, Resp, Shared, html, see_other};
+use super::exchange::{Req, Resp, Shared, html, see_other};
 use super::store::{User, new_id};
 use crate::escape_html as escape;
 

@@ -12,9 +12,9 @@ use rocket::response::{Responder, Response};
 use rocket::route::{self, Route};
 use rocket::{Build, Data, Request, Rocket};
 
-use crate::guard::RecordedRejection;
 use crate::rejection::answer_response;
 use crate::request::{RequestAuth, cached_auth};
+use crate::state::{ClerkState, RecordedRejection, RefusalLogged};
 
 /// The internal route that answers the outcomes where the application's handler must not run.
 /// `on_request` rewrites such requests to it.
@@ -22,11 +22,6 @@ const OUTCOME_PATH: &str = "/__clerk/outcome";
 
 /// The outcome route's rank: tried before any application route.
 const OUTCOME_RANK: isize = isize::MIN;
-
-/// The state [`ClerkFairing`] manages; its presence is what the guards' `Sentinel` checks.
-pub(crate) struct ClerkState {
-    pub(crate) config: ClerkConfig,
-}
 
 /// Clerk authentication for a Rocket application.
 ///
@@ -226,9 +221,6 @@ impl Fairing for ClerkFairing {
         }
     }
 }
-
-/// Set once a refused request is logged: the outcome route and the response hook both see it.
-struct RefusalLogged(AtomicBool);
 
 /// Logs the fairing's refusal of `request` once, whichever of the outcome route and the response
 /// hook gets there first. Status and reason only: never token contents.

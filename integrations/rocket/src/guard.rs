@@ -10,9 +10,9 @@ use rocket::http::Status;
 use rocket::request::{FromRequest, Outcome, Request};
 use rocket::{Ignite, Rocket, Sentinel};
 
-use crate::fairing::ClerkState;
 use crate::rejection::ClerkRejection;
 use crate::request::cached_auth;
+use crate::state::{ClerkState, RecordedRejection};
 
 /// The signed-in user of a request: a request guard over [`Auth`] that is always signed in.
 ///
@@ -106,9 +106,6 @@ fn reject<T>(request: &Request<'_>, rejection: ClerkRejection) -> Outcome<T, Cle
     request.local_cache(|| RecordedRejection(Some(rejection)));
     Outcome::Error((Status::new(rejection.status_code()), rejection))
 }
-
-/// The first rejection of a Clerk guard on a request, read by the fairing's catchers.
-pub(crate) struct RecordedRejection(pub(crate) Option<ClerkRejection>);
 
 #[rocket::async_trait]
 impl<'r> FromRequest<'r> for ClerkUser {

@@ -110,6 +110,7 @@ mod fairing;
 mod guard;
 mod rejection;
 mod request;
+mod state;
 
 pub use clerk_core;
 pub use clerk_core::{Auth, AuthState, ClerkConfig, ConfigError, Policy, SignedIn};

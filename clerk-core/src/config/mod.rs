@@ -1,0 +1,300 @@
+//! `ClerkConfig`: the options of a Clerk instance (spec §1.1), validated at construction (§1.4).
+
+mod builder;
+mod error;
+#[cfg(test)]
+mod tests;
+
+use std::fmt;
+use std::sync::Arc;
+use std::time::Duration;
+
+use crate::jwt::VerifyTokenOptions;
+use crate::keys::{InstanceType, instance_type_of_secret_key};
+
+pub use builder::ClerkConfigBuilder;
+pub use error::{ConfigError, ConfigErrorKind};
+
+/// Default Backend API URL.
+pub(crate) const DEFAULT_API_URL: &str = "https://api.clerk.com";
+/// Default Backend API version.
+pub(crate) const DEFAULT_API_VERSION: &str = "v1";
+const DEFAULT_CLOCK_SKEW: Duration = Duration::from_secs(5);
+
+/// The configuration of one Clerk instance.
+///
+/// Cheap to clone (an `Arc` inside) and validated when built: a `ClerkConfig` that exists passes
+/// every configuration assertion of the spec. Build it with [`ClerkConfig::builder`] or read it
+/// from Clerk's environment variables with [`ClerkConfig::from_env`].
+///
+/// Its `Debug` output never shows the secret key or the JWT key.
+#[derive(Clone)]
+pub struct ClerkConfig {
+    pub(crate) inner: Arc<ConfigInner>,
+}
+
+/// The validated options. Crate-internal so that more per-instance state (the verifier, the
+/// JWKS cache) can be added without touching the public API.
+pub(crate) struct ConfigInner {
+    /// Set once per `build()`, never copied (hence no `Clone` here).
+    pub(crate) id: ConfigId,
+    pub(crate) secret_key: String,
+    pub(crate) publishable_key: String,
+    /// The normalised frontend API: the publishable key's when set, else the option.
+    pub(crate) frontend_api: String,
+    pub(crate) api_url: String,
+    pub(crate) api_version: String,
+    pub(crate) jwt_key: String,
+    pub(crate) authorized_parties: Vec<String>,
+    pub(crate) audience: Vec<String>,
+    pub(crate) clock_skew: Duration,
+    pub(crate) domain: String,
+    pub(crate) proxy_url: String,
+    pub(crate) is_satellite: bool,
+    pub(crate) sign_in_url: String,
+    pub(crate) sign_up_url: String,
+    pub(crate) after_sign_in_url: String,
+    pub(crate) after_sign_up_url: String,
+    pub(crate) jwks_cache_ttl: Duration,
+    pub(crate) skip_jwks_cache: bool,
+    pub(crate) interstitial_enabled: bool,
+    pub(crate) clerk_js_url: String,
+    pub(crate) clerk_js_version: String,
+    /// The token verifier of this instance: its key source (local key, or the instance's shared
+    /// JWKS cache) and its claim rules (spec §3.2.1).
+    pub(crate) verifier: VerifyTokenOptions,
+    /// The Backend API client of this instance, built on first use.
+    pub(crate) api_client: std::sync::OnceLock<crate::ClerkClient>,
+}
+
+/// The identity of one built [`ClerkConfig`]: its clones share it, and no two
+/// [`build`](ClerkConfigBuilder::build) calls give the same one, even with equal settings.
+///
+/// Integrations compare it to tell whether an auth state stored on a request was computed with
+/// their own configuration (nested layers or middlewares) before they reuse it.
+///
+/// ```
+/// use clerk_core::ClerkConfig;
+///
+/// let a = ClerkConfig::builder().secret_key("sk_test_xxx").build()?;
+/// let b = ClerkConfig::builder().secret_key("sk_test_xxx").build()?;
+/// assert_eq!(a.id(), a.clone().id());
+/// assert_ne!(a.id(), b.id());
+/// # Ok::<(), clerk_core::ConfigError>(())
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct ConfigId(u64);
+
+impl ConfigId {
+    pub(super) fn next() -> Self {
+        static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+        Self(NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed))
+    }
+}
+
+impl ClerkConfig {
+    /// This configuration's identity (see [`ConfigId`]).
+    #[must_use]
+    pub fn id(&self) -> ConfigId {
+        self.inner.id
+    }
+
+    /// The URL the interstitial page loads clerk-js from (`""`: derived from the frontend API).
+    #[must_use]
+    pub fn clerk_js_url(&self) -> &str {
+        &self.inner.clerk_js_url
+    }
+
+    /// The clerk-js version tag of the interstitial page (`""`: the default).
+    #[must_use]
+    pub fn clerk_js_version(&self) -> &str {
+        &self.inner.clerk_js_version
+    }
+
+    /// The Backend API client of this instance (same secret key, API URL and version), built on
+    /// first use and shared by every clone of this configuration.
+    ///
+    /// # Errors
+    ///
+    /// [`crate::Error`] when the client cannot be built.
+    pub fn backend_api_client(&self) -> Result<crate::ClerkClient, crate::Error> {
+        if let Some(client) = self.inner.api_client.get() {
+            return Ok(client.clone());
+        }
+        let client = crate::ClerkClient::builder()
+            .secret_key(self.inner.secret_key.clone())
+            .api_url(self.inner.api_url.clone())
+            .api_version(self.inner.api_version.clone())
+            .build()?;
+        Ok(self.inner.api_client.get_or_init(|| client).clone())
+    }
+
+    /// The secret key. Keep it out of logs.
+    #[must_use]
+    pub fn secret_key(&self) -> &str {
+        &self.inner.secret_key
+    }
+
+    /// The instance type named by the secret key (spec §6.3), `None` for keys of another shape.
+    #[must_use]
+    pub fn instance_type(&self) -> Option<InstanceType> {
+        instance_type_of_secret_key(&self.inner.secret_key)
+    }
+
+    /// The publishable key, `""` when unset.
+    #[must_use]
+    pub fn publishable_key(&self) -> &str {
+        &self.inner.publishable_key
+    }
+
+    /// The frontend API: the publishable key's when one is set, else the `frontend_api` option,
+    /// else `""` (spec §1.3).
+    #[must_use]
+    pub fn frontend_api(&self) -> &str {
+        &self.inner.frontend_api
+    }
+
+    /// The Backend API URL. Defaults to `https://api.clerk.com`.
+    #[must_use]
+    pub fn api_url(&self) -> &str {
+        &self.inner.api_url
+    }
+
+    /// The Backend API version. Defaults to `v1`.
+    #[must_use]
+    pub fn api_version(&self) -> &str {
+        &self.inner.api_version
+    }
+
+    /// The PEM (or single-line base64 SPKI) public key for networkless verification, `""` when
+    /// unset. Keep it out of logs.
+    #[must_use]
+    pub fn jwt_key(&self) -> &str {
+        &self.inner.jwt_key
+    }
+
+    /// The allowed `azp` values; empty means no check.
+    #[must_use]
+    pub fn authorized_parties(&self) -> &[String] {
+        &self.inner.authorized_parties
+    }
+
+    /// The accepted `aud` values; empty means no check.
+    #[must_use]
+    pub fn audience(&self) -> &[String] {
+        &self.inner.audience
+    }
+
+    /// The clock skew allowed on `exp`, `nbf` and `iat`. Defaults to 5 s; zero is honoured.
+    #[must_use]
+    pub fn clock_skew(&self) -> Duration {
+        self.inner.clock_skew
+    }
+
+    /// The satellite domain, `""` when unset.
+    #[must_use]
+    pub fn domain(&self) -> &str {
+        &self.inner.domain
+    }
+
+    /// The proxy URL, `""` when unset.
+    #[must_use]
+    pub fn proxy_url(&self) -> &str {
+        &self.inner.proxy_url
+    }
+
+    /// Whether this application is a satellite.
+    #[must_use]
+    pub fn is_satellite(&self) -> bool {
+        self.inner.is_satellite
+    }
+
+    /// The sign-in URL, `""` when unset.
+    #[must_use]
+    pub fn sign_in_url(&self) -> &str {
+        &self.inner.sign_in_url
+    }
+
+    /// The sign-up URL, `""` when unset (only echoed on the auth state).
+    #[must_use]
+    pub fn sign_up_url(&self) -> &str {
+        &self.inner.sign_up_url
+    }
+
+    /// The after-sign-in URL, `""` when unset (only echoed).
+    #[must_use]
+    pub fn after_sign_in_url(&self) -> &str {
+        &self.inner.after_sign_in_url
+    }
+
+    /// The after-sign-up URL, `""` when unset (only echoed).
+    #[must_use]
+    pub fn after_sign_up_url(&self) -> &str {
+        &self.inner.after_sign_up_url
+    }
+
+    /// How long a fetched JWK stays cached. Defaults to one hour; `Duration::MAX` never expires.
+    #[must_use]
+    pub fn jwks_cache_ttl(&self) -> Duration {
+        self.inner.jwks_cache_ttl
+    }
+
+    /// Whether every verification fetches the JWKS. Defaults to `false`.
+    #[must_use]
+    pub fn skip_jwks_cache(&self) -> bool {
+        self.inner.skip_jwks_cache
+    }
+
+    /// Whether integrations answer interstitial states with the interstitial page. Defaults to
+    /// `true`.
+    #[must_use]
+    pub fn interstitial_enabled(&self) -> bool {
+        self.inner.interstitial_enabled
+    }
+}
+
+impl fmt::Debug for ClerkConfig {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let i = &self.inner;
+        f.debug_struct("ClerkConfig")
+            .field("secret_key", &redact_secret_key(&i.secret_key))
+            .field("publishable_key", &i.publishable_key)
+            .field("frontend_api", &i.frontend_api)
+            .field("api_url", &i.api_url)
+            .field("api_version", &i.api_version)
+            .field(
+                "jwt_key",
+                &if i.jwt_key.is_empty() {
+                    ""
+                } else {
+                    "[redacted]"
+                },
+            )
+            .field("authorized_parties", &i.authorized_parties)
+            .field("audience", &i.audience)
+            .field("clock_skew", &i.clock_skew)
+            .field("domain", &i.domain)
+            .field("proxy_url", &i.proxy_url)
+            .field("is_satellite", &i.is_satellite)
+            .field("sign_in_url", &i.sign_in_url)
+            .field("sign_up_url", &i.sign_up_url)
+            .field("after_sign_in_url", &i.after_sign_in_url)
+            .field("after_sign_up_url", &i.after_sign_up_url)
+            .field("jwks_cache_ttl", &i.jwks_cache_ttl)
+            .field("skip_jwks_cache", &i.skip_jwks_cache)
+            .field("interstitial_enabled", &i.interstitial_enabled)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Shows only a known key prefix (`sk_test_`, `sk_live_`, `test_`, `live_`), never key material.
+pub(crate) fn redact_secret_key(key: &str) -> String {
+    if key.is_empty() {
+        return String::new();
+    }
+    let prefix = ["sk_test_", "sk_live_", "test_", "live_"]
+        .into_iter()
+        .find(|p| key.starts_with(p))
+        .unwrap_or("");
+    format!("{prefix}[redacted]")
+}

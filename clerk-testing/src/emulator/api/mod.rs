@@ -1,0 +1,191 @@
+//! Routing, `ClerkErrors` bodies and the Backend API subset (`/v1/...`, Bearer secret key).
+
+mod errors;
+mod lookup;
+mod memberships;
+mod organizations;
+mod params;
+mod sessions;
+mod users;
+
+use std::time::Duration;
+
+use http::{Method, StatusCode};
+use serde_json::json;
+
+use super::exchange::{Req, Shared};
+use super::store::{Membership, new_id};
+use errors::{Answer, ok};
+pub(crate) use errors::{ApiError, error_response};
+use lookup::{org, session, user};
+use memberships::{check_role, membership_update, memberships_create, memberships_list};
+use organizations::{orgs_create, orgs_list, orgs_update};
+use params::{Body, Field, Query, data_page, merge_object};
+pub(crate) use sessions::session_token;
+use sessions::sessions_list;
+use users::{users_count, users_create, users_list, users_metadata, users_update};
+
+// ---- routing --------------------------------------------------------------------------------
+
+/// `Authorization: Bearer <secret key>`.
+pub(crate) fn authorize(shared: &Shared, req: &Req) -> Result<(), ApiError> {
+    let Some(header) = req.header("authorization") else {
+        return Err(ApiError::new(
+            StatusCode::UNAUTHORIZED,
+            "authorization_header_missing",
+            "Authorization header missing",
+            "You need to send an Authorization header with a Bearer secret key.",
+        ));
+    };
+    let token = header
+        .get(..7)
+        .filter(|p| p.eq_ignore_ascii_case("bearer "))
+        .and_then(|_| header.get(7..))
+        .map(str::trim);
+    if token == Some(shared.instance.secret_key()) {
+        Ok(())
+    } else {
+        Err(ApiError::new(
+            StatusCode::UNAUTHORIZED,
+            "clerk_key_invalid",
+            "The provided Clerk Secret Key is invalid. Make sure that your Clerk Secret Key is correct.",
+            "The provided Clerk Secret Key is invalid. Make sure that your Clerk Secret Key is correct.",
+        ))
+    }
+}
+
+pub(crate) fn backend_api(shared: &Shared, req: &Req, path: &[&str]) -> Answer {
+    use Method as M;
+    let q = Query(req.query_pairs());
+    let method = if req.method == M::HEAD {
+        M::GET
+    } else {
+        req.method.clone()
+    };
+    match (method, path) {
+        (M::GET, ["jwks"]) => ok(shared.instance.jwks()),
+        // users
+        (M::GET, ["users"]) => users_list(shared, &q),
+        (M::GET, ["users", "count"]) => users_count(shared, &q),
+        (M::POST, ["users"]) => users_create(shared, &Body::parse(req)?),
+        (M::GET, ["users", id]) => {
+            let s = shared.lock();
+            ok(s.user_json(user(&s, id)?))
+        }
+        (M::PATCH, ["users", id]) => users_update(shared, id, &Body::parse(req)?),
+        (M::PATCH, ["users", id, "metadata"]) => users_metadata(shared, id, &Body::parse(req)?),
+        (M::DELETE, ["users", id]) => {
+            let mut s = shared.lock();
+            if !s.delete_user(id) {
+                return Err(ApiError::not_found());
+            }
+            ok(json!({"object": "user", "id": id, "deleted": true}))
+        }
+        (M::GET, ["users", id, "organization_memberships"]) => {
+            let s = shared.lock();
+            user(&s, id)?;
+            let all: Vec<&Membership> = s.memberships.iter().filter(|m| m.user_id == *id).collect();
+            let (limit, offset) = q.paging()?;
+            ok(data_page(&all, limit, offset, |m| s.membership_json(m)))
+        }
+        // sessions
+        (M::GET, ["sessions"]) => sessions_list(shared, &q),
+        (M::POST, ["sessions"]) => {
+            let body = Body::parse(req)?;
+            let user_id = body.required_string("user_id")?;
+            let mut s = shared.lock();
+            let id = s
+                .sign_in(&user_id, &new_id("client"))
+                .ok_or_else(ApiError::not_found)?;
+            ok(s.session_json(session(&s, &id)?))
+        }
+        (M::GET, ["sessions", id]) => {
+            let s = shared.lock();
+            ok(s.session_json(session(&s, id)?))
+        }
+        (M::POST, ["sessions", id, "revoke"]) => {
+            let mut s = shared.lock();
+            if !s.end_session(id, "revoked") {
+                return Err(ApiError::not_found());
+            }
+            ok(s.session_json(session(&s, id)?))
+        }
+        (M::POST, ["sessions", id, "tokens"] | ["sessions", id, "tokens", _]) => {
+            let body = Body::parse(req)?;
+            let lifetime = match body.int("expires_in_seconds")? {
+                Field::Value(n) => Duration::from_secs(
+                    u64::try_from(n)
+                        .map_err(|_| ApiError::invalid("expires_in_seconds", "must be positive"))?,
+                ),
+                Field::Absent | Field::Null => shared.token_lifetime,
+            };
+            let s = shared.lock();
+            let session = session(&s, id)?;
+            let jwt = session_token(shared, &s, session, lifetime, None)?;
+            ok(json!({"object": "token", "jwt": jwt}))
+        }
+        // organizations
+        (M::GET, ["organizations"]) => orgs_list(shared, &q),
+        (M::POST, ["organizations"]) => orgs_create(shared, &Body::parse(req)?),
+        (M::GET, ["organizations", id]) => {
+            let s = shared.lock();
+            ok(s.org_json(org(&s, id)?, q.flag("include_members_count")))
+        }
+        (M::PATCH, ["organizations", id]) => orgs_update(shared, id, &Body::parse(req)?),
+        (M::PATCH, ["organizations", id, "metadata"]) => {
+            let body = Body::parse(req)?;
+            let mut s = shared.lock();
+            let now = s.tick();
+            let org_id = org(&s, id)?.id.clone();
+            let o = s
+                .orgs
+                .iter_mut()
+                .find(|o| o.id == org_id)
+                .ok_or_else(ApiError::not_found)?;
+            merge_object(&body, "public_metadata", &mut o.public_metadata)?;
+            merge_object(&body, "private_metadata", &mut o.private_metadata)?;
+            o.updated_at = now;
+            ok(s.org_json(org(&s, &org_id)?, false))
+        }
+        (M::DELETE, ["organizations", id]) => {
+            let mut s = shared.lock();
+            let o = org(&s, id)?.clone();
+            s.delete_org(&o.id);
+            ok(json!({"object": "organization", "id": o.id, "slug": o.slug, "deleted": true}))
+        }
+        // memberships
+        (M::GET, ["organizations", id, "memberships"]) => memberships_list(shared, id, &q),
+        (M::POST, ["organizations", id, "memberships"]) => {
+            memberships_create(shared, id, &Body::parse(req)?)
+        }
+        (M::PATCH, ["organizations", id, "memberships", user_id]) => {
+            let body = Body::parse(req)?;
+            let role = body.required_string("role")?;
+            check_role(&role)?;
+            membership_update(shared, id, user_id, |m| m.role = role)
+        }
+        (M::PATCH, ["organizations", id, "memberships", user_id, "metadata"]) => {
+            let body = Body::parse(req)?;
+            let mut result = Ok(());
+            let answer = membership_update(shared, id, user_id, |m| {
+                result =
+                    merge_object(&body, "public_metadata", &mut m.public_metadata).and_then(|()| {
+                        merge_object(&body, "private_metadata", &mut m.private_metadata)
+                    });
+            });
+            result.and(answer)
+        }
+        (M::DELETE, ["organizations", id, "memberships", user_id]) => {
+            let mut s = shared.lock();
+            let org_id = org(&s, id)?.id.clone();
+            let m = s
+                .membership(&org_id, user_id)
+                .cloned()
+                .ok_or_else(ApiError::not_found)?;
+            let body = s.membership_json(&m);
+            s.memberships.retain(|x| x.id != m.id);
+            ok(body)
+        }
+        _ => Err(ApiError::not_found()),
+    }
+}

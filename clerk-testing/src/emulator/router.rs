@@ -1,0 +1,67 @@
+//! Routing: which handler answers a request (sign-in pages, the clerk-js stand-in, the JWKS,
+//! the Backend API).
+
+use http::{Method, StatusCode};
+use percent_encoding::percent_decode_str;
+
+use super::api::{self, ApiError, error_response};
+use super::exchange::{Req, Resp, Shared, json};
+use super::{script, signin};
+
+/// The decoded path segments (empty segments dropped); `None` when one is not UTF-8.
+fn segments(path: &str) -> Option<Vec<String>> {
+    path.split('/')
+        .filter(|s| !s.is_empty())
+        .map(|s| {
+            percent_decode_str(s)
+                .decode_utf8()
+                .ok()
+                .map(|c| c.into_owned())
+        })
+        .collect()
+}
+
+/// Routes one request.
+pub(crate) fn dispatch(shared: &Shared, req: &Req) -> Resp {
+    let Some(segments) = segments(&req.path) else {
+        return error_response(&ApiError::not_found());
+    };
+    let segs: Vec<&str> = segments.iter().map(String::as_str).collect();
+    let get = req.method == Method::GET || req.method == Method::HEAD;
+    let post = req.method == Method::POST;
+    match segs.as_slice() {
+        [] if get => signin::home(shared, req),
+        ["sign-in"] if get => signin::page(shared, req),
+        ["sign-in"] if post => signin::submit(shared, req),
+        ["sign-out"] if get || post => signin::sign_out(shared, req),
+        ["npm", "@clerk", package, "dist", "clerk.browser.js"]
+            if get && package.starts_with("clerk-js@") =>
+        {
+            script::serve_script(shared, req)
+        }
+        [".well-known", "jwks.json"] if get => json(StatusCode::OK, &shared.instance.jwks()),
+        ["v1", "client", rest @ ..] => script::client_api(shared, req, rest),
+        ["v1", rest @ ..] => {
+            match api::authorize(shared, req).and_then(|()| api::backend_api(shared, req, rest)) {
+                Ok((status, body)) => json(status, &body),
+                Err(e) => error_response(&e),
+            }
+        }
+        _ => error_response(&ApiError::not_found()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn segments_decode_and_refuse_bad_utf8() {
+        assert_eq!(
+            segments("/npm/%40clerk/clerk-js@4/dist/clerk.browser.js").unwrap(),
+            ["npm", "@clerk", "clerk-js@4", "dist", "clerk.browser.js"]
+        );
+        assert_eq!(segments("//v1//users/").unwrap(), ["v1", "users"]);
+        assert!(segments("/v1/%FF").is_none());
+    }
+}
