@@ -34,9 +34,8 @@ use std::fmt;
 pub use crate::auth::request::{RequestValues, RequestView, header_value, request_cookie};
 pub use crate::auth::response::{
     AUTH_MESSAGE_HEADER, AUTH_REASON_HEADER, AUTH_STATUS_HEADER, HttpAnswer, MAX_AUTH_MESSAGE_LEN,
-    auth_header_pairs, encode_auth_message, encode_uri_component, forbidden_answer,
-    is_api_request, is_browser_navigation, missing_setup_answer, unauthenticated_answer,
-    unavailable_answer,
+    auth_header_pairs, encode_auth_message, encode_uri_component, forbidden_answer, is_api_request,
+    is_browser_navigation, missing_setup_answer, unauthenticated_answer, unavailable_answer,
 };
 pub use crate::auth::state::AuthOutcome;
 
@@ -271,7 +270,9 @@ impl fmt::Display for Rejection {
             (Self::Unavailable { .. }, Some(reason)) => {
                 write!(f, "Clerk's signing keys cannot be loaded ({reason})")
             }
-            (Self::Unavailable { .. }, None) => f.write_str("Clerk's signing keys cannot be loaded"),
+            (Self::Unavailable { .. }, None) => {
+                f.write_str("Clerk's signing keys cannot be loaded")
+            }
             (Self::Forbidden { .. }, _) => f.write_str("forbidden by the route's policy"),
             (Self::MissingSetup { fix }, _) => f.write_str(fix),
         }
@@ -320,10 +321,12 @@ pub fn response_headers(
         .map(AuthReason::as_str)
         .filter(|r| !r.is_empty())
         .map(|r| code(AUTH_REASON_HEADER, r));
-    let message = state
-        .message()
-        .filter(|m| !m.is_empty())
-        .map(|m| (AUTH_MESSAGE_HEADER, Cow::Owned(encode_auth_message(m).into_owned())));
+    let message = state.message().filter(|m| !m.is_empty()).map(|m| {
+        (
+            AUTH_MESSAGE_HEADER,
+            Cow::Owned(encode_auth_message(m).into_owned()),
+        )
+    });
     status.into_iter().chain(reason).chain(message)
 }
 

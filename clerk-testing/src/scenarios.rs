@@ -54,8 +54,7 @@ use tokio::net::TcpListener;
 use crate::TestInstance;
 
 /// A browser's user agent (the development rules treat other clients as non-browsers).
-pub const BROWSER: &str =
-    "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0 Safari/537.36";
+pub const BROWSER: &str = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0 Safari/537.36";
 
 /// What the JWKS stand-in answers on every path.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -314,7 +313,10 @@ fn cases(instance: &TestInstance) -> Vec<Case> {
             })),
         Case::new("signed in by cookie", Dev, "/optional", 200)
             .header("user-agent", BROWSER)
-            .header("cookie", format!("__client_uat={iat}; __session={cookie_token}"))
+            .header(
+                "cookie",
+                format!("__client_uat={iat}; __session={cookie_token}"),
+            )
             .auth("signed-in", None)
             .json(json!({ "user_id": "user_c" })),
         Case::new("signed in, Option", Prod, "/optional", 200)
@@ -374,12 +376,17 @@ fn cases(instance: &TestInstance) -> Vec<Case> {
             .auth("interstitial", Some("uat-missing"))
             .expect("content-type", Some("text/html; charset=utf-8"))
             .expect("cache-control", Some("no-store")),
-        Case::new("interstitial as JSON for an API client", Dev, "/public", 401)
-            .header("user-agent", BROWSER)
-            .header("accept", "application/json")
-            .auth("interstitial", Some("uat-missing"))
-            .expect("www-authenticate", Some("Bearer"))
-            .json(json!({ "status": "interstitial", "reason": "uat-missing" })),
+        Case::new(
+            "interstitial as JSON for an API client",
+            Dev,
+            "/public",
+            401,
+        )
+        .header("user-agent", BROWSER)
+        .header("accept", "application/json")
+        .auth("interstitial", Some("uat-missing"))
+        .expect("www-authenticate", Some("Bearer"))
+        .json(json!({ "status": "interstitial", "reason": "uat-missing" })),
         Case::new("interstitial turned off", InterstitialOff, "/public", 401)
             .header("user-agent", BROWSER)
             .header("accept", "text/html")
@@ -394,22 +401,33 @@ fn cases(instance: &TestInstance) -> Vec<Case> {
         // The custom mapping of rejections.
         Case::new("custom mapping, signed out", Prod, "/custom", 401)
             .auth("signed-out", Some("cookie-and-uat-missing"))
+            .expect("www-authenticate", None)
             .json(json!({ "code": "not_signed_in", "why": "cookie-and-uat-missing" })),
         Case::new("custom mapping, signed in", Prod, "/custom", 200)
             .bearer(&instance.token().user_id("user_x").sign())
             .json(json!({ "hello": "user_x" })),
         // Keys loaded from the JWKS endpoint.
-        Case::new("JWKS loaded, signed in", Jwks(Reply::Keys), "/optional", 200)
-            .bearer(&plain)
-            .auth("signed-in", None)
-            .json(json!({ "user_id": "user_o" })),
+        Case::new(
+            "JWKS loaded, signed in",
+            Jwks(Reply::Keys),
+            "/optional",
+            200,
+        )
+        .bearer(&plain)
+        .auth("signed-in", None)
+        .json(json!({ "user_id": "user_o" })),
         Case::new("JWKS loaded, unknown kid", Jwks(Reply::Keys), "/me", 401)
             .bearer(&unknown_kid)
             .auth("signed-out", Some("jwk-remote-missing"))
             .unauthenticated("jwk-remote-missing"),
-        Case::new("JWKS loaded, unknown kid, Protected", Jwks(Reply::Keys), "/admin", 401)
-            .bearer(&unknown_kid)
-            .unauthenticated("jwk-remote-missing"),
+        Case::new(
+            "JWKS loaded, unknown kid, Protected",
+            Jwks(Reply::Keys),
+            "/admin",
+            401,
+        )
+        .bearer(&unknown_kid)
+        .unauthenticated("jwk-remote-missing"),
     ];
     // Clerk outages: public routes keep serving signed out; authentication answers 503.
     for reply in [Reply::ServerError, Reply::NotJson, Reply::EmptySet] {
@@ -435,10 +453,15 @@ fn cases(instance: &TestInstance) -> Vec<Case> {
                 .bearer(&admin)
                 .auth("signed-out", Some(reason))
                 .unavailable(reason),
-            Case::new("outage, Protected with a body", Jwks(reply), "/invoices", 503)
-                .post("hello")
-                .bearer(&reader)
-                .unavailable(reason),
+            Case::new(
+                "outage, Protected with a body",
+                Jwks(reply),
+                "/invoices",
+                503,
+            )
+            .post("hello")
+            .bearer(&reader)
+            .unavailable(reason),
             Case::new("outage, custom mapping", Jwks(reply), "/custom", 503)
                 .bearer(&plain)
                 .json(json!({ "code": "not_signed_in", "why": reason })),
@@ -521,7 +544,10 @@ async fn send(client: &reqwest::Client, base: &str, case: &Case) -> Result<Answe
 fn check(case: &Case, answer: &Answer) -> Vec<String> {
     let mut problems = Vec::new();
     if answer.status != case.status {
-        problems.push(format!("status {} (expected {})", answer.status, case.status));
+        problems.push(format!(
+            "status {} (expected {})",
+            answer.status, case.status
+        ));
     }
     for (name, want) in &case.expect_headers {
         let got = answer.header(name);
@@ -605,7 +631,12 @@ where
             ),
             _ => None,
         };
-        let base = serve(config(instance, setup, stand_in.as_ref().map(JwksStandIn::url))).await;
+        let base = serve(config(
+            instance,
+            setup,
+            stand_in.as_ref().map(JwksStandIn::url),
+        ))
+        .await;
         for case in cases.iter().filter(|c| c.setup == setup) {
             let problems = match send(&client, &base, case).await {
                 Ok(answer) => check(case, &answer),
@@ -790,7 +821,8 @@ mod tests {
     #[test]
     fn a_wrong_expectation_fails_the_check() {
         let instance = TestInstance::new();
-        let case = Case::new("t", Setup::Prod, "/me", 401).unauthenticated("cookie-and-uat-missing");
+        let case =
+            Case::new("t", Setup::Prod, "/me", 401).unauthenticated("cookie-and-uat-missing");
         let mut headers = reqwest::header::HeaderMap::new();
         headers.insert("www-authenticate", "Bearer".parse().unwrap());
         headers.insert("content-type", "application/json".parse().unwrap());

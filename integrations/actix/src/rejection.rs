@@ -88,7 +88,9 @@ mod tests {
 
     #[test]
     fn responses() {
-        let expired = Some(AuthReason::Token(TokenVerificationErrorReason::TokenExpired));
+        let expired = Some(AuthReason::Token(
+            TokenVerificationErrorReason::TokenExpired,
+        ));
         let (status, json, www) = body_of(Rejection::Unauthenticated { reason: expired });
         assert_eq!(status, 401);
         assert_eq!(

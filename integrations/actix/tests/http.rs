@@ -251,7 +251,6 @@ fn bearer(token: &str) -> String {
     format!("Bearer {token}")
 }
 
-
 // ---------------------------------------------------------------- the shared scenarios
 
 #[actix_web::test]
@@ -314,7 +313,10 @@ async fn state_is_computed_once_per_request_with_several_extractors() {
     let token = instance.token().user_id("user_m").sign();
     for i in 1..=3 {
         let a = get(server.url("/many"), &[("authorization", &bearer(&token))]).await;
-        assert_eq!((a.status, a.body.as_str()), (200, "user_m,user_m,user_m,user_m"));
+        assert_eq!(
+            (a.status, a.body.as_str()),
+            (200, "user_m,user_m,user_m,user_m")
+        );
         assert_eq!(
             fetches.load(Ordering::SeqCst),
             i,

@@ -115,8 +115,9 @@ impl<S: Send + Sync, P: Policy> FromRequestParts<S> for Protected<P> {
         parts: &mut Parts,
         _state: &S,
     ) -> impl Future<Output = Result<Self, Self::Rejection>> + Send {
-        ready(stored(parts).and_then(|stored| {
-            Self::from_request_auth(stored).map_err(ClerkRejection::logged)
-        }))
+        ready(
+            stored(parts)
+                .and_then(|stored| Self::from_request_auth(stored).map_err(ClerkRejection::logged)),
+        )
     }
 }

@@ -86,7 +86,9 @@ mod tests {
     #[tokio::test]
     async fn bodies() {
         let json = Some("application/json".to_owned());
-        let expired = Some(AuthReason::Token(TokenVerificationErrorReason::TokenExpired));
+        let expired = Some(AuthReason::Token(
+            TokenVerificationErrorReason::TokenExpired,
+        ));
         let (status, ct, www, body) = parts(Rejection::Unauthenticated { reason: expired }).await;
         assert_eq!((status, &ct, www.as_deref()), (401, &json, Some("Bearer")));
         assert_eq!(
