@@ -344,7 +344,13 @@ mod tests {
             r.answer().body(),
             r#"{"error":"unauthenticated","reason":null}"#
         );
+        let r = Rejection::Unauthenticated {
+            reason: Some(AuthReason::CookieAndUatMissing),
+        };
+        assert_eq!(r.to_string(), "not signed in (cookie-and-uat-missing)");
+        assert_eq!(r.reason(), Some("cookie-and-uat-missing"));
         let r = Rejection::Forbidden { policy: "P" };
+        assert_eq!((r.status(), r.reason()), (403, None));
         assert_eq!(r.answer().body(), r#"{"error":"forbidden"}"#);
         assert_eq!(r.to_string(), "forbidden by the route's policy");
         let r = Rejection::missing_setup("add it");

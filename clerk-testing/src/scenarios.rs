@@ -10,8 +10,8 @@
 //! | `GET /public` | no Clerk extractor | `the handler ran` |
 //! | `GET /optional` | `Option<ClerkUser>` | `{"user_id": <id or null>}` |
 //! | `GET /me` | `ClerkUser` | `{"user_id","session_id","org_id","org_role","org_slug","org_permissions"}` |
-//! | `GET /admin` | `Protected<P>`, `P::roles() = ["org:admin"]` | `{"user_id","org_role"}` |
-//! | `POST /invoices` | `Protected<P>`, `P::permissions() = ["org:invoices:read"]`, then the body as text | `{"user_id","body"}` |
+//! | `GET /admin` | `Protected<`[`Admins`]`>` | `{"user_id","org_role"}` |
+//! | `POST /invoices` | `Protected<`[`InvoicesRead`]`>`, then the body as text | `{"user_id","body"}` |
 //! | `GET /many` | `Protected<SignedIn>`, `ClerkUser`, `Option<ClerkUser>`, `Result<ClerkUser, ClerkRejection>` | the four user ids (`""` for none) joined by `,` |
 //! | `GET /custom` | `Result<ClerkUser, ClerkRejection>` | `{"hello": <user id>}`; a rejection answers its `status_code()` with `{"code":"not_signed_in","why":<reason()>}` |
 //!
@@ -42,7 +42,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use clerk_core::{ClerkConfig, JwksCacheSettings};
+use clerk_core::{Auth, ClerkConfig, JwksCacheSettings, Policy};
 use http_body_util::Full;
 use hyper::body::Bytes;
 use hyper::server::conn::http1;
@@ -52,6 +52,70 @@ use serde_json::{Value, json};
 use tokio::net::TcpListener;
 
 use crate::TestInstance;
+
+/// The policy of `GET /admin`: the `org:admin` role.
+#[derive(Debug, Clone, Copy)]
+pub struct Admins;
+
+impl Policy for Admins {
+    fn roles() -> &'static [&'static str] {
+        &["org:admin"]
+    }
+}
+
+/// The policy of `POST /invoices`: the `org:invoices:read` permission.
+#[derive(Debug, Clone, Copy)]
+pub struct InvoicesRead;
+
+impl Policy for InvoicesRead {
+    fn permissions() -> &'static [&'static str] {
+        &["org:invoices:read"]
+    }
+}
+
+/// The `200` body of `GET /me`: the signed-in user's ids, organization and permissions.
+#[must_use]
+pub fn me_body(auth: &Auth) -> Value {
+    json!({
+        "user_id": auth.user_id(),
+        "session_id": auth.session_id(),
+        "org_id": auth.org_id(),
+        "org_role": auth.org_role(),
+        "org_slug": auth.org_slug(),
+        "org_permissions": auth.org_permissions(),
+    })
+}
+
+/// The `200` body of `GET /optional`: `{"user_id": <id or null>}`.
+#[must_use]
+pub fn optional_body(auth: Option<&Auth>) -> Value {
+    json!({ "user_id": auth.and_then(Auth::user_id) })
+}
+
+/// The `200` body of `GET /admin`: `{"user_id","org_role"}`.
+#[must_use]
+pub fn admin_body(auth: &Auth) -> Value {
+    json!({ "user_id": auth.user_id(), "org_role": auth.org_role() })
+}
+
+/// The `200` body of `GET /many`: the user ids its four extractors saw, `""` for none, joined by
+/// `,`.
+#[must_use]
+pub fn many_body(users: [Option<&Auth>; 4]) -> String {
+    users
+        .map(|auth| auth.and_then(Auth::user_id).unwrap_or_default())
+        .join(",")
+}
+
+/// The body of `GET /custom`: `{"hello": <user id>}` when signed in, else
+/// `{"code":"not_signed_in","why":<reason>}` (to send with the rejection's status).
+#[must_use]
+pub fn custom_body(user: Result<&Auth, Option<&str>>) -> Value {
+    match user {
+        Ok(auth) => json!({ "hello": auth.user_id() }),
+        Err(reason) => json!({ "code": "not_signed_in", "why": reason }),
+    }
+}
 
 /// A browser's user agent (the development rules treat other clients as non-browsers).
 pub const BROWSER: &str = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0 Safari/537.36";

@@ -123,16 +123,4 @@ mod tests {
                 .contains(".wrap(ClerkMiddleware::new(config))")
         );
     }
-
-    #[test]
-    fn accessors_and_display() {
-        let r = ClerkRejection::from(Rejection::Unauthenticated {
-            reason: Some(AuthReason::CookieAndUatMissing),
-        });
-        assert_eq!(r.status_code(), 401);
-        assert_eq!(r.reason(), Some("cookie-and-uat-missing"));
-        assert_eq!(r.to_string(), "not signed in (cookie-and-uat-missing)");
-        assert_eq!(ClerkRejection::missing_setup().status_code(), 500);
-        assert!(ClerkRejection::missing_setup().to_string().contains("wrap"));
-    }
 }

@@ -10,47 +10,23 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use actix_web::dev::ServerHandle;
 use actix_web::http::StatusCode;
 use actix_web::{App, HttpResponse, HttpServer, web};
-use clerk_actix::{
-    ClerkConfig, ClerkMiddleware, ClerkRejection, ClerkUser, Policy, Protected, SignedIn,
-};
-use clerk_testing::{TestInstance, scenarios};
+use clerk_actix::{ClerkConfig, ClerkMiddleware, ClerkRejection, ClerkUser, Protected, SignedIn};
+use clerk_testing::TestInstance;
+use clerk_testing::scenarios::{self, Admins, InvoicesRead};
 use serde_json::{Value, json};
 
 // ---------------------------------------------------------------- app under test
 
-struct Admin;
-
-impl Policy for Admin {
-    fn roles() -> &'static [&'static str] {
-        &["org:admin"]
-    }
-}
-
-struct InvoicesRead;
-
-impl Policy for InvoicesRead {
-    fn permissions() -> &'static [&'static str] {
-        &["org:invoices:read"]
-    }
-}
-
 async fn me(user: ClerkUser) -> HttpResponse {
-    HttpResponse::Ok().json(json!({
-        "user_id": user.user_id(),
-        "session_id": user.session_id(),
-        "org_id": user.org_id(),
-        "org_role": user.org_role(),
-        "org_slug": user.org_slug(),
-        "org_permissions": user.org_permissions(),
-    }))
+    HttpResponse::Ok().json(scenarios::me_body(&user))
 }
 
 async fn optional(user: Option<ClerkUser>) -> HttpResponse {
-    HttpResponse::Ok().json(json!({ "user_id": user.as_ref().map(|u| u.user_id()) }))
+    HttpResponse::Ok().json(scenarios::optional_body(user.as_deref()))
 }
 
-async fn admin(user: Protected<Admin>) -> HttpResponse {
-    HttpResponse::Ok().json(json!({ "user_id": user.user_id(), "org_role": user.org_role() }))
+async fn admin(user: Protected<Admins>) -> HttpResponse {
+    HttpResponse::Ok().json(scenarios::admin_body(&user))
 }
 
 /// `Protected<P>` first, the body last.
@@ -65,24 +41,23 @@ async fn many(
     c: Option<ClerkUser>,
     d: Result<ClerkUser, ClerkRejection>,
 ) -> HttpResponse {
-    let ids = [
-        a.user_id().to_owned(),
-        b.user_id().to_owned(),
-        c.map(|u| u.user_id().to_owned()).unwrap_or_default(),
-        d.map(|u| u.user_id().to_owned()).unwrap_or_default(),
-    ];
-    HttpResponse::Ok().body(ids.join(","))
+    HttpResponse::Ok().body(scenarios::many_body([
+        Some(&a),
+        Some(&b),
+        c.as_deref(),
+        d.as_deref().ok(),
+    ]))
 }
 
 /// The documented way to answer rejections in your own shape.
 async fn custom(user: Result<ClerkUser, ClerkRejection>) -> HttpResponse {
     match user {
-        Ok(user) => HttpResponse::Ok().json(json!({ "hello": user.user_id() })),
+        Ok(user) => HttpResponse::Ok().json(scenarios::custom_body(Ok(&user))),
         Err(rejection) => HttpResponse::build(
             StatusCode::from_u16(rejection.status_code())
                 .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
         )
-        .json(json!({ "code": "not_signed_in", "why": rejection.reason() })),
+        .json(scenarios::custom_body(Err(rejection.reason()))),
     }
 }
 

@@ -9,45 +9,23 @@ use axum::Router;
 use axum::extract::Json;
 use axum::http::StatusCode;
 use axum::routing::{get, post};
-use clerk_axum::{ClerkConfig, ClerkLayer, ClerkRejection, ClerkUser, Policy, Protected, SignedIn};
-use clerk_testing::{TestInstance, scenarios};
+use clerk_axum::{ClerkConfig, ClerkLayer, ClerkRejection, ClerkUser, Protected, SignedIn};
+use clerk_testing::TestInstance;
+use clerk_testing::scenarios::{self, Admins, InvoicesRead};
 use reqwest::header::HeaderMap;
 use serde_json::{Value, json};
 use tokio::net::TcpListener;
 
-struct Admins;
-
-impl Policy for Admins {
-    fn roles() -> &'static [&'static str] {
-        &["org:admin"]
-    }
-}
-
-struct InvoicesRead;
-
-impl Policy for InvoicesRead {
-    fn permissions() -> &'static [&'static str] {
-        &["org:invoices:read"]
-    }
-}
-
 async fn me(user: ClerkUser) -> Json<Value> {
-    Json(json!({
-        "user_id": user.user_id(),
-        "session_id": user.session_id(),
-        "org_id": user.org_id(),
-        "org_role": user.org_role(),
-        "org_slug": user.org_slug(),
-        "org_permissions": user.org_permissions(),
-    }))
+    Json(scenarios::me_body(&user))
 }
 
 async fn optional(user: Option<ClerkUser>) -> Json<Value> {
-    Json(json!({ "user_id": user.as_ref().map(ClerkUser::user_id) }))
+    Json(scenarios::optional_body(user.as_deref()))
 }
 
 async fn admin(admin: Protected<Admins>) -> Json<Value> {
-    Json(json!({ "user_id": admin.user_id(), "org_role": admin.org_role() }))
+    Json(scenarios::admin_body(&admin))
 }
 
 /// `Protected<P>` first, a body extractor last.
@@ -62,28 +40,24 @@ async fn many(
     third: Option<ClerkUser>,
     fourth: Result<ClerkUser, ClerkRejection>,
 ) -> String {
-    let ids = [
-        first.user_id().to_owned(),
-        second.user_id().to_owned(),
-        third.map(|u| u.user_id().to_owned()).unwrap_or_default(),
-        fourth.map(|u| u.user_id().to_owned()).unwrap_or_default(),
-    ];
-    ids.join(",")
+    scenarios::many_body([
+        Some(&first),
+        Some(&second),
+        third.as_deref(),
+        fourth.as_deref().ok(),
+    ])
 }
 
 /// The documented way to answer rejections in your own shape.
-async fn custom(
-    user: Result<ClerkUser, ClerkRejection>,
-) -> Result<Json<Value>, (StatusCode, Json<Value>)> {
-    let user = user.map_err(|rejection| {
-        let status = StatusCode::from_u16(rejection.status_code())
-            .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-        (
-            status,
-            Json(json!({ "code": "not_signed_in", "why": rejection.reason() })),
-        )
-    })?;
-    Ok(Json(json!({ "hello": user.user_id() })))
+async fn custom(user: Result<ClerkUser, ClerkRejection>) -> (StatusCode, Json<Value>) {
+    match user {
+        Ok(user) => (StatusCode::OK, Json(scenarios::custom_body(Ok(&user)))),
+        Err(rejection) => (
+            StatusCode::from_u16(rejection.status_code())
+                .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
+            Json(scenarios::custom_body(Err(rejection.reason()))),
+        ),
+    }
 }
 
 /// The routes of `clerk_testing::scenarios`.

@@ -9,19 +9,16 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use clerk_core::JwksCacheSettings;
-use clerk_rocket::{
-    ClerkConfig, ClerkFairing, ClerkRejection, ClerkUser, Policy, Protected, SignedIn,
-};
-use clerk_testing::{TestInstance, scenarios};
+use clerk_rocket::{ClerkConfig, ClerkFairing, ClerkRejection, ClerkUser, Protected, SignedIn};
+use clerk_testing::TestInstance;
+use clerk_testing::scenarios::{self, Admins, InvoicesRead, JwksReply, JwksStandIn};
 use rocket::config::LogLevel;
 use rocket::fairing::AdHoc;
 use rocket::http::Status;
 use rocket::request::{FromRequest, Outcome};
-use rocket::serde::json::{Json, Value, json};
+use rocket::serde::json::{Value, json};
 use rocket::{Build, Request, Rocket, State, get, post, routes};
 use serde_json::Value as JsonValue;
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio::net::TcpListener;
 
 const BROWSER: &str = "Mozilla/5.0 (X11; Linux x86_64) Gecko/20100101 Firefox/128.0";
 
@@ -32,20 +29,6 @@ struct Hits(AtomicUsize);
 impl Hits {
     fn hit(&self) {
         self.0.fetch_add(1, Ordering::SeqCst);
-    }
-}
-
-struct Admin;
-impl Policy for Admin {
-    fn roles() -> &'static [&'static str] {
-        &["org:admin"]
-    }
-}
-
-struct InvoicesRead;
-impl Policy for InvoicesRead {
-    fn permissions() -> &'static [&'static str] {
-        &["org:invoices:read"]
     }
 }
 
@@ -64,25 +47,18 @@ fn public_post(hits: &State<Arc<Hits>>) -> &'static str {
 #[get("/me")]
 fn me(user: ClerkUser, hits: &State<Arc<Hits>>) -> Value {
     hits.hit();
-    json!({
-        "user_id": user.user_id(),
-        "session_id": user.session_id(),
-        "org_id": user.org_id(),
-        "org_role": user.org_role(),
-        "org_slug": user.org_slug(),
-        "org_permissions": user.org_permissions(),
-    })
+    scenarios::me_body(&user)
 }
 
 #[get("/optional")]
 fn optional(user: Option<ClerkUser>, hits: &State<Arc<Hits>>) -> Value {
     hits.hit();
-    json!({ "user_id": user.as_ref().map(|u| u.user_id().to_owned()) })
+    scenarios::optional_body(user.as_deref())
 }
 
 #[get("/admin")]
-fn admin(user: Protected<Admin>) -> Value {
-    json!({ "user_id": user.user_id(), "org_role": user.org_role() })
+fn admin(user: Protected<Admins>) -> Value {
+    scenarios::admin_body(&user)
 }
 
 /// `Protected<P>` first, the body last.
@@ -99,25 +75,24 @@ fn many(
     third: Option<ClerkUser>,
     fourth: Result<ClerkUser, ClerkRejection>,
 ) -> String {
-    let ids = [
-        first.user_id(),
-        second.user_id(),
-        third.as_ref().map_or("", |u| u.user_id()),
-        fourth.as_ref().map_or("", |u| u.user_id()),
-    ];
-    ids.join(",")
+    scenarios::many_body([
+        Some(&first),
+        Some(&second),
+        third.as_deref(),
+        fourth.as_deref().ok(),
+    ])
 }
 
 /// The documented customisation: take the `Result` and answer your own shape.
 #[get("/custom")]
-fn custom(user: Result<ClerkUser, ClerkRejection>) -> Result<Value, (Status, Json<Value>)> {
-    let user = user.map_err(|rejection| {
-        (
+fn custom(user: Result<ClerkUser, ClerkRejection>) -> (Status, Value) {
+    match user {
+        Ok(user) => (Status::Ok, scenarios::custom_body(Ok(&user))),
+        Err(rejection) => (
             Status::new(rejection.status_code()),
-            Json(json!({ "code": "not_signed_in", "why": rejection.reason() })),
-        )
-    })?;
-    Ok(json!({ "hello": user.user_id() }))
+            scenarios::custom_body(Err(rejection.reason())),
+        ),
+    }
 }
 
 /// A guard that uses `ClerkUser` indirectly, so no `Sentinel` sees it.
@@ -368,40 +343,6 @@ async fn expired_header_token_is_unknown() {
     assert_eq!(server.hits(), 0, "the handler must not run");
 }
 
-/// A minimal HTTP/1.1 server: answers every request with `status` and `body`, and counts them.
-async fn jwks_server(status: u16, body: String) -> (String, Arc<AtomicUsize>) {
-    let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, 0))
-        .await
-        .expect("bind");
-    let url = format!("http://{}", listener.local_addr().expect("addr"));
-    let count = Arc::new(AtomicUsize::new(0));
-    let counter = count.clone();
-    tokio::spawn(async move {
-        while let Ok((mut stream, _)) = listener.accept().await {
-            let counter = counter.clone();
-            let body = body.clone();
-            tokio::spawn(async move {
-                let mut buf = Vec::new();
-                let mut chunk = [0u8; 1024];
-                while !buf.windows(4).any(|w| w == b"\r\n\r\n") {
-                    match stream.read(&mut chunk).await {
-                        Ok(0) | Err(_) => return,
-                        Ok(n) => buf.extend_from_slice(&chunk[..n]),
-                    }
-                }
-                counter.fetch_add(1, Ordering::SeqCst);
-                let response = format!(
-                    "HTTP/1.1 {status} X\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
-                    body.len()
-                );
-                let _ = stream.write_all(response.as_bytes()).await;
-                let _ = stream.shutdown().await;
-            });
-        }
-    });
-    (url, count)
-}
-
 /// A config that fetches the JWKS from `api_url` (no PEM key).
 fn jwks_config(instance: &TestInstance, api_url: &str) -> clerk_core::ClerkConfigBuilder {
     ClerkConfig::builder()
@@ -413,8 +354,9 @@ fn jwks_config(instance: &TestInstance, api_url: &str) -> clerk_core::ClerkConfi
 #[tokio::test(flavor = "multi_thread")]
 async fn state_is_computed_once_per_request_with_several_guards() {
     let instance = TestInstance::new();
-    let (api_url, count) = jwks_server(200, instance.jwks().to_string()).await;
-    let config = jwks_config(&instance, &api_url)
+    let jwks = JwksStandIn::start(JwksReply::Keys(instance.jwks())).await;
+    let api_url = jwks.url();
+    let config = jwks_config(&instance, api_url)
         .skip_jwks_cache(true)
         .build()
         .expect("config");
@@ -429,19 +371,16 @@ async fn state_is_computed_once_per_request_with_several_guards() {
             res.text().await.expect("body"),
             "user_many,user_many,user_many,user_many"
         );
-        assert_eq!(
-            count.load(Ordering::SeqCst),
-            round,
-            "one JWKS fetch per request"
-        );
+        assert_eq!(jwks.hits(), round, "one JWKS fetch per request");
     }
 }
 
 #[tokio::test(flavor = "multi_thread")]
 async fn one_jwks_cache_for_all_workers() {
     let instance = TestInstance::new();
-    let (api_url, count) = jwks_server(200, instance.jwks().to_string()).await;
-    let config = jwks_config(&instance, &api_url).build().expect("config");
+    let jwks = JwksStandIn::start(JwksReply::Keys(instance.jwks())).await;
+    let api_url = jwks.url();
+    let config = jwks_config(&instance, api_url).build().expect("config");
     let server = Arc::new(serve(config).await);
     let token = instance.token().sign();
     let mut tasks = Vec::new();
@@ -462,11 +401,7 @@ async fn one_jwks_cache_for_all_workers() {
         .get("/me", &[("authorization", &bearer(&token))])
         .await;
     assert_eq!(res.status(), 200);
-    assert_eq!(
-        count.load(Ordering::SeqCst),
-        1,
-        "one JWKS fetch for the process"
-    );
+    assert_eq!(jwks.hits(), 1, "one JWKS fetch for the process");
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -749,10 +684,11 @@ async fn catch_all_routes_cannot_shadow_the_interstitial() {
 #[tokio::test(flavor = "multi_thread")]
 async fn catch_all_routes_serve_signed_out_through_an_outage() {
     let instance = TestInstance::new();
-    let (api_url, count) = jwks_server(500, "{}".to_owned()).await;
+    let jwks = JwksStandIn::start(JwksReply::ServerError).await;
+    let api_url = jwks.url();
     let mut settings = JwksCacheSettings::default();
     settings.attempts = 1;
-    let config = jwks_config(&instance, &api_url)
+    let config = jwks_config(&instance, api_url)
         .jwks_cache_settings(settings)
         .build()
         .expect("config");
@@ -771,7 +707,7 @@ async fn catch_all_routes_serve_signed_out_through_an_outage() {
     );
     assert_eq!(res.text().await.expect("body"), "shadow");
     assert_eq!(server.hits(), 1, "the handler ran");
-    assert!(count.load(Ordering::SeqCst) >= 1);
+    assert!(jwks.hits() >= 1);
 }
 
 /// Moves every request under `/moved`, as a base-path fairing would.
