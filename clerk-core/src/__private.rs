@@ -278,3 +278,53 @@ macro_rules! __define_rejection {
         impl ::std::error::Error for ClerkRejection {}
     };
 }
+
+/// Defines `AuthHeaders` for an adapter whose responses have `extensions()`,
+/// `extensions_mut()` and `headers_mut()` (axum, actix-web): the `x-clerk-auth-*` headers of a
+/// state ([`response_headers`](crate::integration::response_headers)) as the framework's
+/// `HeaderName` / `HeaderValue` (which must be in scope; the status and reason are static
+/// values, no allocation unless there is a message), and `apply`, which adds them to a response
+/// unless an inner layer or middleware (with another configuration) already did: the innermost
+/// one's state is the one that decided. The argument is the `apply` signature's response type,
+/// with its generic parameters.
+#[macro_export]
+#[doc(hidden)]
+macro_rules! __define_auth_headers {
+    (fn apply<$($generic:ident),*>(response: &mut $response:ty)) => {
+        /// The `x-clerk-auth-*` headers of a state, ready to be added to its response.
+        #[derive(Default)]
+        struct AuthHeaders([Option<(HeaderName, HeaderValue)>; 3]);
+
+        impl AuthHeaders {
+            fn new(state: &$crate::AuthState) -> Self {
+                let mut headers = Self::default();
+                let values = $crate::integration::response_headers(state);
+                for (slot, (name, value)) in headers.0.iter_mut().zip(values) {
+                    let value = match value {
+                        ::std::borrow::Cow::Borrowed(code) => Some(HeaderValue::from_static(code)),
+                        ::std::borrow::Cow::Owned(text) => HeaderValue::from_str(&text).ok(),
+                    };
+                    *slot = value.map(|value| (HeaderName::from_static(name), value));
+                }
+                headers
+            }
+
+            /// Adds the headers to `response`, unless a layer or middleware nested inside this
+            /// one (with another configuration) already did.
+            fn apply<$($generic),*>(self, response: &mut $response) {
+                if self.0[0].is_none() || response.extensions().get::<HeadersSet>().is_some() {
+                    return;
+                }
+                response.extensions_mut().insert(HeadersSet);
+                let headers = response.headers_mut();
+                for (name, value) in self.0.into_iter().flatten() {
+                    headers.insert(name, value);
+                }
+            }
+        }
+
+        /// Marks a response whose `x-clerk-auth-*` headers a layer or middleware has set.
+        #[derive(Clone, Copy)]
+        struct HeadersSet;
+    };
+}

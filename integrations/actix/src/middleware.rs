@@ -1,7 +1,6 @@
 //! [`ClerkMiddleware`]: computes each request's auth state once, answers the outcomes that must
 //! not reach a handler, and adds the `x-clerk-auth-*` headers to every response.
 
-use std::borrow::Cow;
 use std::fmt;
 use std::future::{Future, Ready, ready};
 use std::pin::Pin;
@@ -14,7 +13,7 @@ use actix_web::dev::{Service, ServiceRequest, ServiceResponse, Transform, forwar
 use actix_web::error::InternalError;
 use actix_web::http::header::{HeaderName, HeaderValue};
 use actix_web::{Error, HttpMessage};
-use clerk_core::integration::{RequestAuth, log_answer, response_headers};
+use clerk_core::integration::{RequestAuth, log_answer};
 use clerk_core::{AuthState, ClerkConfig, ConfigError, get_auth_state, try_get_auth_state};
 use pin_project_lite::pin_project;
 
@@ -325,38 +324,4 @@ where
     }
 }
 
-/// The `x-clerk-auth-*` headers of a state (values URI-encoded). The status and reason are
-/// static codes: no allocation unless there is a message.
-#[derive(Default)]
-struct AuthHeaders([Option<(HeaderName, HeaderValue)>; 3]);
-
-impl AuthHeaders {
-    fn new(state: &AuthState) -> Self {
-        let mut headers = Self::default();
-        for (slot, (name, value)) in headers.0.iter_mut().zip(response_headers(state)) {
-            let value = match value {
-                Cow::Borrowed(code) => Some(HeaderValue::from_static(code)),
-                Cow::Owned(text) => HeaderValue::from_str(&text).ok(),
-            };
-            *slot = value.map(|value| (HeaderName::from_static(name), value));
-        }
-        headers
-    }
-
-    /// Adds the headers to `response`, unless a middleware nested inside this one (with another
-    /// configuration) already did: the innermost middleware's state is the one that decided.
-    fn apply<B>(self, response: &mut HttpResponse<B>) {
-        if self.0[0].is_none() || response.extensions().get::<HeadersSet>().is_some() {
-            return;
-        }
-        response.extensions_mut().insert(HeadersSet);
-        let headers = response.headers_mut();
-        for (name, value) in self.0.into_iter().flatten() {
-            headers.insert(name, value);
-        }
-    }
-}
-
-/// Marks a response whose `x-clerk-auth-*` headers a middleware has set.
-#[derive(Clone, Copy)]
-struct HeadersSet;
+clerk_core::__define_auth_headers!(fn apply<B>(response: &mut HttpResponse<B>));

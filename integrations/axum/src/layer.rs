@@ -1,13 +1,12 @@
 //! [`ClerkLayer`]: the tower layer that authenticates every request once.
 
-use std::borrow::Cow;
 use std::fmt;
 use std::future::Future;
 use std::pin::Pin;
 use std::task::{Context, Poll, ready};
 
 use axum::response::{IntoResponse, Response};
-use clerk_core::integration::{RequestAuth, log_answer, response_headers};
+use clerk_core::integration::{RequestAuth, log_answer};
 use clerk_core::{AuthState, ClerkConfig, ConfigError, get_auth_state, try_get_auth_state};
 use http::request::Parts;
 use http::{HeaderName, HeaderValue, Request, StatusCode};
@@ -288,41 +287,7 @@ where
     }
 }
 
-/// The `x-clerk-auth-*` headers of a state, ready to be added to its response. The status and
-/// reason are static codes: no allocation unless there is a message.
-#[derive(Default)]
-struct AuthHeaders([Option<(HeaderName, HeaderValue)>; 3]);
-
-impl AuthHeaders {
-    fn new(state: &AuthState) -> Self {
-        let mut headers = Self::default();
-        for (slot, (name, value)) in headers.0.iter_mut().zip(response_headers(state)) {
-            let value = match value {
-                Cow::Borrowed(code) => Some(HeaderValue::from_static(code)),
-                Cow::Owned(text) => HeaderValue::from_str(&text).ok(),
-            };
-            *slot = value.map(|value| (HeaderName::from_static(name), value));
-        }
-        headers
-    }
-
-    /// Adds the headers to `response`, unless a layer nested inside this one (with another
-    /// configuration) already did: the innermost layer's state is the one that decided.
-    fn apply(self, response: &mut Response) {
-        if self.0[0].is_none() || response.extensions().get::<HeadersSet>().is_some() {
-            return;
-        }
-        response.extensions_mut().insert(HeadersSet);
-        let headers = response.headers_mut();
-        for (name, value) in self.0.into_iter().flatten() {
-            headers.insert(name, value);
-        }
-    }
-}
-
-/// Marks a response whose `x-clerk-auth-*` headers a layer has set.
-#[derive(Clone, Copy)]
-struct HeadersSet;
+clerk_core::__define_auth_headers!(fn apply<>(response: &mut Response));
 
 /// The request goes on, annotated with its auth, or the layer answers it.
 fn decide<B>(state: &AuthState, mut parts: Parts, body: B) -> Decision<B> {
