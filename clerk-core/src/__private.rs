@@ -80,3 +80,308 @@ pub fn ingest_jwks(body: &[u8]) -> Result<Vec<(String, usize)>, &'static str> {
         })
         .map_err(|e| e.reason().as_str())
 }
+
+/// Defines an integration crate's `ClerkUser` and `Protected<P>` (written once here, so the three
+/// integrations have the same types, methods and docs); the crate adds its framework's extractor
+/// or guard impls. `$krate` is the crate's name, for the doc examples; the attributes before each
+/// `pub struct` are the type's framework-specific docs.
+///
+/// Generates `ClerkUser::new(Auth)` and `Protected::new(ClerkUser)` (crate-private constructors)
+/// and `Protected::from_request_auth`, the decision of [`RequestAuth::satisfies`](crate::integration::RequestAuth::satisfies).
+#[macro_export]
+#[doc(hidden)]
+macro_rules! __define_user {
+    (
+        crate = $krate:literal;
+        $(#[$user_meta:meta])*
+        pub struct ClerkUser;
+        $(#[$protected_meta:meta])*
+        pub struct Protected;
+    ) => {
+        $(#[$user_meta])*
+        ///
+        /// A newtype over [`Auth`](crate::Auth) that is always signed in: it dereferences to `Auth` (session id, organization id,
+        /// role, slug and permissions, claims, actor, `has`, `get_token`, ...), and its
+        /// [`user_id`](Self::user_id) is always present.
+        #[derive(Clone)]
+        pub struct ClerkUser($crate::Auth);
+
+        impl ClerkUser {
+            /// A signed-in user (the caller checked).
+            #[allow(dead_code)]
+            pub(crate) fn new(auth: $crate::Auth) -> Self {
+                Self(auth)
+            }
+
+            /// The auth object (always signed in).
+            ///
+            /// ```
+            #[doc = concat!("# fn f(user: ", $krate, "::ClerkUser) {")]
+            /// assert!(user.auth().is_signed_in());
+            /// # }
+            /// ```
+            #[must_use]
+            pub fn auth(&self) -> &$crate::Auth {
+                &self.0
+            }
+
+            /// The auth object, by value.
+            ///
+            /// ```
+            #[doc = concat!("# fn f(user: ", $krate, "::ClerkUser) {")]
+            #[doc = concat!("let auth: ", $krate, "::Auth = user.into_auth();")]
+            /// # }
+            /// ```
+            #[must_use]
+            pub fn into_auth(self) -> $crate::Auth {
+                self.0
+            }
+
+            /// The user id (`sub`), always present for a signed-in user.
+            ///
+            /// ```
+            #[doc = concat!("# fn f(user: ", $krate, "::ClerkUser) {")]
+            /// println!("signed in as {}", user.user_id());
+            /// # }
+            /// ```
+            #[must_use]
+            pub fn user_id(&self) -> &str {
+                self.0.user_id().unwrap_or_default()
+            }
+        }
+
+        impl ::core::ops::Deref for ClerkUser {
+            type Target = $crate::Auth;
+
+            fn deref(&self) -> &$crate::Auth {
+                &self.0
+            }
+        }
+
+        impl ::core::fmt::Debug for ClerkUser {
+            fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+                f.debug_tuple("ClerkUser").field(&self.0).finish()
+            }
+        }
+
+        $(#[$protected_meta])*
+        ///
+        /// `P` is a [`Policy`](crate::Policy): any of its roles and all of its permissions, in the active organization (Clerk's
+        /// `has()` semantics). Write one by hand, or let `#[clerk_protected(...)]` generate it.
+        /// `Protected<P>` dereferences to [`ClerkUser`].
+        pub struct Protected<P: $crate::Policy> {
+            user: ClerkUser,
+            policy: ::core::marker::PhantomData<fn() -> P>,
+        }
+
+        impl<P: $crate::Policy> Protected<P> {
+            /// The decision for this route: the signed-in user satisfying `P`, or the rejection.
+            #[allow(dead_code)]
+            pub(crate) fn from_request_auth(
+                stored: &$crate::integration::RequestAuth,
+            ) -> ::core::result::Result<Self, $crate::integration::Rejection> {
+                stored.satisfies::<P>().map(|auth| Self {
+                    user: ClerkUser(auth),
+                    policy: ::core::marker::PhantomData,
+                })
+            }
+
+            /// The signed-in user.
+            ///
+            /// ```
+            #[doc = concat!("# fn f(admin: ", $krate, "::Protected<", $krate, "::SignedIn>) {")]
+            #[doc = concat!("let user: ", $krate, "::ClerkUser = admin.into_user();")]
+            /// # }
+            /// ```
+            #[must_use]
+            pub fn into_user(self) -> ClerkUser {
+                self.user
+            }
+        }
+
+        impl<P: $crate::Policy> ::core::ops::Deref for Protected<P> {
+            type Target = ClerkUser;
+
+            fn deref(&self) -> &ClerkUser {
+                &self.user
+            }
+        }
+
+        impl<P: $crate::Policy> ::core::clone::Clone for Protected<P> {
+            fn clone(&self) -> Self {
+                Self {
+                    user: self.user.clone(),
+                    policy: ::core::marker::PhantomData,
+                }
+            }
+        }
+
+        impl<P: $crate::Policy> ::core::fmt::Debug for Protected<P> {
+            fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+                f.debug_struct("Protected")
+                    .field("policy", &::core::any::type_name::<P>())
+                    .field("user", &self.user)
+                    .finish()
+            }
+        }
+    };
+}
+
+/// Defines an integration crate's `ClerkRejection`, a newtype over
+/// [`Rejection`](crate::integration::Rejection) with its accessors, `Display` and `Error`; the
+/// crate adds its framework's response trait. `$krate` is the crate's name and `$fix` what the
+/// missing-setup answer tells to add; the attributes before `pub struct` are the
+/// framework-specific docs.
+///
+/// Generates `ClerkRejection::MISSING_SETUP_FIX`, `ClerkRejection::missing_setup()` and
+/// `ClerkRejection::logged(rejection)` (which emits [`Rejection::log`](crate::integration::Rejection::log)).
+#[macro_export]
+#[doc(hidden)]
+macro_rules! __define_rejection {
+    (
+        crate = $krate:literal;
+        fix = $fix:expr;
+        $(#[$meta:meta])*
+        pub struct ClerkRejection;
+    ) => {
+        $(#[$meta])*
+        ///
+        /// | situation | status | body (`application/json`) |
+        /// | --- | --- | --- |
+        /// | not signed in | `401` + `WWW-Authenticate: Bearer` | `{"error":"unauthenticated","reason":<reason or null>}` |
+        /// | not signed in because Clerk's signing keys cannot be loaded (an outage) | `503` + `Retry-After: 5` | `{"status":"signed-out","reason":<reason>}` |
+        /// | signed in, the route's policy not satisfied | `403` | `{"error":"forbidden"}` |
+        /// | the integration does not run in front of the route | `500` | `{"error":"clerk_not_configured","message":<the fix>}` |
+        ///
+        /// Each rejection emits one `tracing` event, the same in every framework
+        /// ([`Rejection::log`](crate::clerk_core::integration::Rejection::log)): the status and the reason or policy, never token contents.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+        pub struct ClerkRejection($crate::integration::Rejection);
+
+        impl ClerkRejection {
+            /// What a route must do when the integration is missing: the `500` body's message
+            /// and `Display`.
+            pub(crate) const MISSING_SETUP_FIX: &'static str = $fix;
+
+            /// The missing-setup rejection, logged.
+            #[allow(dead_code)]
+            pub(crate) fn missing_setup() -> Self {
+                Self::logged($crate::integration::Rejection::missing_setup(Self::MISSING_SETUP_FIX))
+            }
+
+            /// `rejection`, logged.
+            pub(crate) fn logged(rejection: $crate::integration::Rejection) -> Self {
+                rejection.log();
+                Self(rejection)
+            }
+
+            /// The HTTP status code: `401`, `503`, `403` or `500`.
+            ///
+            /// ```
+            #[doc = concat!("use ", $krate, "::ClerkRejection;")]
+            #[doc = concat!("use ", $krate, "::clerk_core::integration::Rejection;")]
+            ///
+            /// let rejection = ClerkRejection::from(Rejection::Forbidden { policy: "Admins" });
+            /// assert_eq!(rejection.status_code(), 403);
+            /// ```
+            #[must_use]
+            pub fn status_code(&self) -> u16 {
+                self.0.status()
+            }
+
+            /// Clerk's auth reason of a `401` or `503` (the `x-clerk-auth-reason` header), such as
+            /// `token-expired` or `jwk-remote-failed-to-load`; `None` otherwise.
+            ///
+            /// ```
+            #[doc = concat!("use ", $krate, "::ClerkRejection;")]
+            #[doc = concat!("use ", $krate, "::clerk_core::{AuthReason, integration::Rejection};")]
+            ///
+            /// let reason = Some(AuthReason::CookieAndUatMissing);
+            /// let rejection = ClerkRejection::from(Rejection::Unauthenticated { reason });
+            /// assert_eq!(rejection.reason(), Some("cookie-and-uat-missing"));
+            /// ```
+            #[must_use]
+            pub fn reason(&self) -> Option<&'static str> {
+                self.0.reason()
+            }
+
+            /// The framework-neutral rejection.
+            ///
+            /// ```
+            #[doc = concat!("use ", $krate, "::ClerkRejection;")]
+            #[doc = concat!("use ", $krate, "::clerk_core::integration::Rejection;")]
+            ///
+            /// let rejection = ClerkRejection::from(Rejection::Unavailable { reason: None });
+            /// assert!(matches!(rejection.rejection(), Rejection::Unavailable { .. }));
+            /// ```
+            #[must_use]
+            pub fn rejection(&self) -> &$crate::integration::Rejection {
+                &self.0
+            }
+        }
+
+        impl ::core::convert::From<$crate::integration::Rejection> for ClerkRejection {
+            fn from(rejection: $crate::integration::Rejection) -> Self {
+                Self(rejection)
+            }
+        }
+
+        impl ::core::fmt::Display for ClerkRejection {
+            fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+                ::core::fmt::Display::fmt(&self.0, f)
+            }
+        }
+
+        impl ::std::error::Error for ClerkRejection {}
+    };
+}
+
+/// Defines `AuthHeaders` for an adapter whose responses have `extensions()`,
+/// `extensions_mut()` and `headers_mut()` (axum, actix-web): the `x-clerk-auth-*` headers of a
+/// state ([`response_headers`](crate::integration::response_headers)) as the framework's
+/// `HeaderName` / `HeaderValue` (which must be in scope; the status and reason are static
+/// values, no allocation unless there is a message), and `apply`, which adds them to a response
+/// unless an inner layer or middleware (with another configuration) already did: the innermost
+/// one's state is the one that decided. The argument is the `apply` signature's response type,
+/// with its generic parameters.
+#[macro_export]
+#[doc(hidden)]
+macro_rules! __define_auth_headers {
+    (fn apply<$($generic:ident),*>(response: &mut $response:ty)) => {
+        /// The `x-clerk-auth-*` headers of a state, ready to be added to its response.
+        #[derive(Default)]
+        struct AuthHeaders([Option<(HeaderName, HeaderValue)>; 3]);
+
+        impl AuthHeaders {
+            fn new(state: &$crate::AuthState) -> Self {
+                let mut headers = Self::default();
+                let values = $crate::integration::response_headers(state);
+                for (slot, (name, value)) in headers.0.iter_mut().zip(values) {
+                    let value = match value {
+                        ::std::borrow::Cow::Borrowed(code) => Some(HeaderValue::from_static(code)),
+                        ::std::borrow::Cow::Owned(text) => HeaderValue::from_str(&text).ok(),
+                    };
+                    *slot = value.map(|value| (HeaderName::from_static(name), value));
+                }
+                headers
+            }
+
+            /// Adds the headers to `response`, unless a layer or middleware nested inside this
+            /// one (with another configuration) already did.
+            fn apply<$($generic),*>(self, response: &mut $response) {
+                if self.0[0].is_none() || response.extensions().get::<HeadersSet>().is_some() {
+                    return;
+                }
+                response.extensions_mut().insert(HeadersSet);
+                let headers = response.headers_mut();
+                for (name, value) in self.0.into_iter().flatten() {
+                    headers.insert(name, value);
+                }
+            }
+        }
+
+        /// Marks a response whose `x-clerk-auth-*` headers a layer or middleware has set.
+        #[derive(Clone, Copy)]
+        struct HeadersSet;
+    };
+}

@@ -1,11 +1,35 @@
-//! For integration authors: what a framework adapter needs and an application does not.
+//! For integration authors: what only framework adapters (clerk-axum, clerk-actix, clerk-rocket,
+//! or your own) need.
 //!
-//! An adapter reads requests through [`RequestView`], computes the state once with
-//! [`get_auth_state`](crate::get_auth_state) (or [`try_get_auth_state`](crate::try_get_auth_state)
-//! first, without I/O), lets [`AuthState::outcome`](crate::AuthState::outcome) /
-//! [`AuthState::answer`](crate::AuthState::answer) decide what happens, and translates
-//! [`HttpAnswer`]s and the `x-clerk-auth-*` headers into its framework's types. Nested adapters
-//! compare [`ConfigId`]s before reusing a stored state.
+//! An adapter computes a request's [`AuthState`] once ([`get_auth_state`](crate::get_auth_state)
+//! over its [`RequestView`] of the request), answers the outcomes the handler must not see
+//! ([`AuthState::answer`]), stores a [`RequestAuth`] for its extractors or guards, and adds
+//! [`response_headers`] to every response. The extractors then ask the stored [`RequestAuth`]
+//! for a decision ([`RequestAuth::signed_in`], [`RequestAuth::satisfies`]) and translate the
+//! [`Rejection`] into their framework's response: the rule is decided here, once.
+//!
+//! ```
+//! use clerk_core::integration::{Rejection, RequestAuth};
+//! use clerk_core::{ClerkConfig, SignedIn, get_auth_state};
+//!
+//! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
+//! let config = ClerkConfig::builder().secret_key("sk_live_xxx").build()?;
+//! let request = http::Request::get("https://example.com/me").body(())?;
+//! let state = get_auth_state(&config, &request).await;
+//! assert!(state.answer(&request).is_none()); // signed out: the request goes on
+//! let stored = RequestAuth::new(&state);
+//! let rejection = stored.satisfies::<SignedIn>().unwrap_err();
+//! assert_eq!(rejection.status(), 401);
+//! assert_eq!(rejection.reason(), Some("cookie-and-uat-missing"));
+//! rejection.log(); // the same tracing event in every framework
+//! let answer = rejection.answer();
+//! assert_eq!(answer.headers()[1], ("www-authenticate", "Bearer"));
+//! # Ok(()) }
+//! # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(run()).unwrap();
+//! ```
+
+use std::borrow::Cow;
+use std::fmt;
 
 pub use crate::auth::cookies::{cookie_pairs, get_cookie, get_cookie_from_fields};
 pub use crate::auth::origin::{InvalidUrl, is_browser_user_agent, is_cross_origin, js_parse_int};
@@ -13,8 +37,369 @@ pub use crate::auth::request::{RequestValues, RequestView, header_value, request
 pub use crate::auth::response::{
     AUTH_MESSAGE_HEADER, AUTH_REASON_HEADER, AUTH_STATUS_HEADER, HttpAnswer, MAX_AUTH_MESSAGE_LEN,
     auth_header_pairs, encode_auth_message, encode_uri_component, forbidden_answer, is_api_request,
-    is_browser_navigation, missing_setup_answer, unauthenticated_answer,
+    is_browser_navigation, missing_setup_answer, unauthenticated_answer, unavailable_answer,
 };
 pub use crate::auth::state::AuthOutcome;
 pub use crate::authz::{evaluate_policy, has_permission, has_role};
 pub use crate::config::ConfigId;
+
+use crate::auth::reason::{AuthReason, AuthStatus};
+use crate::auth::session::Auth;
+use crate::auth::state::AuthState;
+use crate::authz::Policy;
+use crate::config::ClerkConfig;
+
+/// What an adapter stores on a request that goes on to its handler (request extensions, Rocket's
+/// `local_cache`), for its extractors and guards: the auth object, the reason, whether the
+/// signing keys could not be loaded, and the configuration that computed it.
+///
+/// Cheap to clone.
+#[derive(Clone)]
+pub struct RequestAuth {
+    auth: Option<Auth>,
+    reason: Option<AuthReason>,
+    key_fetch_failure: bool,
+    config: ConfigId,
+}
+
+impl RequestAuth {
+    /// The stored form of `state`.
+    #[must_use]
+    pub fn new(state: &AuthState) -> Self {
+        Self {
+            auth: state.to_auth(),
+            reason: state.reason(),
+            key_fetch_failure: state.is_key_fetch_failure(),
+            config: state.config().id(),
+        }
+    }
+
+    /// Whether `config` computed this state. A nested layer or middleware reuses a stored state
+    /// only when it is its own: one with another configuration never vouches for it.
+    #[must_use]
+    pub fn is_computed_with(&self, config: &ClerkConfig) -> bool {
+        self.config == config.id()
+    }
+
+    /// The identity of the configuration that computed this state.
+    #[must_use]
+    pub fn config_id(&self) -> ConfigId {
+        self.config
+    }
+
+    /// The auth object: signed in, signed out (every field `None`), or `None` for a state that
+    /// never reaches a handler (interstitial, unknown).
+    #[must_use]
+    pub fn auth(&self) -> Option<&Auth> {
+        self.auth.as_ref()
+    }
+
+    /// Why the request is not signed in (`None` when signed in).
+    #[must_use]
+    pub fn reason(&self) -> Option<AuthReason> {
+        self.reason
+    }
+
+    /// Whether the signing keys could not be loaded: the request is signed out, and a route
+    /// requiring authentication answers `503` rather than `401`.
+    #[must_use]
+    pub fn is_key_fetch_failure(&self) -> bool {
+        self.key_fetch_failure
+    }
+
+    /// The signed-in auth object, or `None` (what `Option<ClerkUser>` gives: never a rejection).
+    #[must_use]
+    pub fn user(&self) -> Option<Auth> {
+        self.auth.as_ref().filter(|a| a.is_signed_in()).cloned()
+    }
+
+    /// The decision for a route requiring a signed-in user: the auth object, or
+    /// [`Rejection::Unavailable`] (`503`) when the signing keys could not be loaded, else
+    /// [`Rejection::Unauthenticated`] (`401`) with the reason.
+    ///
+    /// # Errors
+    ///
+    /// The rejection when the request is not signed in.
+    pub fn signed_in(&self) -> Result<Auth, Rejection> {
+        match self.user() {
+            Some(auth) => Ok(auth),
+            None if self.key_fetch_failure => Err(Rejection::Unavailable {
+                reason: self.reason,
+            }),
+            None => Err(Rejection::Unauthenticated {
+                reason: self.reason,
+            }),
+        }
+    }
+
+    /// The decision for a route requiring the policy `P`: [`signed_in`](Self::signed_in), then
+    /// [`Rejection::Forbidden`] (`403`) when the session does not satisfy `P`.
+    ///
+    /// # Errors
+    ///
+    /// The rejection when the request is not signed in or fails the policy.
+    pub fn satisfies<P: Policy>(&self) -> Result<Auth, Rejection> {
+        let auth = self.signed_in()?;
+        if auth.satisfies::<P>() {
+            Ok(auth)
+        } else {
+            Err(Rejection::Forbidden {
+                policy: std::any::type_name::<P>(),
+            })
+        }
+    }
+}
+
+impl fmt::Debug for RequestAuth {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("RequestAuth")
+            .field("auth", &self.auth)
+            .field("reason", &self.reason)
+            .field("key_fetch_failure", &self.key_fetch_failure)
+            .field("config", &self.config)
+            .finish()
+    }
+}
+
+/// Why an extractor or guard refused a request, and the answer it becomes. Each integration wraps
+/// it in its `ClerkRejection`, which implements the framework's response trait.
+///
+/// | variant | status | headers | body |
+/// |---|---|---|---|
+/// | [`Unauthenticated`](Self::Unauthenticated) | `401` | `www-authenticate: Bearer` | `{"error":"unauthenticated","reason":<reason or null>}` |
+/// | [`Unavailable`](Self::Unavailable) | `503` | `retry-after: 5` | `{"status":"signed-out","reason":<reason>}` |
+/// | [`Forbidden`](Self::Forbidden) | `403` | | `{"error":"forbidden"}` |
+/// | [`MissingSetup`](Self::MissingSetup) | `500` | | `{"error":"clerk_not_configured","message":<fix>}` |
+///
+/// Every body is `application/json`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Rejection {
+    /// The request is not signed in.
+    Unauthenticated {
+        /// Clerk's reason, e.g. `token-expired`; `None` when there is none.
+        reason: Option<AuthReason>,
+    },
+    /// The instance's signing keys could not be loaded (the JWKS endpoint is down, answers an
+    /// error or an empty key set), so whether the request is signed in is not known.
+    Unavailable {
+        /// The key-loading failure's reason, e.g. `jwk-remote-failed-to-load`.
+        reason: Option<AuthReason>,
+    },
+    /// Signed in, but the session does not satisfy the route's policy.
+    Forbidden {
+        /// The policy's type name (logged, never sent).
+        policy: &'static str,
+    },
+    /// The integration does not run in front of this route.
+    MissingSetup {
+        /// What to add, in the framework's words (sent in the body).
+        fix: &'static str,
+    },
+}
+
+impl Rejection {
+    /// The missing-setup rejection naming `fix`.
+    #[must_use]
+    pub fn missing_setup(fix: &'static str) -> Self {
+        Self::MissingSetup { fix }
+    }
+
+    /// The HTTP status code: `401`, `503`, `403` or `500`.
+    #[must_use]
+    pub fn status(&self) -> u16 {
+        match self {
+            Self::Unauthenticated { .. } => 401,
+            Self::Unavailable { .. } => 503,
+            Self::Forbidden { .. } => 403,
+            Self::MissingSetup { .. } => 500,
+        }
+    }
+
+    /// Clerk's reason code of a `401` or `503`, such as `token-expired`; `None` otherwise.
+    #[must_use]
+    pub fn reason(&self) -> Option<&'static str> {
+        match self {
+            Self::Unauthenticated { reason } | Self::Unavailable { reason } => {
+                reason.map(AuthReason::as_str)
+            }
+            Self::Forbidden { .. } | Self::MissingSetup { .. } => None,
+        }
+    }
+
+    /// The complete answer (status, headers, body); integrations add the `x-clerk-auth-*`
+    /// headers of the request's state where they have it.
+    #[must_use]
+    pub fn answer(&self) -> HttpAnswer {
+        match self {
+            Self::Unauthenticated { .. } => unauthenticated_answer(self.reason()),
+            Self::Unavailable { .. } => {
+                unavailable_answer(AuthStatus::SignedOut.as_str(), self.reason())
+            }
+            Self::Forbidden { .. } => forbidden_answer(),
+            Self::MissingSetup { fix } => missing_setup_answer(fix),
+        }
+    }
+
+    /// Emits this rejection's `tracing` event, the same in every framework: `debug` for `401`
+    /// and `403`, `warn` for `503`, `error` for `500`, with the status and the reason or policy.
+    /// Never token contents.
+    pub fn log(&self) {
+        let status = self.status();
+        let reason = self.reason();
+        match self {
+            Self::Unauthenticated { .. } => {
+                tracing::debug!(status, reason, "clerk: rejected, not signed in");
+            }
+            Self::Unavailable { .. } => tracing::warn!(
+                status,
+                reason,
+                "clerk: rejected, the instance's signing keys cannot be loaded"
+            ),
+            Self::Forbidden { policy } => tracing::debug!(
+                status,
+                policy,
+                "clerk: rejected, the session does not satisfy the policy"
+            ),
+            Self::MissingSetup { fix } => tracing::error!(status, "clerk: rejected: {fix}"),
+        }
+    }
+}
+
+impl fmt::Display for Rejection {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match (self, self.reason()) {
+            (Self::Unauthenticated { .. }, Some(reason)) => write!(f, "not signed in ({reason})"),
+            (Self::Unauthenticated { .. }, None) => f.write_str("not signed in"),
+            (Self::Unavailable { .. }, Some(reason)) => {
+                write!(f, "Clerk's signing keys cannot be loaded ({reason})")
+            }
+            (Self::Unavailable { .. }, None) => {
+                f.write_str("Clerk's signing keys cannot be loaded")
+            }
+            (Self::Forbidden { .. }, _) => f.write_str("forbidden by the route's policy"),
+            (Self::MissingSetup { fix }, _) => f.write_str(fix),
+        }
+    }
+}
+
+impl std::error::Error for Rejection {}
+
+/// Emits the `tracing` event of an answer an adapter sends instead of calling the handler
+/// ([`AuthState::answer`]), the same in every framework: status and reason, never token
+/// contents.
+pub fn log_answer(state: &AuthState, answer: &HttpAnswer) {
+    tracing::debug!(
+        status = answer.status(),
+        auth_status = state.status().as_str(),
+        reason = state.reason().map(AuthReason::as_str),
+        "clerk: answered by the integration, the request needs a fresh session"
+    );
+}
+
+/// The `x-clerk-auth-*` headers of `state` for its response: `(name, value)`, the value
+/// URI-encoded. The status and reason codes are `Cow::Borrowed` static strings (a framework can
+/// use them without allocating), the message `Cow::Owned`.
+///
+/// ```
+/// use std::borrow::Cow;
+/// # async fn run() -> Result<(), Box<dyn std::error::Error>> {
+/// let config = clerk_core::ClerkConfig::builder().secret_key("sk_live_xxx").build()?;
+/// let request = http::Request::get("https://example.com/").body(())?;
+/// let state = clerk_core::get_auth_state(&config, &request).await;
+/// let headers: Vec<_> = clerk_core::integration::response_headers(&state).collect();
+/// assert_eq!(headers[0], ("x-clerk-auth-status", Cow::Borrowed("signed-out")));
+/// # Ok(()) }
+/// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(run()).unwrap();
+/// ```
+pub fn response_headers(
+    state: &AuthState,
+) -> impl Iterator<Item = (&'static str, Cow<'static, str>)> {
+    let code = |name: &'static str, code: &'static str| match encode_uri_component(code) {
+        Cow::Borrowed(_) => (name, Cow::Borrowed(code)),
+        Cow::Owned(encoded) => (name, Cow::Owned(encoded)),
+    };
+    let status = Some(code(AUTH_STATUS_HEADER, state.status().as_str()));
+    let reason = state
+        .reason()
+        .map(AuthReason::as_str)
+        .filter(|r| !r.is_empty())
+        .map(|r| code(AUTH_REASON_HEADER, r));
+    let message = state.message().filter(|m| !m.is_empty()).map(|m| {
+        (
+            AUTH_MESSAGE_HEADER,
+            Cow::Owned(encode_auth_message(m).into_owned()),
+        )
+    });
+    status.into_iter().chain(reason).chain(message)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::SignedIn;
+
+    #[test]
+    fn answers_and_display() {
+        let r = Rejection::Unauthenticated { reason: None };
+        assert_eq!((r.status(), r.reason()), (401, None));
+        assert_eq!(r.to_string(), "not signed in");
+        assert_eq!(
+            r.answer().body(),
+            r#"{"error":"unauthenticated","reason":null}"#
+        );
+        let r = Rejection::Unauthenticated {
+            reason: Some(AuthReason::CookieAndUatMissing),
+        };
+        assert_eq!(r.to_string(), "not signed in (cookie-and-uat-missing)");
+        assert_eq!(r.reason(), Some("cookie-and-uat-missing"));
+        let r = Rejection::Forbidden { policy: "P" };
+        assert_eq!((r.status(), r.reason()), (403, None));
+        assert_eq!(r.answer().body(), r#"{"error":"forbidden"}"#);
+        assert_eq!(r.to_string(), "forbidden by the route's policy");
+        let r = Rejection::missing_setup("add it");
+        assert_eq!((r.status(), r.to_string().as_str()), (500, "add it"));
+        let r = Rejection::Unavailable {
+            reason: Some(AuthReason::Token(
+                crate::TokenVerificationErrorReason::JwkRemoteFailedToLoad,
+            )),
+        };
+        let answer = r.answer();
+        assert_eq!(answer.status(), 503);
+        assert_eq!(
+            answer.headers(),
+            &[("content-type", "application/json"), ("retry-after", "5")]
+        );
+        let body: serde_json::Value = serde_json::from_str(answer.body()).unwrap();
+        assert_eq!(
+            body,
+            serde_json::json!({"status": "signed-out", "reason": "jwk-remote-failed-to-load"})
+        );
+        assert_eq!(
+            r.to_string(),
+            "Clerk's signing keys cannot be loaded (jwk-remote-failed-to-load)"
+        );
+    }
+
+    #[tokio::test]
+    async fn signed_out_is_401() {
+        let config = ClerkConfig::builder()
+            .secret_key("sk_live_x")
+            .build()
+            .unwrap();
+        let request = http::Request::get("https://example.com/").body(()).unwrap();
+        let state = crate::get_auth_state(&config, &request).await;
+        let stored = RequestAuth::new(&state);
+        assert!(stored.is_computed_with(&config));
+        let other = ClerkConfig::builder()
+            .secret_key("sk_live_x")
+            .build()
+            .unwrap();
+        assert!(!stored.is_computed_with(&other));
+        assert!(stored.user().is_none());
+        assert_eq!(
+            stored.satisfies::<SignedIn>().err().map(|r| r.status()),
+            Some(401)
+        );
+    }
+}

@@ -5,9 +5,10 @@ mod common;
 
 use std::sync::Arc;
 
+use clerk_core::integration::{AuthOutcome, RequestAuth};
 use clerk_core::{
     AuthReason as R, AuthStatus as S, ClerkConfig, ClerkConfigBuilder, FixedClock,
-    TokenVerificationErrorReason as T, get_auth_state, integration::AuthOutcome,
+    TokenVerificationErrorReason as T, get_auth_state,
 };
 use common::*;
 use serde_json::json;
@@ -509,7 +510,7 @@ async fn outcomes_and_headers() {
 }
 
 #[tokio::test]
-async fn unreachable_jwks_is_a_503_not_a_401() {
+async fn unreachable_jwks_continues_signed_out_and_requires_503() {
     let server = TestServer::start(Reply::Json(502, "<html>bad gateway</html>".to_owned())).await;
     let mut settings = clerk_core::jwt::JwksCacheSettings::default();
     settings.attempts = 1;
@@ -527,12 +528,24 @@ async fn unreachable_jwks_is_a_503_not_a_401() {
     let s = get_auth_state(&config, &r).await;
     assert_eq!(s.reason(), Some(R::Token(T::JwkRemoteFailedToLoad)));
     assert!(s.is_key_fetch_failure());
-    assert_eq!(s.outcome(&r), AuthOutcome::ServiceUnavailable);
-    assert_eq!(s.outcome(&r).status_code(), Some(503));
-    let answer = s.answer(&r).unwrap();
+    // The request goes on signed out (public routes keep serving) ...
+    assert_eq!(s.status(), S::SignedOut);
+    assert_eq!(s.outcome(&r), AuthOutcome::Continue);
+    assert!(s.answer(&r).is_none());
+    let stored = RequestAuth::new(&s);
+    assert!(stored.user().is_none());
+    // ... and a route requiring authentication answers 503 with Retry-After.
+    let rejection = stored.signed_in().unwrap_err();
+    assert_eq!(rejection.status(), 503);
+    assert_eq!(rejection.reason(), Some("jwk-remote-failed-to-load"));
+    let answer = rejection.answer();
     assert_eq!(
         (answer.status(), answer.headers()[1]),
         (503, ("retry-after", "5"))
+    );
+    assert_eq!(
+        serde_json::from_str::<serde_json::Value>(answer.body()).unwrap(),
+        json!({"status": "signed-out", "reason": "jwk-remote-failed-to-load"})
     );
     // A bad token against a working JWKS is not a key failure.
     server.set(Reply::Json(200, jwks(&[jwk(CLERK_PUBLIC_PEM, CLERK_KID)])));
@@ -543,7 +556,9 @@ async fn unreachable_jwks_is_a_503_not_a_401() {
         .build()
         .unwrap();
     let bad = req("https://example.com/", &[("authorization", "Bearer a.b.c")]);
-    assert!(!get_auth_state(&config2, &bad).await.is_key_fetch_failure());
+    let s = get_auth_state(&config2, &bad).await;
+    assert!(!s.is_key_fetch_failure());
+    assert_eq!(RequestAuth::new(&s).signed_in().unwrap_err().status(), 401);
 }
 
 #[tokio::test]

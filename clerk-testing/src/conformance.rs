@@ -144,3 +144,53 @@ pub fn request_for(case: &Value) -> http::Request<()> {
     }
     b.body(()).expect("a valid request")
 }
+
+/// What is wrong with the `x-clerk-auth-*` headers of an answer to `case`, one line per problem:
+/// `x-clerk-auth-status` must be the expected status, `x-clerk-auth-reason` the expected reason
+/// (absent when empty), `x-clerk-auth-message` the URI-encoded expected message (absent when
+/// empty; not checked when the case gives only `message_starts_with`). `header` reads a
+/// response header by name.
+///
+/// ```
+/// let case = serde_json::json!({"expected": {"status": "signed-out", "reason": "", "message": ""}});
+/// let headers = |name: &str| (name == "x-clerk-auth-status").then(|| "signed-out".to_owned());
+/// assert!(clerk_testing::conformance::header_problems(&case, headers).is_empty());
+/// ```
+#[must_use]
+pub fn header_problems(case: &Value, header: impl Fn(&str) -> Option<String>) -> Vec<String> {
+    let expected = &case["expected"];
+    let mut problems = Vec::new();
+    let status = expected["status"].as_str().unwrap_or_default();
+    let got = header("x-clerk-auth-status");
+    if got.as_deref() != Some(status) {
+        problems.push(format!("x-clerk-auth-status {got:?} != {status}"));
+    }
+    let reason = expected["reason"].as_str().filter(|r| !r.is_empty());
+    let got = header("x-clerk-auth-reason");
+    if got.as_deref() != reason {
+        problems.push(format!("x-clerk-auth-reason {got:?} != {reason:?}"));
+    }
+    let message = expected["message"]
+        .as_str()
+        .filter(|m| !m.is_empty())
+        .map(|m| clerk_core::integration::encode_uri_component(m).into_owned());
+    let got = header("x-clerk-auth-message");
+    if expected["message_starts_with"].is_null() && got != message {
+        problems.push(format!("x-clerk-auth-message {got:?} != {message:?}"));
+    }
+    problems
+}
+
+/// Panics with every failure, one line per case, when there is any.
+///
+/// # Panics
+///
+/// When `failures` is not empty.
+pub fn assert_no_failures(failures: &[String], cases: usize) {
+    assert!(
+        failures.is_empty(),
+        "{} of {cases} cases failed:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+}

@@ -7,6 +7,7 @@ mod emulator;
 mod html;
 mod instance;
 pub mod protected;
+pub mod scenarios;
 mod token;
 
 pub use emulator::{Emulator, EmulatorBuilder, EmulatorError};

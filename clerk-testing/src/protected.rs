@@ -330,3 +330,49 @@ pub async fn replay(
         ))
     }
 }
+
+/// Serves the routes above with `serve` (which starts the integration's application with the
+/// configuration it is given on 127.0.0.1 and returns its base URL), then [`replay`]s every case
+/// with v1 and then v2 session tokens.
+///
+/// # Errors
+///
+/// The failures of either replay.
+pub async fn replay_versions<F, Fut>(serve: F) -> Result<(), String>
+where
+    F: FnOnce(ClerkConfig) -> Fut,
+    Fut: std::future::Future<Output = String>,
+{
+    let instance = TestInstance::new();
+    let base = serve(config(&instance)).await;
+    replay(&base, &instance, ClaimsVersion::V1).await?;
+    replay(&base, &instance, ClaimsVersion::V2).await
+}
+
+/// Defines the `/features/…` handlers of the table above, each under its
+/// `#[clerk_protected(permissions = [...])]`, for frameworks with route attributes (actix-web,
+/// Rocket): invoke it in a module where `get` (the framework's route attribute) and
+/// `clerk_protected` (the integration's) are in scope.
+#[macro_export]
+macro_rules! feature_routes {
+    () => {
+        $crate::feature_routes! {
+            reports_read "/features/reports-read" "org:reports:read" "reports-read",
+            billing_manage "/features/billing-manage" "org:billing:manage" "billing-manage",
+            members_manage "/features/members-manage" "org:members:manage" "members-manage",
+            memberships_manage "/features/memberships-manage" "org:memberships:manage" "memberships-manage",
+            impersonation_read "/features/impersonation-read" "org:impersonation:read" "impersonation-read",
+            projects_revoke "/features/projects-revoke" "org:projects:revoke" "projects-revoke",
+            repositories_delete "/features/repositories-delete" "org:repositories:delete" "repositories-delete",
+        }
+    };
+    ($($name:ident $path:tt $permission:tt $answer:tt,)*) => {
+        $(
+            #[clerk_protected(permissions = [$permission])]
+            #[get($path)]
+            pub(crate) async fn $name() -> &'static str {
+                $answer
+            }
+        )*
+    };
+}

@@ -3,6 +3,8 @@
 //! their `Debug` output, like the rejections', must not show it. (clerk-core's types, the auth
 //! state and the tracing output are audited in `clerk-core/tests/secrets_audit.rs`.)
 
+use clerk_core::integration::Rejection;
+use clerk_core::{AuthReason, TokenVerificationErrorReason};
 use clerk_testing::TestInstance;
 
 const SECRET: &str = "sk_live_INTEGRATIONsecret0123456789";
@@ -27,12 +29,14 @@ fn setup_types_and_rejections_hide_secrets() {
         format!("{config:?}"),
         format!(
             "{} {:?} {} {:?}",
-            clerk_axum::ClerkRejection::MissingSetup,
-            clerk_actix::ClerkRejection::MissingSetup,
-            clerk_rocket::ClerkRejection::Forbidden,
-            clerk_rocket::ClerkRejection::Unauthenticated {
-                reason: Some("token-expired")
-            },
+            clerk_axum::ClerkRejection::from(Rejection::missing_setup("add the layer")),
+            clerk_actix::ClerkRejection::from(Rejection::Unavailable { reason: None }),
+            clerk_rocket::ClerkRejection::from(Rejection::Forbidden { policy: "Admins" }),
+            clerk_rocket::ClerkRejection::from(Rejection::Unauthenticated {
+                reason: Some(AuthReason::Token(
+                    TokenVerificationErrorReason::TokenExpired
+                ))
+            }),
         ),
     ];
     for text in &texts {

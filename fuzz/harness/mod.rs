@@ -10,7 +10,6 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use clerk_core::{
     ClerkConfig, FixedClock, Issuer, TokenVerificationErrorReason as R, VerificationKey,
     VerifyJwtOptions, decode_jwt, get_auth_state,
-    integration::RequestValues,
     jwt::{MAX_RSA_BITS, MAX_TOKEN_LEN, MIN_RSA_BITS},
     keys::{build_publishable_key, parse_publishable_key},
     verify_jwt,
@@ -389,6 +388,7 @@ fn request_from(data: &[u8]) -> http::Request<()> {
 /// independently.
 pub fn request_token_extract(data: &[u8]) {
     let request = request_from(data);
+    use clerk_core::integration::RequestValues;
     let a = RequestValues::from_request(&request);
     let b = RequestValues::from_request(&request);
     assert_eq!(a.header_token, b.header_token);

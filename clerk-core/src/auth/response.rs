@@ -169,9 +169,10 @@ pub fn is_browser_navigation<R: RequestView + ?Sized>(request: &R) -> bool {
 /// A complete HTTP answer, described once here and translated by each integration, so the three
 /// frameworks answer byte for byte the same.
 ///
-/// Built by [`AuthState::answer`](crate::AuthState::answer) (the interstitial, 401 and 503
-/// outcomes) and by [`unauthenticated_answer`], [`forbidden_answer`] and
-/// [`missing_setup_answer`] (the guards' rejections). The `x-clerk-auth-*` headers are not part of
+/// Built by [`AuthState::answer`](crate::AuthState::answer) (the interstitial and 401
+/// outcomes) and by [`Rejection::answer`](crate::integration::Rejection::answer) (the guards'
+/// rejections: [`unauthenticated_answer`], [`unavailable_answer`], [`forbidden_answer`] and
+/// [`missing_setup_answer`]). The `x-clerk-auth-*` headers are not part of
 /// it: integrations add [`AuthState::headers`](crate::AuthState::headers) to every response.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct HttpAnswer {
@@ -235,6 +236,23 @@ pub fn unauthenticated_answer(reason: Option<&str>) -> HttpAnswer {
         401,
         vec![("content-type", JSON), ("www-authenticate", "Bearer")],
         serde_json::json!({ "error": "unauthenticated", "reason": reason }).to_string(),
+    )
+}
+
+/// `503` for a route requiring authentication while the instance's signing keys cannot be
+/// loaded: `retry-after: 5` and `{"status":<status>,"reason":<reason>}` (the shape of
+/// [`AuthState::json_body`](crate::AuthState::json_body)).
+///
+/// ```
+/// let answer = clerk_core::integration::unavailable_answer("signed-out", Some("jwk-remote-failed-to-load"));
+/// assert_eq!((answer.status(), answer.headers()[1]), (503, ("retry-after", "5")));
+/// ```
+#[must_use]
+pub fn unavailable_answer(status: &str, reason: Option<&str>) -> HttpAnswer {
+    HttpAnswer::new(
+        503,
+        vec![("content-type", JSON), ("retry-after", "5")],
+        serde_json::json!({ "status": status, "reason": reason }).to_string(),
     )
 }
 

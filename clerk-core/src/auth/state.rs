@@ -39,7 +39,11 @@ pub struct AuthState {
 /// What an integration answers for an [`AuthState`] (see [`AuthState::outcome`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum AuthOutcome {
-    /// Signed in or signed out: the request goes on to the handler, which decides.
+    /// Signed in or signed out: the request goes on to the handler, which decides. This includes
+    /// a request signed out because the signing keys could not be loaded
+    /// ([`AuthState::is_key_fetch_failure`]): public routes keep serving through a Clerk outage,
+    /// and a route requiring authentication answers `503` (see
+    /// [`RequestAuth::signed_in`](crate::integration::RequestAuth::signed_in)).
     Continue,
     /// `401` with `content-type: text/html` and [`AuthState::interstitial_html`]: a browser page
     /// navigation that must run Clerk's script first.
@@ -47,8 +51,6 @@ pub enum AuthOutcome {
     /// `401` with the small JSON body of [`AuthState::json_body`]: an interstitial or unknown state
     /// for an API or non-browser client, which never gets HTML.
     Unauthorized,
-    /// `503`: the signing keys could not be loaded and no usable cached key existed.
-    ServiceUnavailable,
 }
 
 impl AuthOutcome {
@@ -58,7 +60,6 @@ impl AuthOutcome {
         match self {
             Self::Continue => None,
             Self::Interstitial | Self::Unauthorized => Some(401),
-            Self::ServiceUnavailable => Some(503),
         }
     }
 }
@@ -152,7 +153,10 @@ impl AuthState {
         self.status == AuthStatus::Unknown
     }
 
-    /// Whether the signing keys could not be loaded (integrations answer `503`).
+    /// Whether the signing keys could not be loaded (the JWKS endpoint is down, answers an error,
+    /// non-JSON or an empty key set, and no usable cached key exists). The state is then
+    /// signed out with the failure's reason: the request goes on, and integrations answer `503`
+    /// with `retry-after` only where authentication is required.
     #[must_use]
     pub fn is_key_fetch_failure(&self) -> bool {
         self.key_fetch_failure
@@ -188,14 +192,12 @@ impl AuthState {
         )
     }
 
-    /// What an integration answers for this state and request: browser page navigations get the
-    /// interstitial page (when enabled), other clients a 401 JSON body; a key-loading failure is a
-    /// 503; signed-in and signed-out requests continue to the handler.
+    /// What an integration answers for this state and request (for adapters, see
+    /// [`integration`](crate::integration)): browser page navigations get the
+    /// interstitial page (when enabled), other clients a 401 JSON body; signed-in and signed-out
+    /// requests (a key-loading failure included) continue to the handler.
     #[must_use]
     pub fn outcome<R: RequestView + ?Sized>(&self, request: &R) -> AuthOutcome {
-        if self.key_fetch_failure {
-            return AuthOutcome::ServiceUnavailable;
-        }
         match self.status {
             AuthStatus::SignedIn | AuthStatus::SignedOut => AuthOutcome::Continue,
             AuthStatus::Interstitial
@@ -213,9 +215,9 @@ impl AuthState {
     /// |---|---|---|---|
     /// | interstitial | `401` | `content-type: text/html; charset=utf-8`, `cache-control: no-store` | [`interstitial_html`](Self::interstitial_html) |
     /// | unauthorized | `401` | `content-type: application/json`, `www-authenticate: Bearer` | [`json_body`](Self::json_body) |
-    /// | service unavailable | `503` | `content-type: application/json`, `retry-after: 5` | [`json_body`](Self::json_body) |
     ///
-    /// Add [`headers`](Self::headers) to it (and to every other response).
+    /// Add [`headers`](Self::headers) to it (and to every other response). Part of
+    /// [`integration`](crate::integration): only adapters need it.
     #[must_use]
     pub fn answer<R: RequestView + ?Sized>(&self, request: &R) -> Option<HttpAnswer> {
         match self.outcome(request) {
@@ -228,11 +230,6 @@ impl AuthState {
             AuthOutcome::Unauthorized => Some(HttpAnswer::new(
                 401,
                 vec![("content-type", JSON), ("www-authenticate", "Bearer")],
-                self.json_body(),
-            )),
-            AuthOutcome::ServiceUnavailable => Some(HttpAnswer::new(
-                503,
-                vec![("content-type", JSON), ("retry-after", "5")],
                 self.json_body(),
             )),
         }

@@ -1,9 +1,9 @@
 //! Clerk authentication for [actix-web](https://actix.rs) 4.
 //!
 //! * [`ClerkMiddleware`] computes each request's auth state once, answers the interstitial,
-//!   `401` and `503` outcomes itself, and adds the `x-clerk-auth-*` headers to every response.
-//! * [`ClerkUser`] extracts the signed-in user (`401` otherwise); `Option<ClerkUser>` is `None`
-//!   when signed out.
+//!   `401` outcomes itself, and adds the `x-clerk-auth-*` headers to every response.
+//! * [`ClerkUser`] extracts the signed-in user (`401` otherwise, `503` during a Clerk outage);
+//!   `Option<ClerkUser>` is `None` when signed out.
 //! * [`Protected<P>`](Protected) also checks a role/permission [`Policy`] (`403` otherwise).
 //! * [`ClerkRejection`] is the error those extractors answer with; take
 //!   `Result<ClerkUser, ClerkRejection>` to answer in your own shape.
@@ -106,7 +106,7 @@
 //! | signed in, or signed out | the handler runs; the extractors decide |
 //! | browser page navigation needing the interstitial | `401` `text/html` interstitial page (handler not run) |
 //! | interstitial for an API client, or an expired header token (`unknown`) | `401` JSON `{"status","reason"}` + `WWW-Authenticate: Bearer` (handler not run) |
-//! | signing keys cannot be fetched | `503` JSON + `retry-after: 5` (handler not run) |
+//! | signing keys cannot be fetched (Clerk outage) | the handler runs signed out, with the reason in the headers; [`ClerkUser`] / [`Protected`] answer `503` JSON + `retry-after: 5` |
 //! | [`ClerkUser`] on a signed-out request | `401` `{"error":"unauthenticated","reason":...}` + `WWW-Authenticate: Bearer` |
 //! | [`Protected`] with the policy not satisfied | `403` `{"error":"forbidden"}` |
 //! | an extractor on a route without the middleware | `500` `{"error":"clerk_not_configured","message":...}` |

@@ -1,7 +1,6 @@
 //! [`ClerkMiddleware`]: computes each request's auth state once, answers the outcomes that must
 //! not reach a handler, and adds the `x-clerk-auth-*` headers to every response.
 
-use std::borrow::Cow;
 use std::fmt;
 use std::future::{Future, Ready, ready};
 use std::pin::Pin;
@@ -14,14 +13,8 @@ use actix_web::dev::{Service, ServiceRequest, ServiceResponse, Transform, forwar
 use actix_web::error::InternalError;
 use actix_web::http::header::{HeaderName, HeaderValue};
 use actix_web::{Error, HttpMessage};
-use clerk_core::{
-    AuthState, ClerkConfig, ConfigError, get_auth_state,
-    integration::{
-        AUTH_MESSAGE_HEADER, AUTH_REASON_HEADER, AUTH_STATUS_HEADER, encode_auth_message,
-        encode_uri_component,
-    },
-    try_get_auth_state,
-};
+use clerk_core::integration::{RequestAuth, log_answer};
+use clerk_core::{AuthState, ClerkConfig, ConfigError, get_auth_state, try_get_auth_state};
 use pin_project_lite::pin_project;
 
 use crate::rejection::answer_response;
@@ -35,10 +28,13 @@ use crate::request::ActixRequest;
 /// 1. computes the [`AuthState`] once (clerk-core's `get_auth_state`) and stores it in the
 ///    request extensions, where [`ClerkUser`](crate::ClerkUser) and
 ///    [`Protected`](crate::Protected) read it (handlers may also read
-///    `req.extensions().get::<AuthState>()`);
+///    `req.extensions().get::<clerk_core::integration::RequestAuth>()`);
 /// 2. answers without running the handler when the state requires it: `401` with the
 ///    interstitial page for a browser page navigation, `401` JSON for other clients (and when the
-///    interstitial is turned off), `503` when the signing keys cannot be fetched;
+///    interstitial is turned off). When the signing keys cannot be fetched (a Clerk outage), the
+///    request goes on **signed out** with the failure's reason (`jwk-remote-failed-to-load`, ...)
+///    in the headers: public routes and `Option<ClerkUser>` keep serving, and `ClerkUser` and
+///    `Protected<P>` answer `503` with `retry-after: 5` instead of `401`;
 /// 3. adds `x-clerk-auth-status`, `x-clerk-auth-reason` and `x-clerk-auth-message` to every
 ///    response, its own and the handler's (errors included).
 ///
@@ -162,8 +158,8 @@ where
     fn call(&self, req: ServiceRequest) -> Self::Future {
         let computed_here = req
             .extensions()
-            .get::<AuthState>()
-            .is_some_and(|state| state.config().id() == self.config.id());
+            .get::<RequestAuth>()
+            .is_some_and(|stored| stored.is_computed_with(&self.config));
         if computed_here {
             // An outer middleware with this same configuration authenticated the request and
             // adds the headers. One with another configuration never vouches for this one.
@@ -286,16 +282,10 @@ enum Decision<B> {
 fn decide<B>(state: AuthState, req: ServiceRequest) -> Decision<B> {
     let headers = AuthHeaders::new(&state);
     let Some(answer) = state.answer(&ActixRequest(req.head())) else {
-        // Moved, not cloned: the headers were computed above.
-        req.extensions_mut().insert(state);
+        req.extensions_mut().insert(RequestAuth::new(&state));
         return Decision::Continue(req, headers);
     };
-    tracing::debug!(
-        status = %state.status(),
-        reason = state.reason().map_or("", |r| r.as_str()),
-        answer = answer.status(),
-        "clerk: request answered by the middleware"
-    );
+    log_answer(&state, &answer);
     let mut response = req
         .into_response(answer_response(answer))
         .map_into_right_body();
@@ -334,61 +324,4 @@ where
     }
 }
 
-const STATUS: HeaderName = HeaderName::from_static(AUTH_STATUS_HEADER);
-const REASON: HeaderName = HeaderName::from_static(AUTH_REASON_HEADER);
-const MESSAGE: HeaderName = HeaderName::from_static(AUTH_MESSAGE_HEADER);
-
-/// The `x-clerk-auth-*` headers of a state (values URI-encoded). The status and reason are
-/// static codes: no allocation unless there is a message.
-#[derive(Default)]
-struct AuthHeaders {
-    status: Option<HeaderValue>,
-    reason: Option<HeaderValue>,
-    message: Option<HeaderValue>,
-}
-
-impl AuthHeaders {
-    fn new(state: &AuthState) -> Self {
-        Self {
-            status: code_value(state.status().as_str()),
-            reason: state.reason().and_then(|r| code_value(r.as_str())),
-            message: state
-                .message()
-                .filter(|m| !m.is_empty())
-                .and_then(|m| HeaderValue::from_str(&encode_auth_message(m)).ok()),
-        }
-    }
-
-    /// Adds the headers to `response`, unless a middleware nested inside this one (with another
-    /// configuration) already did: the innermost middleware's state is the one that decided.
-    fn apply<B>(self, response: &mut HttpResponse<B>) {
-        if self.status.is_none() || response.extensions().get::<HeadersSet>().is_some() {
-            return;
-        }
-        response.extensions_mut().insert(HeadersSet);
-        let headers = response.headers_mut();
-        for (name, value) in [
-            (STATUS, self.status),
-            (REASON, self.reason),
-            (MESSAGE, self.message),
-        ] {
-            if let Some(value) = value {
-                headers.insert(name, value);
-            }
-        }
-    }
-}
-
-/// Marks a response whose `x-clerk-auth-*` headers a middleware has set.
-#[derive(Clone, Copy)]
-struct HeadersSet;
-
-/// The header value of a status or reason code (URI-encoded like every auth header value).
-fn code_value(code: &'static str) -> Option<HeaderValue> {
-    match encode_uri_component(code) {
-        // Unchanged by encoding, so visible ASCII only: a valid static value.
-        Cow::Borrowed(_) if !code.is_empty() => Some(HeaderValue::from_static(code)),
-        Cow::Borrowed(_) => None,
-        Cow::Owned(encoded) => HeaderValue::from_str(&encoded).ok(),
-    }
-}
+clerk_core::__define_auth_headers!(fn apply<B>(response: &mut HttpResponse<B>));

@@ -1,144 +1,47 @@
 //! [`ClerkRejection`]: why [`ClerkUser`](crate::ClerkUser) or [`Protected`](crate::Protected)
 //! refused a request, and the response it becomes.
 
-use std::fmt;
-
 use actix_web::http::StatusCode;
 use actix_web::http::header::{HeaderName, HeaderValue};
 use actix_web::{HttpResponse, ResponseError};
 use clerk_core::integration::HttpAnswer;
 
-/// The fix named by the `500` answered when the middleware is missing.
-const MISSING_SETUP_FIX: &str = "Clerk is not configured for this route: add \
-     .wrap(ClerkMiddleware::new(config)) to your App (or to the Scope serving this route)";
-
-/// Why an extractor refused a request.
-///
-/// It is an [`actix_web::ResponseError`], so a handler that takes [`ClerkUser`](crate::ClerkUser)
-/// or [`Protected`](crate::Protected) answers with it directly:
-///
-/// | variant | status | JSON body |
-/// | --- | --- | --- |
-/// | [`Unauthenticated`](Self::Unauthenticated) | `401` + `WWW-Authenticate: Bearer` | `{"error":"unauthenticated","reason":<reason or null>}` |
-/// | [`Forbidden`](Self::Forbidden) | `403` | `{"error":"forbidden"}` |
-/// | [`MissingSetup`](Self::MissingSetup) | `500` | `{"error":"clerk_not_configured","message":<the fix>}` |
-///
-/// To answer in your own shape, take `Result<ClerkUser, ClerkRejection>` and map the error:
-///
-/// ```
-/// use actix_web::{HttpResponse, Responder};
-/// use clerk_actix::{ClerkRejection, ClerkUser};
-///
-/// async fn me(user: Result<ClerkUser, ClerkRejection>) -> impl Responder {
-///     match user {
-///         Ok(user) => HttpResponse::Ok().body(user.user_id().to_owned()),
-///         Err(rejection) => HttpResponse::build(
-///             actix_web::http::StatusCode::from_u16(rejection.status_code())
-///                 .unwrap_or(actix_web::http::StatusCode::UNAUTHORIZED),
-///         )
-///         .body(format!("please sign in ({})", rejection.reason().unwrap_or("no session"))),
-///     }
-/// }
-/// ```
-#[derive(Debug, Clone, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum ClerkRejection {
-    /// The request is not signed in: `401` with `WWW-Authenticate: Bearer`.
-    Unauthenticated {
-        /// The auth state's reason code (`token-expired`, `cookie-and-uat-missing`, ...), if any.
-        reason: Option<&'static str>,
-    },
-    /// The session does not satisfy the route's [`Policy`](crate::Policy): `403`.
-    Forbidden,
-    /// [`ClerkMiddleware`](crate::ClerkMiddleware) does not wrap this route: `500` naming the fix.
-    MissingSetup,
+clerk_core::__define_rejection! {
+    crate = "clerk_actix";
+    fix = "Clerk is not configured for this route: add \
+           .wrap(ClerkMiddleware::new(config)) to your App (or to the Scope serving this route)";
+    /// Why an extractor refused a request.
+    ///
+    /// It is an [`actix_web::ResponseError`], so a handler that takes
+    /// [`ClerkUser`](crate::ClerkUser) or [`Protected`](crate::Protected) answers with it
+    /// directly. To answer in your own shape, take `Result<ClerkUser, ClerkRejection>` and map
+    /// the error:
+    ///
+    /// ```
+    /// use actix_web::{HttpResponse, Responder};
+    /// use clerk_actix::{ClerkRejection, ClerkUser};
+    ///
+    /// async fn me(user: Result<ClerkUser, ClerkRejection>) -> impl Responder {
+    ///     match user {
+    ///         Ok(user) => HttpResponse::Ok().body(user.user_id().to_owned()),
+    ///         Err(rejection) => HttpResponse::build(
+    ///             actix_web::http::StatusCode::from_u16(rejection.status_code())
+    ///                 .unwrap_or(actix_web::http::StatusCode::UNAUTHORIZED),
+    ///         )
+    ///         .body(format!("please sign in ({})", rejection.reason().unwrap_or("no session"))),
+    ///     }
+    /// }
+    /// ```
+    pub struct ClerkRejection;
 }
-
-impl ClerkRejection {
-    /// A `401`, with a `debug` tracing event carrying the reason.
-    pub(crate) fn unauthenticated(reason: Option<&'static str>) -> Self {
-        tracing::debug!(
-            reason = reason.unwrap_or("none"),
-            "clerk: rejected, not signed in (401)"
-        );
-        Self::Unauthenticated { reason }
-    }
-
-    /// A `403`, with a `debug` tracing event.
-    pub(crate) fn forbidden(policy: &'static str) -> Self {
-        tracing::debug!(policy, "clerk: rejected, policy not satisfied (403)");
-        Self::Forbidden
-    }
-
-    /// A `500`, with an `error` tracing event naming the fix.
-    pub(crate) fn missing_setup() -> Self {
-        tracing::error!("clerk: {MISSING_SETUP_FIX}");
-        Self::MissingSetup
-    }
-
-    /// The HTTP status code: `401`, `403` or `500`.
-    ///
-    /// ```
-    /// use clerk_actix::ClerkRejection;
-    ///
-    /// assert_eq!(ClerkRejection::Forbidden.status_code(), 403);
-    /// ```
-    #[must_use]
-    pub fn status_code(&self) -> u16 {
-        match self {
-            Self::Unauthenticated { .. } => 401,
-            Self::Forbidden => 403,
-            Self::MissingSetup => 500,
-        }
-    }
-
-    /// The auth state's reason code for a `401` (`None` otherwise, or when there is none).
-    ///
-    /// ```
-    /// use clerk_actix::ClerkRejection;
-    ///
-    /// let rejection = ClerkRejection::Unauthenticated { reason: Some("token-expired") };
-    /// assert_eq!(rejection.reason(), Some("token-expired"));
-    /// ```
-    #[must_use]
-    pub fn reason(&self) -> Option<&str> {
-        match self {
-            Self::Unauthenticated { reason } => *reason,
-            Self::Forbidden | Self::MissingSetup => None,
-        }
-    }
-}
-
-impl fmt::Display for ClerkRejection {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Self::Unauthenticated { reason: Some(r) } => write!(f, "not signed in ({r})"),
-            Self::Unauthenticated { reason: None } => f.write_str("not signed in"),
-            Self::Forbidden => f.write_str("forbidden by the route's policy"),
-            Self::MissingSetup => f.write_str(MISSING_SETUP_FIX),
-        }
-    }
-}
-
-impl std::error::Error for ClerkRejection {}
 
 impl ResponseError for ClerkRejection {
     fn status_code(&self) -> StatusCode {
-        match self {
-            Self::Unauthenticated { .. } => StatusCode::UNAUTHORIZED,
-            Self::Forbidden => StatusCode::FORBIDDEN,
-            Self::MissingSetup => StatusCode::INTERNAL_SERVER_ERROR,
-        }
+        StatusCode::from_u16(self.rejection().status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
     }
 
     fn error_response(&self) -> HttpResponse {
-        answer_response(match self {
-            Self::Unauthenticated { reason } => {
-                clerk_core::integration::unauthenticated_answer(*reason)
-            }
-            Self::Forbidden => clerk_core::integration::forbidden_answer(),
-            Self::MissingSetup => clerk_core::integration::missing_setup_answer(MISSING_SETUP_FIX),
-        })
+        answer_response(self.rejection().answer())
     }
 }
 
@@ -162,13 +65,17 @@ pub(crate) fn answer_response(answer: HttpAnswer) -> HttpResponse {
 mod tests {
     use actix_web::body::MessageBody;
     use actix_web::http::header;
+    use clerk_core::integration::Rejection;
+    use clerk_core::{AuthReason, TokenVerificationErrorReason};
     use serde_json::json;
 
     use super::*;
 
-    fn body_of(rejection: &ClerkRejection) -> (u16, serde_json::Value, Option<String>) {
+    fn body_of(rejection: Rejection) -> (u16, serde_json::Value, Option<String>) {
+        let rejection = ClerkRejection::from(rejection);
         let response = rejection.error_response();
         let status = response.status().as_u16();
+        assert_eq!(ResponseError::status_code(&rejection).as_u16(), status);
         let www = response
             .headers()
             .get(header::WWW_AUTHENTICATE)
@@ -181,9 +88,10 @@ mod tests {
 
     #[test]
     fn responses() {
-        let (status, json, www) = body_of(&ClerkRejection::Unauthenticated {
-            reason: Some("token-expired"),
-        });
+        let expired = Some(AuthReason::Token(
+            TokenVerificationErrorReason::TokenExpired,
+        ));
+        let (status, json, www) = body_of(Rejection::Unauthenticated { reason: expired });
         assert_eq!(status, 401);
         assert_eq!(
             json,
@@ -191,16 +99,21 @@ mod tests {
         );
         assert_eq!(www.as_deref(), Some("Bearer"));
 
-        let (status, json, www) = body_of(&ClerkRejection::Unauthenticated { reason: None });
+        let (status, json, www) = body_of(Rejection::Unauthenticated { reason: None });
         assert_eq!(status, 401);
         assert_eq!(json, json!({"error": "unauthenticated", "reason": null}));
         assert_eq!(www.as_deref(), Some("Bearer"));
 
-        let (status, json, www) = body_of(&ClerkRejection::Forbidden);
+        let (status, json, www) = body_of(Rejection::Forbidden { policy: "P" });
         assert_eq!((status, www), (403, None));
         assert_eq!(json, json!({"error": "forbidden"}));
 
-        let (status, json, _) = body_of(&ClerkRejection::MissingSetup);
+        let (status, json, _) = body_of(Rejection::Unavailable { reason: None });
+        assert_eq!(status, 503);
+        assert_eq!(json, json!({"status": "signed-out", "reason": null}));
+
+        let setup = Rejection::missing_setup(ClerkRejection::MISSING_SETUP_FIX);
+        let (status, json, _) = body_of(setup);
         assert_eq!(status, 500);
         assert_eq!(json["error"], "clerk_not_configured");
         assert!(
@@ -209,18 +122,5 @@ mod tests {
                 .unwrap_or_default()
                 .contains(".wrap(ClerkMiddleware::new(config))")
         );
-    }
-
-    #[test]
-    fn accessors_and_display() {
-        let r = ClerkRejection::Unauthenticated {
-            reason: Some("cookie-and-uat-missing"),
-        };
-        assert_eq!(r.status_code(), 401);
-        assert_eq!(r.reason(), Some("cookie-and-uat-missing"));
-        assert_eq!(r.to_string(), "not signed in (cookie-and-uat-missing)");
-        assert_eq!(ClerkRejection::Forbidden.reason(), None);
-        assert_eq!(ClerkRejection::MissingSetup.status_code(), 500);
-        assert!(ClerkRejection::MissingSetup.to_string().contains("wrap"));
     }
 }

@@ -4,7 +4,7 @@
 
 use actix_web::{App, HttpResponse, HttpServer, get, post, web};
 use clerk_actix::{ClerkConfig, ClerkMiddleware, clerk_protected};
-use clerk_testing::{ClaimsVersion, TestInstance, protected};
+use clerk_testing::protected;
 
 // ---------------------------------------------------------------- handlers
 
@@ -78,47 +78,7 @@ mod features {
     use actix_web::get;
     use clerk_actix::clerk_protected;
 
-    #[clerk_protected(permissions = ["org:reports:read"])]
-    #[get("/features/reports-read")]
-    pub(crate) async fn reports_read() -> &'static str {
-        "reports-read"
-    }
-
-    #[clerk_protected(permissions = ["org:billing:manage"])]
-    #[get("/features/billing-manage")]
-    pub(crate) async fn billing_manage() -> &'static str {
-        "billing-manage"
-    }
-
-    #[clerk_protected(permissions = ["org:members:manage"])]
-    #[get("/features/members-manage")]
-    pub(crate) async fn members_manage() -> &'static str {
-        "members-manage"
-    }
-
-    #[clerk_protected(permissions = ["org:memberships:manage"])]
-    #[get("/features/memberships-manage")]
-    pub(crate) async fn memberships_manage() -> &'static str {
-        "memberships-manage"
-    }
-
-    #[clerk_protected(permissions = ["org:impersonation:read"])]
-    #[get("/features/impersonation-read")]
-    pub(crate) async fn impersonation_read() -> &'static str {
-        "impersonation-read"
-    }
-
-    #[clerk_protected(permissions = ["org:projects:revoke"])]
-    #[get("/features/projects-revoke")]
-    pub(crate) async fn projects_revoke() -> &'static str {
-        "projects-revoke"
-    }
-
-    #[clerk_protected(permissions = ["org:repositories:delete"])]
-    #[get("/features/repositories-delete")]
-    pub(crate) async fn repositories_delete() -> &'static str {
-        "repositories-delete"
-    }
+    clerk_testing::feature_routes!();
 }
 
 async fn serve(config: ClerkConfig) -> String {
@@ -153,20 +113,9 @@ async fn serve(config: ClerkConfig) -> String {
 
 // ---------------------------------------------------------------- the cases
 
-async fn run_cases(version: ClaimsVersion) {
-    let instance = TestInstance::new();
-    let base = serve(protected::config(&instance)).await;
-    if let Err(failures) = protected::replay(&base, &instance, version).await {
+#[actix_web::test]
+async fn v1_and_v2_session_tokens() {
+    if let Err(failures) = protected::replay_versions(serve).await {
         panic!("{failures}");
     }
-}
-
-#[actix_web::test]
-async fn v1_session_tokens() {
-    run_cases(ClaimsVersion::V1).await;
-}
-
-#[actix_web::test]
-async fn v2_session_tokens() {
-    run_cases(ClaimsVersion::V2).await;
 }

@@ -1,27 +1,19 @@
 //! [`ClerkLayer`]: the tower layer that authenticates every request once.
 
-use std::borrow::Cow;
 use std::fmt;
 use std::future::Future;
 use std::pin::Pin;
 use std::task::{Context, Poll, ready};
 
 use axum::response::{IntoResponse, Response};
-use clerk_core::{
-    AuthState, ClerkConfig, ConfigError, get_auth_state,
-    integration::{
-        AUTH_MESSAGE_HEADER, AUTH_REASON_HEADER, AUTH_STATUS_HEADER, encode_auth_message,
-        encode_uri_component,
-    },
-    try_get_auth_state,
-};
+use clerk_core::integration::{RequestAuth, log_answer};
+use clerk_core::{AuthState, ClerkConfig, ConfigError, get_auth_state, try_get_auth_state};
 use http::request::Parts;
 use http::{HeaderName, HeaderValue, Request, StatusCode};
 use pin_project_lite::pin_project;
 use tower_layer::Layer;
 use tower_service::Service;
 
-use crate::extract::RequestAuth;
 use crate::rejection::answer_response;
 
 /// The tower [`Layer`] that authenticates requests with Clerk.
@@ -37,8 +29,10 @@ use crate::rejection::answer_response;
 /// - interstitial or unknown for any other client, or with the interstitial turned off
 ///   (`ClerkConfig::builder().interstitial(false)`): answers `401` with
 ///   `{"status": ..., "reason": ...}` and `WWW-Authenticate: Bearer`, never HTML;
-/// - the signing keys cannot be fetched and no usable cached key exists: answers `503` with the
-///   same JSON body and `retry-after: 5`.
+/// - the signing keys cannot be fetched and no usable cached key exists (a Clerk outage): the
+///   request goes on **signed out**, with the failure's reason (`jwk-remote-failed-to-load`, ...)
+///   in the headers, so public routes and `Option<ClerkUser>` keep serving; `ClerkUser` and
+///   `Protected<P>` answer `503` with `retry-after: 5` instead of `401`.
 ///
 /// Every response, the handler's and the layer's own, carries the `x-clerk-auth-status`,
 /// `x-clerk-auth-reason` and `x-clerk-auth-message` headers (URI-encoded).
@@ -149,7 +143,11 @@ where
     }
 
     fn call(&mut self, request: Request<B>) -> Self::Future {
-        if RequestAuth::computed_with(request.extensions(), self.config.id()) {
+        let computed_here = request
+            .extensions()
+            .get::<RequestAuth>()
+            .is_some_and(|stored| stored.is_computed_with(&self.config));
+        if computed_here {
             // An outer layer with this same configuration authenticated the request and adds the
             // headers. A layer with another configuration never vouches for this one.
             return ResponseFuture::calling(self.inner.call(request), AuthHeaders::default());
@@ -289,64 +287,7 @@ where
     }
 }
 
-const STATUS: HeaderName = HeaderName::from_static(AUTH_STATUS_HEADER);
-const REASON: HeaderName = HeaderName::from_static(AUTH_REASON_HEADER);
-const MESSAGE: HeaderName = HeaderName::from_static(AUTH_MESSAGE_HEADER);
-
-/// The `x-clerk-auth-*` headers of a state, ready to be added to its response. The status and
-/// reason are static codes: no allocation unless there is a message.
-#[derive(Default)]
-struct AuthHeaders {
-    status: Option<HeaderValue>,
-    reason: Option<HeaderValue>,
-    message: Option<HeaderValue>,
-}
-
-impl AuthHeaders {
-    fn new(state: &AuthState) -> Self {
-        Self {
-            status: code_value(state.status().as_str()),
-            reason: state.reason().and_then(|r| code_value(r.as_str())),
-            message: state
-                .message()
-                .filter(|m| !m.is_empty())
-                .and_then(|m| HeaderValue::from_str(&encode_auth_message(m)).ok()),
-        }
-    }
-
-    /// Adds the headers to `response`, unless a layer nested inside this one (with another
-    /// configuration) already did: the innermost layer's state is the one that decided.
-    fn apply(self, response: &mut Response) {
-        if self.status.is_none() || response.extensions().get::<HeadersSet>().is_some() {
-            return;
-        }
-        response.extensions_mut().insert(HeadersSet);
-        let headers = response.headers_mut();
-        for (name, value) in [
-            (STATUS, self.status),
-            (REASON, self.reason),
-            (MESSAGE, self.message),
-        ] {
-            if let Some(value) = value {
-                headers.insert(name, value);
-            }
-        }
-    }
-}
-
-/// Marks a response whose `x-clerk-auth-*` headers a layer has set.
-#[derive(Clone, Copy)]
-struct HeadersSet;
-
-/// The header value of a status or reason code (URI-encoded like every auth header value).
-fn code_value(code: &'static str) -> Option<HeaderValue> {
-    match encode_uri_component(code) {
-        // Unchanged by encoding, so visible ASCII only: a valid static value.
-        Cow::Borrowed(_) if !code.is_empty() => Some(HeaderValue::from_static(code)),
-        Cow::Borrowed(_) => None,
-        Cow::Owned(encoded) => HeaderValue::from_str(&encoded).ok(),
-    }
-}
+clerk_core::__define_auth_headers!(fn apply<>(response: &mut Response));
 
 /// The request goes on, annotated with its auth, or the layer answers it.
 fn decide<B>(state: &AuthState, mut parts: Parts, body: B) -> Decision<B> {
@@ -355,19 +296,7 @@ fn decide<B>(state: &AuthState, mut parts: Parts, body: B) -> Decision<B> {
         parts.extensions.insert(RequestAuth::new(state));
         return Decision::Continue(Request::from_parts(parts, body), headers);
     };
-    let reason = state.reason().map_or("", |r| r.as_str());
-    if answer.status() == 503 {
-        tracing::error!(
-            reason,
-            "clerk: answered 503, the instance's signing keys cannot be fetched"
-        );
-    } else {
-        tracing::debug!(
-            status = state.status().as_str(),
-            reason,
-            "clerk: answered 401, the request needs a fresh session"
-        );
-    }
+    log_answer(state, &answer);
     let mut answer = answer_response(answer);
     headers.apply(&mut answer);
     Decision::Answer(answer)

@@ -5,7 +5,7 @@
 use axum::Router;
 use axum::routing::{get, post};
 use clerk_axum::{ClerkConfig, ClerkLayer, clerk_protected};
-use clerk_testing::{ClaimsVersion, TestInstance, protected};
+use clerk_testing::protected;
 use tokio::net::TcpListener;
 
 // ---------------------------------------------------------------- handlers
@@ -142,20 +142,9 @@ async fn serve(config: ClerkConfig) -> String {
 
 // ---------------------------------------------------------------- the cases
 
-async fn run_cases(version: ClaimsVersion) {
-    let instance = TestInstance::new();
-    let base = serve(protected::config(&instance)).await;
-    if let Err(failures) = protected::replay(&base, &instance, version).await {
+#[tokio::test]
+async fn v1_and_v2_session_tokens() {
+    if let Err(failures) = protected::replay_versions(serve).await {
         panic!("{failures}");
     }
-}
-
-#[tokio::test]
-async fn v1_session_tokens() {
-    run_cases(ClaimsVersion::V1).await;
-}
-
-#[tokio::test]
-async fn v2_session_tokens() {
-    run_cases(ClaimsVersion::V2).await;
 }

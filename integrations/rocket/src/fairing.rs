@@ -1,8 +1,9 @@
-//! [`ClerkFairing`]: authenticates every request, answers the interstitial / 401 / 503 outcomes
+//! [`ClerkFairing`]: authenticates every request, answers the interstitial / 401 outcomes
 //! without running the application's handler, and adds the `x-clerk-auth-*` headers.
 
 use std::sync::atomic::{AtomicBool, Ordering};
 
+use clerk_core::integration::{log_answer, response_headers};
 use clerk_core::{ClerkConfig, ConfigError};
 use rocket::catcher::{self, Catcher};
 use rocket::fairing::{self, Fairing, Info, Kind};
@@ -13,7 +14,7 @@ use rocket::route::{self, Route};
 use rocket::{Build, Data, Request, Rocket};
 
 use crate::rejection::answer_response;
-use crate::request::{RequestAuth, cached_auth};
+use crate::request::{CachedAuth, cached_auth};
 use crate::state::{ClerkState, RecordedRejection, RefusalLogged};
 
 /// The internal route that answers the outcomes where the application's handler must not run.
@@ -30,15 +31,18 @@ const OUTCOME_RANK: isize = isize::MIN;
 /// - **on ignite**, checks the wiring (refusing to launch, with a message naming the problem,
 ///   when a route already uses its internal path `/__clerk/outcome`), manages the
 ///   configuration for the [`ClerkUser`](crate::ClerkUser) and [`Protected`](crate::Protected)
-///   guards, mounts its outcome route and registers `401` and `403` catchers that answer the
-///   guards' [`ClerkRejection`](crate::ClerkRejection) as JSON (an application catcher for the
-///   same status at `/` is left in charge);
+///   guards, mounts its outcome route and registers `401`, `403` and `503` catchers that answer
+///   the guards' [`ClerkRejection`](crate::ClerkRejection) as JSON (an application catcher for
+///   the same status at `/` is left in charge);
 /// - **on each request**, computes the auth state once (cached on the request, shared by every
-///   guard). Signed-in and signed-out requests go on to the handler. The interstitial (`401`
-///   HTML for browser page navigations), `401` JSON for API clients and `503` when signing keys
-///   cannot be fetched are answered by the fairing's outcome route: the request is rewritten to
-///   it (ranked before every application route), so **the application's handler does not
-///   run**;
+///   guard). Signed-in and signed-out requests go on to the handler. When the signing keys
+///   cannot be fetched (a Clerk outage), the request goes on **signed out** with the failure's
+///   reason (`jwk-remote-failed-to-load`, ...) in the headers: public routes and
+///   `Option<ClerkUser>` keep serving, and the `ClerkUser` and `Protected<P>` guards fail with
+///   `503` and `retry-after: 5` instead of `401`. The interstitial (`401` HTML for browser page
+///   navigations) and `401` JSON for API clients are answered by the fairing's outcome route:
+///   the request is rewritten to it (ranked before every application route), so **the
+///   application's handler does not run**;
 /// - **on each response**, for such a refused request, replaces the whole response (status,
 ///   headers, body) with the fairing's answer, whatever produced it: a `HEAD` route, an
 ///   application catcher, a route reached because a later fairing rewrote the request again.
@@ -154,7 +158,7 @@ impl Fairing for ClerkFairing {
             .filter(at_root)
             .find(|c| c.code.is_none())
             .cloned();
-        let catchers: Vec<Catcher> = [401, 403]
+        let catchers: Vec<Catcher> = [401, 403, 503]
             .into_iter()
             .filter(|code| {
                 !rocket
@@ -205,7 +209,7 @@ impl Fairing for ClerkFairing {
             // The rewrite in `on_request` is not enough on its own: a `HEAD` route, a later
             // fairing that rewrites the request again, or a catcher can still produce the
             // response. Whatever did, the client gets the fairing's answer and nothing of theirs.
-            log_refusal(request, auth, "response hook");
+            log_refusal(request, auth);
             *response = answer_response(answer.clone()).unwrap_or_else(|_| {
                 Response::build()
                     .status(Status::new(answer.status()))
@@ -216,35 +220,25 @@ impl Fairing for ClerkFairing {
                 response.set_raw_header("Server", ident.to_owned());
             }
         }
-        for (name, value) in auth.state.headers() {
+        for (name, value) in response_headers(&auth.state) {
             response.set_raw_header(name, value);
         }
     }
 }
 
 /// Logs the fairing's refusal of `request` once, whichever of the outcome route and the response
-/// hook gets there first. Status and reason only: never token contents.
-fn log_refusal(request: &Request<'_>, auth: &RequestAuth, answered_by: &'static str) {
+/// hook gets there first: clerk-core's event, the same in every integration (status and reason,
+/// never token contents).
+fn log_refusal(request: &Request<'_>, auth: &CachedAuth) {
     let logged = request.local_cache(|| RefusalLogged(AtomicBool::new(false)));
-    if logged.0.swap(true, Ordering::Relaxed) {
-        return;
-    }
-    let reason = auth.state.reason().map_or("", |r| r.as_str());
-    match &auth.answer {
-        Some(answer) if answer.status() == 503 => {
-            tracing::error!(reason, answered_by, "clerk: signing keys unavailable (503)");
-        }
-        Some(_) => tracing::debug!(
-            status = %auth.state.status(),
-            reason,
-            answered_by,
-            "clerk: request answered by the fairing (401)"
-        ),
-        None => {}
+    if let Some(answer) = &auth.answer
+        && !logged.0.swap(true, Ordering::Relaxed)
+    {
+        log_answer(&auth.state, answer);
     }
 }
 
-/// The handler of the outcome route: answers the interstitial, `401` or `503` from the cached
+/// The handler of the outcome route: answers the interstitial or `401` from the cached
 /// state. A request that reaches the path directly (its outcome is `Continue`) is forwarded as
 /// `404`.
 #[derive(Clone)]
@@ -260,7 +254,7 @@ impl route::Handler for OutcomeRoute {
         let Some(answer) = auth.answer.clone() else {
             return route::Outcome::forward(data, Status::NotFound);
         };
-        log_refusal(request, auth, "outcome route");
+        log_refusal(request, auth);
         match answer_response(answer) {
             Ok(response) => route::Outcome::Success(response),
             Err(status) => route::Outcome::Error(status),
@@ -370,7 +364,7 @@ mod tests {
         let leaked = lines.iter().any(|l| l.contains(&expired));
         let refusals = lines
             .into_iter()
-            .filter(|l| l.contains("request answered by the fairing"))
+            .filter(|l| l.contains("clerk: answered by the integration"))
             .collect();
         (status, refusals, leaked)
     }
@@ -380,7 +374,6 @@ mod tests {
         let (status, refusals, leaked) = refused_once(Method::Get, Vec::new());
         assert_eq!(status, Status::Unauthorized);
         assert_eq!(refusals.len(), 1, "{refusals:?}");
-        assert!(refusals[0].contains("outcome route"), "{refusals:?}");
         assert!(refusals[0].contains("token-expired"), "{refusals:?}");
         assert!(!leaked, "the token must not be logged");
     }
@@ -390,7 +383,7 @@ mod tests {
         let (status, refusals, leaked) = refused_once(Method::Head, rocket::routes![head_all]);
         assert_eq!(status, Status::Unauthorized);
         assert_eq!(refusals.len(), 1, "{refusals:?}");
-        assert!(refusals[0].contains("response hook"), "{refusals:?}");
+        assert!(refusals[0].contains("token-expired"), "{refusals:?}");
         assert!(!leaked, "the token must not be logged");
     }
 }

@@ -1,11 +1,11 @@
 //! Clerk authentication for [Rocket](https://rocket.rs) 0.5.
 //!
 //! - [`ClerkFairing`] authenticates every request once (Clerk's `authenticateRequest`, from
-//!   [`clerk_core`]), answers the interstitial, `401` and `503` outcomes without running your
+//!   [`clerk_core`]), answers the interstitial and `401` outcomes without running your
 //!   handler, and adds the `x-clerk-auth-status`, `x-clerk-auth-reason` and
 //!   `x-clerk-auth-message` headers to every response.
-//! - [`ClerkUser`] is the request guard of a signed-in user (`401` otherwise);
-//!   `Option<ClerkUser>` is `None` when signed out.
+//! - [`ClerkUser`] is the request guard of a signed-in user (`401` otherwise, `503` during a
+//!   Clerk outage); `Option<ClerkUser>` is `None` when signed out.
 //! - [`Protected<P>`](Protected) also checks a role/permission [`Policy`] (`403` otherwise).
 //! - [`#[clerk_protected]`](clerk_protected) puts a `Protected<P>` in front of a route from a
 //!   list of roles and permissions.
@@ -96,11 +96,16 @@
 //! # How the outcomes are answered
 //!
 //! A Rocket fairing cannot answer a request itself. When the auth state calls for the
-//! interstitial, a `401` or a `503`, [`ClerkFairing`] rewrites the request to an internal route
+//! interstitial or a `401`, [`ClerkFairing`] rewrites the request to an internal route
 //! it mounts on ignite (`GET /__clerk/outcome`, ranked before every other route), which answers
 //! from the state cached on the request, so your handlers do not see those requests. Its
 //! response hook then replaces whatever response such a request got (from a `HEAD` route, a
 //! catcher, or a route reached after another fairing rewrote the request) with that answer.
+//!
+//! During a Clerk outage (the signing keys cannot be loaded) nothing is rewritten: the request
+//! goes on signed out with the failure's reason in the headers, so public routes and
+//! `Option<ClerkUser>` keep serving, and [`ClerkUser`] and [`Protected`] fail with `503` and
+//! `retry-after: 5` instead of `401`.
 //!
 //! `ClerkFairing` is one per application: attaching a second one replaces the first (see
 //! [its docs](ClerkFairing#one-per-application)).

@@ -1,9 +1,7 @@
 //! The borrowing [`RequestView`] of a Rocket request, and the per-request cache of its auth state.
 
-use clerk_core::{
-    Auth, AuthState, ClerkConfig, get_auth_state,
-    integration::{HttpAnswer, RequestView},
-};
+use clerk_core::integration::{HttpAnswer, RequestAuth, RequestView};
+use clerk_core::{AuthState, ClerkConfig, get_auth_state};
 use rocket::Request;
 
 /// A read-only, borrowing view of a Rocket [`Request`] for clerk-core. Nothing is cloned.
@@ -50,30 +48,30 @@ impl RequestView for RocketRequest<'_, '_> {
 
 /// What Clerk decided for one request, computed once and cached on the request
 /// (`Request::local_cache_async`).
-pub(crate) struct RequestAuth {
+pub(crate) struct CachedAuth {
     pub(crate) state: AuthState,
     /// The answer for the request as it arrived (before any rewrite to the outcome route);
     /// `None` when the request goes on to its handler.
     pub(crate) answer: Option<HttpAnswer>,
-    /// `Some` only when signed in.
-    pub(crate) signed_in: Option<Auth>,
+    /// What the guards decide on, the same per-request state as the other integrations'.
+    pub(crate) auth: RequestAuth,
 }
 
 /// Computes the auth state of `request` once; later calls return the cached value.
 pub(crate) async fn cached_auth<'r>(
     config: &ClerkConfig,
     request: &'r Request<'_>,
-) -> &'r RequestAuth {
+) -> &'r CachedAuth {
     request
         .local_cache_async(async {
             let view = RocketRequest(request);
             let state = get_auth_state(config, &view).await;
             let answer = state.answer(&view);
-            let signed_in = state.to_auth().filter(Auth::is_signed_in);
-            RequestAuth {
+            let auth = RequestAuth::new(&state);
+            CachedAuth {
                 state,
                 answer,
-                signed_in,
+                auth,
             }
         })
         .await

@@ -1,4 +1,7 @@
-//! HTTP behaviour of `ClerkFairing` and the guards, over real sockets on 127.0.0.1.
+//! HTTP behaviour of `ClerkFairing` and the guards, over real sockets on 127.0.0.1: the shared
+//! scenarios of `clerk_testing::scenarios` (served by the routes below), and what is particular
+//! to Rocket: the outcome route, HEAD and POST rewrites, sentinels, catchers, catch-all routes
+//! that must not shadow a refusal, and one fairing per application.
 
 use std::net::Ipv4Addr;
 use std::sync::Arc;
@@ -6,19 +9,16 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use clerk_core::jwt::JwksCacheSettings;
-use clerk_rocket::{
-    ClerkConfig, ClerkFairing, ClerkRejection, ClerkUser, Policy, Protected, SignedIn,
-};
+use clerk_rocket::{ClerkConfig, ClerkFairing, ClerkRejection, ClerkUser, Protected, SignedIn};
 use clerk_testing::TestInstance;
+use clerk_testing::scenarios::{self, Admins, InvoicesRead, JwksReply, JwksStandIn};
 use rocket::config::LogLevel;
 use rocket::fairing::AdHoc;
 use rocket::http::Status;
 use rocket::request::{FromRequest, Outcome};
-use rocket::serde::json::{Json, Value, json};
+use rocket::serde::json::{Value, json};
 use rocket::{Build, Request, Rocket, State, get, post, routes};
 use serde_json::Value as JsonValue;
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio::net::TcpListener;
 
 const BROWSER: &str = "Mozilla/5.0 (X11; Linux x86_64) Gecko/20100101 Firefox/128.0";
 
@@ -32,24 +32,10 @@ impl Hits {
     }
 }
 
-struct Admin;
-impl Policy for Admin {
-    fn roles() -> &'static [&'static str] {
-        &["org:admin"]
-    }
-}
-
-struct InvoicesRead;
-impl Policy for InvoicesRead {
-    fn permissions() -> &'static [&'static str] {
-        &["org:invoices:read"]
-    }
-}
-
 #[get("/public")]
 fn public(hits: &State<Arc<Hits>>) -> &'static str {
     hits.hit();
-    "ok"
+    "the handler ran"
 }
 
 #[post("/public")]
@@ -61,58 +47,52 @@ fn public_post(hits: &State<Arc<Hits>>) -> &'static str {
 #[get("/me")]
 fn me(user: ClerkUser, hits: &State<Arc<Hits>>) -> Value {
     hits.hit();
-    json!({
-        "user_id": user.user_id(),
-        "session_id": user.session_id(),
-        "org_id": user.org_id(),
-        "org_role": user.org_role(),
-        "org_permissions": user.org_permissions(),
-    })
+    scenarios::me_body(&user)
 }
 
 #[get("/optional")]
 fn optional(user: Option<ClerkUser>, hits: &State<Arc<Hits>>) -> Value {
     hits.hit();
-    json!({ "user_id": user.as_ref().map(|u| u.user_id().to_owned()) })
+    scenarios::optional_body(user.as_deref())
 }
 
 #[get("/admin")]
-fn admin(user: Protected<Admin>) -> Value {
-    json!({ "user_id": user.user_id(), "org_role": user.org_role() })
+fn admin(user: Protected<Admins>) -> Value {
+    scenarios::admin_body(&user)
 }
 
-#[get("/invoices")]
-fn invoices(user: Protected<InvoicesRead>) -> Value {
-    json!({ "user_id": user.user_id(), "org_permissions": user.org_permissions() })
+/// `Protected<P>` first, the body last.
+#[post("/invoices", data = "<body>")]
+fn invoices(user: Protected<InvoicesRead>, body: String) -> Value {
+    json!({ "user_id": user.user_id(), "body": body })
 }
 
 /// Several Clerk guards on one route: the state must still be computed once.
-#[get("/several")]
-fn several(
+#[get("/many")]
+fn many(
     first: Protected<SignedIn>,
     second: ClerkUser,
     third: Option<ClerkUser>,
     fourth: Result<ClerkUser, ClerkRejection>,
 ) -> String {
-    let ids = [
-        first.user_id(),
-        second.user_id(),
-        third.as_ref().map_or("", |u| u.user_id()),
-        fourth.as_ref().map_or("", |u| u.user_id()),
-    ];
-    ids.join(",")
+    scenarios::many_body([
+        Some(&first),
+        Some(&second),
+        third.as_deref(),
+        fourth.as_deref().ok(),
+    ])
 }
 
 /// The documented customisation: take the `Result` and answer your own shape.
 #[get("/custom")]
-fn custom(user: Result<ClerkUser, ClerkRejection>) -> Result<String, (Status, Json<Value>)> {
-    let user = user.map_err(|rejection| {
-        (
+fn custom(user: Result<ClerkUser, ClerkRejection>) -> (Status, Value) {
+    match user {
+        Ok(user) => (Status::Ok, scenarios::custom_body(Ok(&user))),
+        Err(rejection) => (
             Status::new(rejection.status_code()),
-            Json(json!({ "ok": false, "why": rejection.reason(), "text": rejection.to_string() })),
-        )
-    })?;
-    Ok(format!("hello {}", user.user_id()))
+            scenarios::custom_body(Err(rejection.reason())),
+        ),
+    }
 }
 
 /// A guard that uses `ClerkUser` indirectly, so no `Sentinel` sees it.
@@ -160,7 +140,7 @@ fn app(config: Option<ClerkConfig>, hits: Arc<Hits>) -> Rocket<Build> {
                 optional,
                 admin,
                 invoices,
-                several,
+                many,
                 custom,
                 indirect
             ],
@@ -247,138 +227,13 @@ fn bearer(token: &str) -> String {
 }
 
 #[tokio::test(flavor = "multi_thread")]
-async fn signed_in_header_token_reaches_me_with_org_fields() {
+async fn scenarios() {
     let instance = TestInstance::new();
-    let server = serve(prod(&instance)).await;
-    let token = instance
-        .token()
-        .user_id("user_1")
-        .org_id("org_1")
-        .org_role("org:admin")
-        .org_permissions(["org:invoices:read"])
-        .sign();
-    let res = server
-        .get("/me", &[("authorization", &bearer(&token))])
-        .await;
-    assert_eq!(res.status(), 200);
-    assert_eq!(header(&res, "x-clerk-auth-status"), Some("signed-in"));
-    assert_eq!(header(&res, "x-clerk-auth-reason"), None);
-    assert_eq!(
-        json_body(res).await,
-        serde_json::json!({
-            "user_id": "user_1",
-            "session_id": "sess_test",
-            "org_id": "org_1",
-            "org_role": "org:admin",
-            "org_permissions": ["org:invoices:read"],
-        })
-    );
-    assert_eq!(server.hits(), 1);
-}
-
-#[tokio::test(flavor = "multi_thread")]
-async fn signed_in_session_cookie() {
-    let instance = TestInstance::new();
-    let server = serve(prod(&instance)).await;
-    let iat = now() - 5;
-    let token = instance
-        .token()
-        .user_id("user_cookie")
-        .issued_at(iat)
-        .sign();
-    let cookie = format!("__session={token}; __client_uat={iat}");
-    let res = server
-        .get("/me", &[("cookie", &cookie), ("user-agent", BROWSER)])
-        .await;
-    assert_eq!(res.status(), 200);
-    assert_eq!(header(&res, "x-clerk-auth-status"), Some("signed-in"));
-    assert_eq!(json_body(res).await["user_id"], "user_cookie");
-}
-
-#[tokio::test(flavor = "multi_thread")]
-async fn signed_out_rejects_with_401_and_option_runs_with_none() {
-    let instance = TestInstance::new();
-    let server = serve(prod(&instance)).await;
-
-    let res = server.get("/me", &[]).await;
-    assert_eq!(res.status(), 401);
-    assert_eq!(header(&res, "www-authenticate"), Some("Bearer"));
-    assert_eq!(header(&res, "content-type"), Some("application/json"));
-    assert_eq!(header(&res, "x-clerk-auth-status"), Some("signed-out"));
-    assert_eq!(
-        header(&res, "x-clerk-auth-reason"),
-        Some("cookie-and-uat-missing")
-    );
-    assert_eq!(
-        json_body(res).await,
-        serde_json::json!({ "error": "unauthenticated", "reason": "cookie-and-uat-missing" })
-    );
-    assert_eq!(server.hits(), 0, "the /me handler must not run");
-
-    let res = server.get("/optional", &[]).await;
-    assert_eq!(res.status(), 200);
-    assert_eq!(header(&res, "x-clerk-auth-status"), Some("signed-out"));
-    assert_eq!(json_body(res).await, serde_json::json!({ "user_id": null }));
-    assert_eq!(server.hits(), 1);
-
-    // A public route still carries the headers.
-    let res = server.get("/public", &[]).await;
-    assert_eq!(res.status(), 200);
-    assert_eq!(header(&res, "x-clerk-auth-status"), Some("signed-out"));
-}
-
-#[tokio::test(flavor = "multi_thread")]
-async fn protected_checks_roles_and_permissions() {
-    let instance = TestInstance::new();
-    let server = serve(prod(&instance)).await;
-    let member = instance
-        .token()
-        .org_id("org_1")
-        .org_role("org:member")
-        .org_permissions(["org:invoices:read"])
-        .sign();
-    let admin = instance
-        .token()
-        .org_id("org_1")
-        .org_role("org:admin")
-        .sign();
-
-    let res = server
-        .get("/admin", &[("authorization", &bearer(&member))])
-        .await;
-    assert_eq!(res.status(), 403);
-    assert_eq!(header(&res, "x-clerk-auth-status"), Some("signed-in"));
-    assert_eq!(header(&res, "content-type"), Some("application/json"));
-    assert_eq!(
-        json_body(res).await,
-        serde_json::json!({ "error": "forbidden" })
-    );
-
-    let res = server.get("/admin", &[]).await;
-    assert_eq!(res.status(), 401);
-    assert_eq!(header(&res, "www-authenticate"), Some("Bearer"));
-
-    let res = server
-        .get("/admin", &[("authorization", &bearer(&admin))])
-        .await;
-    assert_eq!(res.status(), 200);
-    assert_eq!(
-        json_body(res).await,
-        serde_json::json!({ "user_id": "user_test", "org_role": "org:admin" })
-    );
-
-    let res = server
-        .get("/invoices", &[("authorization", &bearer(&admin))])
-        .await;
-    assert_eq!(res.status(), 403);
-    let res = server
-        .get("/invoices", &[("authorization", &bearer(&member))])
-        .await;
-    assert_eq!(res.status(), 200);
-    assert_eq!(
-        json_body(res).await,
-        serde_json::json!({ "user_id": "user_test", "org_permissions": ["org:invoices:read"] })
-    );
+    let result =
+        scenarios::replay(&instance, |config| async move { serve(config).await.base }).await;
+    if let Err(failures) = result {
+        panic!("{failures}");
+    }
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -462,31 +317,6 @@ async fn interstitial_for_browser_navigation_without_running_the_handler() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
-async fn interstitial_disabled_answers_json() {
-    let instance = TestInstance::new();
-    let config = instance
-        .config_builder()
-        .interstitial(false)
-        .build()
-        .expect("config");
-    let server = serve(config).await;
-    let res = server
-        .get(
-            "/public",
-            &[("user-agent", BROWSER), ("accept", "text/html")],
-        )
-        .await;
-    assert_eq!(res.status(), 401);
-    assert_eq!(header(&res, "content-type"), Some("application/json"));
-    assert_eq!(header(&res, "x-clerk-auth-status"), Some("interstitial"));
-    assert_eq!(
-        json_body(res).await,
-        serde_json::json!({ "status": "interstitial", "reason": "uat-missing" })
-    );
-    assert_eq!(server.hits(), 0);
-}
-
-#[tokio::test(flavor = "multi_thread")]
 async fn expired_header_token_is_unknown() {
     let instance = TestInstance::new();
     let server = serve(prod(&instance)).await;
@@ -513,40 +343,6 @@ async fn expired_header_token_is_unknown() {
     assert_eq!(server.hits(), 0, "the handler must not run");
 }
 
-/// A minimal HTTP/1.1 server: answers every request with `status` and `body`, and counts them.
-async fn jwks_server(status: u16, body: String) -> (String, Arc<AtomicUsize>) {
-    let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, 0))
-        .await
-        .expect("bind");
-    let url = format!("http://{}", listener.local_addr().expect("addr"));
-    let count = Arc::new(AtomicUsize::new(0));
-    let counter = count.clone();
-    tokio::spawn(async move {
-        while let Ok((mut stream, _)) = listener.accept().await {
-            let counter = counter.clone();
-            let body = body.clone();
-            tokio::spawn(async move {
-                let mut buf = Vec::new();
-                let mut chunk = [0u8; 1024];
-                while !buf.windows(4).any(|w| w == b"\r\n\r\n") {
-                    match stream.read(&mut chunk).await {
-                        Ok(0) | Err(_) => return,
-                        Ok(n) => buf.extend_from_slice(&chunk[..n]),
-                    }
-                }
-                counter.fetch_add(1, Ordering::SeqCst);
-                let response = format!(
-                    "HTTP/1.1 {status} X\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
-                    body.len()
-                );
-                let _ = stream.write_all(response.as_bytes()).await;
-                let _ = stream.shutdown().await;
-            });
-        }
-    });
-    (url, count)
-}
-
 /// A config that fetches the JWKS from `api_url` (no PEM key).
 fn jwks_config(instance: &TestInstance, api_url: &str) -> clerk_core::ClerkConfigBuilder {
     ClerkConfig::builder()
@@ -556,35 +352,11 @@ fn jwks_config(instance: &TestInstance, api_url: &str) -> clerk_core::ClerkConfi
 }
 
 #[tokio::test(flavor = "multi_thread")]
-async fn unreachable_jwks_is_503() {
-    let instance = TestInstance::new();
-    let (api_url, count) = jwks_server(500, "{}".to_owned()).await;
-    let mut settings = JwksCacheSettings::default();
-    settings.attempts = 1;
-    let config = jwks_config(&instance, &api_url)
-        .jwks_cache_settings(settings)
-        .build()
-        .expect("config");
-    let server = serve(config).await;
-    let token = instance.token().sign();
-    let res = server
-        .get("/me", &[("authorization", &bearer(&token))])
-        .await;
-    assert_eq!(res.status(), 503);
-    assert_eq!(header(&res, "retry-after"), Some("5"));
-    assert_eq!(header(&res, "content-type"), Some("application/json"));
-    assert!(header(&res, "x-clerk-auth-status").is_some());
-    let body = json_body(res).await;
-    assert!(body.get("status").is_some(), "{body}");
-    assert_eq!(server.hits(), 0, "the handler must not run");
-    assert!(count.load(Ordering::SeqCst) >= 1);
-}
-
-#[tokio::test(flavor = "multi_thread")]
 async fn state_is_computed_once_per_request_with_several_guards() {
     let instance = TestInstance::new();
-    let (api_url, count) = jwks_server(200, instance.jwks().to_string()).await;
-    let config = jwks_config(&instance, &api_url)
+    let jwks = JwksStandIn::start(JwksReply::Keys(instance.jwks())).await;
+    let api_url = jwks.url();
+    let config = jwks_config(&instance, api_url)
         .skip_jwks_cache(true)
         .build()
         .expect("config");
@@ -592,26 +364,23 @@ async fn state_is_computed_once_per_request_with_several_guards() {
     let token = instance.token().user_id("user_many").sign();
     for round in 1..=3 {
         let res = server
-            .get("/several", &[("authorization", &bearer(&token))])
+            .get("/many", &[("authorization", &bearer(&token))])
             .await;
         assert_eq!(res.status(), 200);
         assert_eq!(
             res.text().await.expect("body"),
             "user_many,user_many,user_many,user_many"
         );
-        assert_eq!(
-            count.load(Ordering::SeqCst),
-            round,
-            "one JWKS fetch per request"
-        );
+        assert_eq!(jwks.hits(), round, "one JWKS fetch per request");
     }
 }
 
 #[tokio::test(flavor = "multi_thread")]
 async fn one_jwks_cache_for_all_workers() {
     let instance = TestInstance::new();
-    let (api_url, count) = jwks_server(200, instance.jwks().to_string()).await;
-    let config = jwks_config(&instance, &api_url).build().expect("config");
+    let jwks = JwksStandIn::start(JwksReply::Keys(instance.jwks())).await;
+    let api_url = jwks.url();
+    let config = jwks_config(&instance, api_url).build().expect("config");
     let server = Arc::new(serve(config).await);
     let token = instance.token().sign();
     let mut tasks = Vec::new();
@@ -632,39 +401,7 @@ async fn one_jwks_cache_for_all_workers() {
         .get("/me", &[("authorization", &bearer(&token))])
         .await;
     assert_eq!(res.status(), 200);
-    assert_eq!(
-        count.load(Ordering::SeqCst),
-        1,
-        "one JWKS fetch for the process"
-    );
-}
-
-#[tokio::test(flavor = "multi_thread")]
-async fn custom_rejection_through_result() {
-    let instance = TestInstance::new();
-    let server = serve(prod(&instance)).await;
-    let res = server.get("/custom", &[]).await;
-    assert_eq!(res.status(), 401);
-    assert_eq!(header(&res, "x-clerk-auth-status"), Some("signed-out"));
-    assert_eq!(
-        header(&res, "www-authenticate"),
-        None,
-        "the app chose its own shape"
-    );
-    assert_eq!(
-        json_body(res).await,
-        serde_json::json!({
-            "ok": false,
-            "why": "cookie-and-uat-missing",
-            "text": "not signed in (cookie-and-uat-missing)",
-        })
-    );
-    let token = instance.token().user_id("user_c").sign();
-    let res = server
-        .get("/custom", &[("authorization", &bearer(&token))])
-        .await;
-    assert_eq!(res.status(), 200);
-    assert_eq!(res.text().await.expect("body"), "hello user_c");
+    assert_eq!(jwks.hits(), 1, "one JWKS fetch for the process");
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -716,53 +453,6 @@ async fn reserved_path_refuses_to_launch() {
         "{:?}",
         error.kind()
     );
-}
-
-#[tokio::test(flavor = "multi_thread")]
-async fn hostile_inputs_never_5xx() {
-    let instance = TestInstance::new();
-    for config in [
-        prod(&instance),
-        instance.config_builder().build().expect("config"),
-    ] {
-        let server = serve(config).await;
-        let huge_cookie = format!("__session={}; __client_uat=1", "a".repeat(48 * 1024));
-        let junk = "x".repeat(10_000);
-        let cases: Vec<Vec<(&str, String)>> = vec![
-            vec![("cookie", huge_cookie.clone())],
-            vec![("cookie", "__client_uat=1e400; __session=...".into())],
-            vec![("origin", "http://[::1".into())],
-            vec![("origin", "::::".into()), ("user-agent", BROWSER.into())],
-            vec![
-                ("referer", "http://%%%".into()),
-                ("cookie", "__client_uat=5".into()),
-            ],
-            vec![("authorization", "Bearer junk".into())],
-            vec![("authorization", "Bearer a.b.c".into())],
-            vec![("authorization", format!("Bearer {junk}"))],
-            vec![("authorization", "Bearer ".into())],
-            vec![("host", "".into()), ("x-forwarded-host", "@@@".into())],
-        ];
-        for case in &cases {
-            for path in [
-                "/me",
-                "/optional",
-                "/admin",
-                "/public",
-                "/%FF?__clerk_synced=%ZZ",
-            ] {
-                let headers: Vec<(&str, &str)> =
-                    case.iter().map(|(n, v)| (*n, v.as_str())).collect();
-                let res = server.get(path, &headers).await;
-                assert!(
-                    res.status().as_u16() < 500,
-                    "{path} {:?} -> {}",
-                    case.iter().map(|(n, _)| n).collect::<Vec<_>>(),
-                    res.status()
-                );
-            }
-        }
-    }
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -989,13 +679,16 @@ async fn catch_all_routes_cannot_shadow_the_interstitial() {
     assert_eq!(server.hits(), 0, "no GET or POST handler ran");
 }
 
+/// During a Clerk outage the fairing refuses nothing: the application's catch-all route serves
+/// the request signed out, with the key-loading failure's reason in the headers.
 #[tokio::test(flavor = "multi_thread")]
-async fn catch_all_routes_cannot_shadow_the_503() {
+async fn catch_all_routes_serve_signed_out_through_an_outage() {
     let instance = TestInstance::new();
-    let (api_url, _) = jwks_server(500, "{}".to_owned()).await;
+    let jwks = JwksStandIn::start(JwksReply::ServerError).await;
+    let api_url = jwks.url();
     let mut settings = JwksCacheSettings::default();
     settings.attempts = 1;
-    let config = jwks_config(&instance, &api_url)
+    let config = jwks_config(&instance, api_url)
         .jwks_cache_settings(settings)
         .build()
         .expect("config");
@@ -1004,26 +697,17 @@ async fn catch_all_routes_cannot_shadow_the_503() {
     let res = server
         .get("/anything", &[("authorization", &bearer(&token))])
         .await;
-    assert_eq!(res.status(), 503);
-    assert_not_shadow(&res);
-    assert_eq!(header(&res, "retry-after"), Some("5"));
-    assert_eq!(header(&res, "content-type"), Some("application/json"));
-    assert!(header(&res, "x-clerk-auth-status").is_some());
-    let body = json_body(res).await;
-    assert!(body.get("status").is_some(), "{body}");
-
-    let res = server
-        .client
-        .head(server.url("/anything"))
-        .header("authorization", bearer(&token))
-        .send()
-        .await
-        .expect("request");
-    assert_eq!(res.status(), 503);
-    assert_not_shadow(&res);
-    assert_eq!(header(&res, "retry-after"), Some("5"));
-    assert!(res.bytes().await.expect("body").is_empty());
-    assert_eq!(server.hits(), 0, "the handler must not run");
+    assert_eq!(res.status(), 200);
+    assert_eq!(header(&res, "x-shadow"), Some("1"));
+    assert_eq!(header(&res, "retry-after"), None);
+    assert_eq!(header(&res, "x-clerk-auth-status"), Some("signed-out"));
+    assert_eq!(
+        header(&res, "x-clerk-auth-reason"),
+        Some("jwk-remote-failed-to-load")
+    );
+    assert_eq!(res.text().await.expect("body"), "shadow");
+    assert_eq!(server.hits(), 1, "the handler ran");
+    assert!(jwks.hits() >= 1);
 }
 
 /// Moves every request under `/moved`, as a base-path fairing would.

@@ -3,7 +3,7 @@
 //! v2 session-token claims).
 
 use clerk_rocket::{ClerkConfig, ClerkFairing, clerk_protected};
-use clerk_testing::{ClaimsVersion, TestInstance, protected};
+use clerk_testing::protected;
 use rocket::fairing::AdHoc;
 use rocket::{get, post, routes};
 
@@ -80,47 +80,7 @@ mod features {
     use clerk_rocket::clerk_protected;
     use rocket::get;
 
-    #[clerk_protected(permissions = ["org:reports:read"])]
-    #[get("/features/reports-read")]
-    pub(crate) async fn reports_read() -> &'static str {
-        "reports-read"
-    }
-
-    #[clerk_protected(permissions = ["org:billing:manage"])]
-    #[get("/features/billing-manage")]
-    pub(crate) async fn billing_manage() -> &'static str {
-        "billing-manage"
-    }
-
-    #[clerk_protected(permissions = ["org:members:manage"])]
-    #[get("/features/members-manage")]
-    pub(crate) async fn members_manage() -> &'static str {
-        "members-manage"
-    }
-
-    #[clerk_protected(permissions = ["org:memberships:manage"])]
-    #[get("/features/memberships-manage")]
-    pub(crate) async fn memberships_manage() -> &'static str {
-        "memberships-manage"
-    }
-
-    #[clerk_protected(permissions = ["org:impersonation:read"])]
-    #[get("/features/impersonation-read")]
-    pub(crate) async fn impersonation_read() -> &'static str {
-        "impersonation-read"
-    }
-
-    #[clerk_protected(permissions = ["org:projects:revoke"])]
-    #[get("/features/projects-revoke")]
-    pub(crate) async fn projects_revoke() -> &'static str {
-        "projects-revoke"
-    }
-
-    #[clerk_protected(permissions = ["org:repositories:delete"])]
-    #[get("/features/repositories-delete")]
-    pub(crate) async fn repositories_delete() -> &'static str {
-        "repositories-delete"
-    }
+    clerk_testing::feature_routes!();
 }
 
 async fn serve(config: ClerkConfig) -> String {
@@ -163,20 +123,9 @@ async fn serve(config: ClerkConfig) -> String {
 
 // ---------------------------------------------------------------- the cases
 
-async fn run_cases(version: ClaimsVersion) {
-    let instance = TestInstance::new();
-    let base = serve(protected::config(&instance)).await;
-    if let Err(failures) = protected::replay(&base, &instance, version).await {
+#[tokio::test(flavor = "multi_thread")]
+async fn v1_and_v2_session_tokens() {
+    if let Err(failures) = protected::replay_versions(serve).await {
         panic!("{failures}");
     }
-}
-
-#[tokio::test(flavor = "multi_thread")]
-async fn v1_session_tokens() {
-    run_cases(ClaimsVersion::V1).await;
-}
-
-#[tokio::test(flavor = "multi_thread")]
-async fn v2_session_tokens() {
-    run_cases(ClaimsVersion::V2).await;
 }
