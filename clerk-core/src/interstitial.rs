@@ -22,7 +22,7 @@ pub const DEFAULT_CLERK_JS_TAG: &str = "4";
 ///
 /// It names `@clerk/backend`, the SDK whose interstitial flavour the Backend API serves (the page
 /// is the same for every backend SDK), not this crate: Backend API calls of the
-/// [`ClerkClient`](crate::ClerkClient) identify themselves with `User-Agent: clerk-rs/<version>`.
+/// [`ClerkClient`](crate::ClerkClient) identify themselves with `User-Agent: clerk-core/<version>`.
 /// Each of the two constants has this one definition.
 pub const DEFAULT_USER_AGENT: &str = "@clerk/backend";
 

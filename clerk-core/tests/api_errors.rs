@@ -367,7 +367,7 @@ async fn sends_auth_version_and_user_agent_headers() {
     );
     assert_eq!(seen.headers["clerk-api-version"], "2026-05-12");
     let ua = seen.headers["user-agent"].to_str().unwrap();
-    assert_eq!(ua, concat!("clerk-rs/", env!("CARGO_PKG_VERSION")));
+    assert_eq!(ua, concat!("clerk-core/", env!("CARGO_PKG_VERSION")));
     assert!(
         seen.headers.get("content-type").is_none(),
         "GET without body"

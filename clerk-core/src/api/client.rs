@@ -14,7 +14,7 @@ pub const DEFAULT_CLERK_API_VERSION: &str = "2026-05-12";
 /// The `User-Agent` of Backend API requests: this SDK's own identity. (The interstitial request
 /// carries `@clerk/backend` in its `Clerk-Backend-SDK` header instead, see
 /// [`crate::interstitial::DEFAULT_USER_AGENT`].)
-const DEFAULT_USER_AGENT: &str = concat!("clerk-rs/", env!("CARGO_PKG_VERSION"));
+const DEFAULT_USER_AGENT: &str = concat!("clerk-core/", env!("CARGO_PKG_VERSION"));
 const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
 
@@ -380,7 +380,7 @@ impl ClerkClientBuilder {
         self
     }
 
-    /// The `User-Agent` header. Defaults to `clerk-rs/<crate version>`.
+    /// The `User-Agent` header. Defaults to `clerk-core/<crate version>`.
     pub fn user_agent(mut self, user_agent: impl Into<String>) -> Self {
         self.options.user_agent = Some(user_agent.into());
         self

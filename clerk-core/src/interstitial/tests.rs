@@ -592,11 +592,11 @@ mod bapi {
     async fn custom_user_agent() {
         let (base, mut rx) = serve(200, "ok").await;
         let mut o = options(base);
-        o.user_agent = "clerk-rs/0.1".into();
+        o.user_agent = "my-app/0.1".into();
         load_interstitial_from_bapi(&o).await.unwrap();
         let head = rx.recv().await.unwrap().to_ascii_lowercase();
         assert!(
-            head.contains("\r\nclerk-backend-sdk: clerk-rs/0.1\r\n"),
+            head.contains("\r\nclerk-backend-sdk: my-app/0.1\r\n"),
             "{head}"
         );
     }
