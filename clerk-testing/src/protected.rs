@@ -57,6 +57,80 @@ pub fn config(instance: &TestInstance) -> ClerkConfig {
         .expect("the test instance's configuration is valid")
 }
 
+/// One row of the version 2 organization-permission table: the compact claims `fea`, `o.per`
+/// and `o.fpm`, the organization permissions Clerk computes from them, and permissions they must
+/// not grant (what a decoder counting only `o:` features would have granted, and neighbours).
+#[derive(Clone, Copy, Debug)]
+pub struct V2Row {
+    /// The `fea` claim.
+    pub fea: &'static str,
+    /// The `o.per` claim.
+    pub per: &'static str,
+    /// The `o.fpm` claim.
+    pub fpm: &'static str,
+    /// The organization permissions, in Clerk's order.
+    pub granted: &'static [&'static str],
+    /// Permissions the claims must not grant.
+    pub denied: &'static [&'static str],
+}
+
+/// The rows of [`V2Row`], one per caller `UoReportsReader` … `UoProjectsMaintainer` in order.
+pub const V2_ROWS: [V2Row; 5] = [
+    V2Row {
+        fea: "uo:reports,o:invoices",
+        per: "read",
+        fpm: "1,0",
+        granted: &["org:reports:read"],
+        denied: &["org:invoices:read"],
+    },
+    V2Row {
+        fea: "uo:billing,o:members",
+        per: "read,manage",
+        fpm: "3,1",
+        granted: &["org:billing:read", "org:billing:manage", "org:members:read"],
+        denied: &["org:members:manage"],
+    },
+    V2Row {
+        fea: "uo:impersonation,o:memberships,uo:feature3",
+        per: "read,manage",
+        fpm: "1,3,1",
+        granted: &[
+            "org:impersonation:read",
+            "org:memberships:read",
+            "org:memberships:manage",
+            "org:feature3:read",
+        ],
+        denied: &["org:impersonation:manage", "org:feature3:manage"],
+    },
+    V2Row {
+        fea: "ou:memberships,u:impersonation",
+        per: "read,manage",
+        fpm: "3",
+        granted: &["org:memberships:read", "org:memberships:manage"],
+        denied: &["org:impersonation:read", "org:impersonation:manage"],
+    },
+    V2Row {
+        fea: "o:repositories,uo:projects,u:goldprofileborder",
+        per: "read,create,update,delete,revoke",
+        fpm: "7,21",
+        granted: &[
+            "org:repositories:read",
+            "org:repositories:create",
+            "org:repositories:update",
+            "org:projects:read",
+            "org:projects:update",
+            "org:projects:revoke",
+        ],
+        denied: &[
+            "org:repositories:delete",
+            "org:repositories:revoke",
+            "org:projects:create",
+            "org:projects:delete",
+            "org:goldprofileborder:read",
+        ],
+    },
+];
+
 /// Who calls, as session-token claims.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Caller {
@@ -110,8 +184,8 @@ impl Caller {
                 .org_permissions(permissions.iter().copied())
         };
         // v1 tokens carry `granted`; v2 tokens the compact claims instead.
-        let compact = |fea: &str, per: &str, fpm: &str, granted: &[&str]| {
-            member("org:member", granted).compact_permissions(fea, per, fpm)
+        let compact = |row: &V2Row| {
+            member("org:member", row.granted).compact_permissions(row.fea, row.per, row.fpm)
         };
         let builder = match self {
             Self::SignedOut => return None,
@@ -123,48 +197,11 @@ impl Caller {
             }
             Self::Billing => member("org:billing", &[]),
             Self::NoOrganization => instance.token().version(version).user_id("user_1"),
-            Self::UoReportsReader => compact(
-                "uo:reports,o:invoices",
-                "read",
-                "1,0",
-                &["org:reports:read"],
-            ),
-            Self::UoBillingManager => compact(
-                "uo:billing,o:members",
-                "read,manage",
-                "3,1",
-                &["org:billing:read", "org:billing:manage", "org:members:read"],
-            ),
-            Self::UoImpersonationReader => compact(
-                "uo:impersonation,o:memberships,uo:feature3",
-                "read,manage",
-                "1,3,1",
-                &[
-                    "org:impersonation:read",
-                    "org:memberships:read",
-                    "org:memberships:manage",
-                    "org:feature3:read",
-                ],
-            ),
-            Self::OuMembershipsManager => compact(
-                "ou:memberships,u:impersonation",
-                "read,manage",
-                "3",
-                &["org:memberships:read", "org:memberships:manage"],
-            ),
-            Self::UoProjectsMaintainer => compact(
-                "o:repositories,uo:projects,u:goldprofileborder",
-                "read,create,update,delete,revoke",
-                "7,21",
-                &[
-                    "org:repositories:read",
-                    "org:repositories:create",
-                    "org:repositories:update",
-                    "org:projects:read",
-                    "org:projects:update",
-                    "org:projects:revoke",
-                ],
-            ),
+            Self::UoReportsReader => compact(&V2_ROWS[0]),
+            Self::UoBillingManager => compact(&V2_ROWS[1]),
+            Self::UoImpersonationReader => compact(&V2_ROWS[2]),
+            Self::OuMembershipsManager => compact(&V2_ROWS[3]),
+            Self::UoProjectsMaintainer => compact(&V2_ROWS[4]),
         };
         Some(builder.sign())
     }

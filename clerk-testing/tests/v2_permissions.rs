@@ -5,71 +5,8 @@
 //! would have granted, or would have left out, plus nearby permissions nobody holds.
 
 use clerk_core::{VerifyTokenOptions, get_auth_state, verify_token};
+use clerk_testing::protected::V2_ROWS as ROWS;
 use clerk_testing::{ClaimsVersion, TestInstance};
-
-struct Row {
-    fea: &'static str,
-    per: &'static str,
-    fpm: &'static str,
-    granted: &'static [&'static str],
-    denied: &'static [&'static str],
-}
-
-const ROWS: &[Row] = &[
-    Row {
-        fea: "uo:reports,o:invoices",
-        per: "read",
-        fpm: "1,0",
-        granted: &["org:reports:read"],
-        denied: &["org:invoices:read"],
-    },
-    Row {
-        fea: "uo:billing,o:members",
-        per: "read,manage",
-        fpm: "3,1",
-        granted: &["org:billing:read", "org:billing:manage", "org:members:read"],
-        denied: &["org:members:manage"],
-    },
-    Row {
-        fea: "uo:impersonation,o:memberships,uo:feature3",
-        per: "read,manage",
-        fpm: "1,3,1",
-        granted: &[
-            "org:impersonation:read",
-            "org:memberships:read",
-            "org:memberships:manage",
-            "org:feature3:read",
-        ],
-        denied: &["org:impersonation:manage", "org:feature3:manage"],
-    },
-    Row {
-        fea: "ou:memberships,u:impersonation",
-        per: "read,manage",
-        fpm: "3",
-        granted: &["org:memberships:read", "org:memberships:manage"],
-        denied: &["org:impersonation:read", "org:impersonation:manage"],
-    },
-    Row {
-        fea: "o:repositories,uo:projects,u:goldprofileborder",
-        per: "read,create,update,delete,revoke",
-        fpm: "7,21",
-        granted: &[
-            "org:repositories:read",
-            "org:repositories:create",
-            "org:repositories:update",
-            "org:projects:read",
-            "org:projects:update",
-            "org:projects:revoke",
-        ],
-        denied: &[
-            "org:repositories:delete",
-            "org:repositories:revoke",
-            "org:projects:create",
-            "org:projects:delete",
-            "org:goldprofileborder:read",
-        ],
-    },
-];
 
 /// A v2 token of `instance` for `org:member` of `org_1` with these compact claims.
 fn v2_token(instance: &TestInstance, fea: &str, per: &str, fpm: &str) -> String {
