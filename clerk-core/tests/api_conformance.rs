@@ -11,10 +11,10 @@
 //!   into a 4xx answer (so the call fails), and every response is also checked for the
 //!   `sl-violations` header, which catches warning-level violations too.
 
-use clerk_core::__private::ObserveResponses as _;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 
+use clerk_core::__private::ObserveResponses as _;
 use clerk_core::ClerkClient;
 use clerk_core::api::{InvitationStatus, Patch, RetryPolicy, SessionStatus};
 use futures_util::TryStreamExt;

@@ -4,10 +4,10 @@
 
 mod common;
 
-use clerk_core::__private::UnsharedBuild as _;
 use std::sync::Arc;
 use std::time::Duration;
 
+use clerk_core::__private::UnsharedBuild as _;
 use clerk_core::{
     FixedClock, Issuer, TokenVerificationErrorReason as R, VerificationKey, VerifyJwtOptions,
     VerifyTokenOptions, jwt::JwksCacheSettings, verify_jwt, verify_token,

@@ -2,13 +2,13 @@
 
 mod common;
 
-use clerk_core::__private::{UnsharedBuild as _, VerifierSeams as _};
 use std::sync::Arc;
 use std::time::Duration;
 
+use clerk_core::__private::{UnsharedBuild as _, VerifierSeams as _};
 use clerk_core::{
-    FixedClock, TokenVerificationErrorReason as R, VerifyTokenOptions, jwt::JwksCacheSettings,
-    verify_token,
+    FixedClock, TokenVerificationErrorReason as R, VerifyTokenOptions, VerifyTokenOptionsBuilder,
+    jwt::JwksCacheSettings, verify_token,
 };
 use common::*;
 use jsonwebtoken::Algorithm;
@@ -24,18 +24,24 @@ fn settings() -> JwksCacheSettings {
     s
 }
 
-fn options(
+fn builder(
     server: &TestServer,
     clock: &Arc<FixedClock>,
     s: JwksCacheSettings,
-) -> VerifyTokenOptions {
+) -> VerifyTokenOptionsBuilder {
     VerifyTokenOptions::builder()
         .secret_key("sk_test_secret")
         .api_url(&server.url)
         .clock(clock.clone())
         .jwks_cache_settings(s)
-        .build_unshared()
-        .unwrap()
+}
+
+fn options(
+    server: &TestServer,
+    clock: &Arc<FixedClock>,
+    s: JwksCacheSettings,
+) -> VerifyTokenOptions {
+    builder(server, clock, s).build_unshared().unwrap()
 }
 
 fn clerk_jwks() -> String {
@@ -59,6 +65,29 @@ fn long_lived_token() -> String {
     let mut c = claims(NOW);
     c["exp"] = json!(NOW + 3600);
     token_with(&header(), &c)
+}
+
+/// Verifies `token(i)` for i = 0, 1, … until one is refused (a background refresh lands), up to
+/// 10 s, and returns the reason.
+async fn first_refusal(
+    opts: &VerifyTokenOptions,
+    mut token: impl FnMut(usize) -> String,
+) -> Option<R> {
+    for i in 0..1000 {
+        match verify_token(&token(i), opts).await {
+            Ok(_) => tokio::time::sleep(Duration::from_millis(10)).await,
+            Err(e) => return Some(e.reason()),
+        }
+    }
+    None
+}
+
+/// The current key and the rotated-in `ins_new`.
+fn rotated_jwks() -> String {
+    jwks(&[
+        jwk(CLERK_PUBLIC_PEM, CLERK_KID),
+        jwk(ATTACKER_PUBLIC_PEM, "ins_new"),
+    ])
 }
 
 async fn wait_for_hits(server: &TestServer, n: usize) {
@@ -281,13 +310,7 @@ async fn key_rotation_is_picked_up_and_removed_keys_stop_verifying() {
     let opts = options(&server, &clock, s);
     verify_token(&token(), &opts).await.unwrap();
     // Rotation: the new key appears in the JWKS.
-    server.set(Reply::Json(
-        200,
-        jwks(&[
-            jwk(CLERK_PUBLIC_PEM, CLERK_KID),
-            jwk(ATTACKER_PUBLIC_PEM, "ins_new"),
-        ]),
-    ));
+    server.set(Reply::Json(200, rotated_jwks()));
     clock.advance(Duration::from_secs(31));
     verify_token(&rotated_token(NOW + 31), &opts).await.unwrap();
     assert_eq!(server.hits(), 2);
@@ -302,18 +325,12 @@ async fn key_rotation_is_picked_up_and_removed_keys_stop_verifying() {
     wait_for_hits(&server, 3).await;
     // A token signed by the removed key is refused once the background refresh has stored the
     // new set (poll with a new token each time, so each one goes through the key lookup).
-    let mut refused = None;
-    for i in 0..1000 {
+    let refused = first_refusal(&opts, |i| {
         let mut c = claims(NOW + 331);
         c["sid"] = json!(format!("sess_poll_{i}"));
-        match verify_token(&token_with(&header(), &c), &opts).await {
-            Ok(_) => tokio::time::sleep(Duration::from_millis(10)).await,
-            Err(e) => {
-                refused = Some(e.reason());
-                break;
-            }
-        }
-    }
+        token_with(&header(), &c)
+    })
+    .await;
     assert_eq!(refused, Some(R::JwkRemoteMissing));
     verify_token(&rotated_token(NOW + 332), &opts)
         .await
@@ -339,11 +356,7 @@ async fn a_removed_key_stops_vouching_for_cached_tokens_at_the_refresh() {
     // The cached token is within its lifetime, but its key is gone: refused at once, with what a
     // verification without the token cache says.
     let cached = verify_token(&t, &opts).await.unwrap_err();
-    let fresh_options = VerifyTokenOptions::builder()
-        .secret_key("sk_test_secret")
-        .api_url(&server.url)
-        .clock(clock.clone())
-        .jwks_cache_settings(settings())
+    let fresh_options = builder(&server, &clock, settings())
         .token_cache_capacity(0)
         .build_unshared()
         .unwrap();
@@ -354,13 +367,7 @@ async fn a_removed_key_stops_vouching_for_cached_tokens_at_the_refresh() {
         (fresh.reason(), fresh.message())
     );
     // The key comes back (same material, parsed anew): the token is accepted again.
-    server.set(Reply::Json(
-        200,
-        jwks(&[
-            jwk(CLERK_PUBLIC_PEM, CLERK_KID),
-            jwk(ATTACKER_PUBLIC_PEM, "ins_new"),
-        ]),
-    ));
+    server.set(Reply::Json(200, rotated_jwks()));
     clock.advance(Duration::from_secs(31));
     verify_token(&t, &opts).await.unwrap();
 }
@@ -383,16 +390,7 @@ async fn a_replaced_key_under_the_same_kid_stops_vouching_for_cached_tokens() {
     c["sid"] = json!("sess_trigger");
     let _ = verify_token(&token_with(&header(), &c), &opts).await;
     wait_for_hits(&server, 2).await;
-    let mut refused = None;
-    for _ in 0..1000 {
-        match verify_token(&t, &opts).await {
-            Ok(_) => tokio::time::sleep(Duration::from_millis(10)).await,
-            Err(e) => {
-                refused = Some(e.reason());
-                break;
-            }
-        }
-    }
+    let refused = first_refusal(&opts, |_| t.clone()).await;
     assert_eq!(refused, Some(R::TokenInvalidSignature));
 }
 

@@ -3,9 +3,9 @@
 
 mod common;
 
-use clerk_core::__private::VerifierSeams as _;
 use std::sync::Arc;
 
+use clerk_core::__private::VerifierSeams as _;
 use clerk_core::{FixedClock, TokenVerificationErrorReason as R, VerifyTokenOptions, verify_token};
 use common::*;
 use serde_json::json;

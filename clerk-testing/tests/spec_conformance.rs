@@ -21,11 +21,11 @@
 //! Prism forwards the request path as it is: the upstream is the emulator's bare URL, and the
 //! `/v1` prefix lives in the spec copy's paths (as in `.ci/bapi-mock`).
 
-use clerk_core::__private::ObserveResponses as _;
 use std::collections::BTreeMap;
 use std::fmt::Debug;
 use std::sync::{Arc, Mutex};
 
+use clerk_core::__private::ObserveResponses as _;
 use clerk_core::ClerkClient;
 use clerk_core::api::{Patch, RetryPolicy, SessionStatus};
 use serde_json::{Value, json};

@@ -1,10 +1,10 @@
 //! Scaling facts: memory stays bounded under a million requests with 100 000 distinct tokens, and a
 //! JWKS cold start under 1 000 concurrent requests makes exactly one fetch.
 
-use clerk_core::__private::VerifierSeams as _;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use clerk_core::__private::VerifierSeams as _;
 use clerk_core::{VerifyTokenOptions, verify_token};
 use clerk_testing::{Emulator, TestInstance};
 
