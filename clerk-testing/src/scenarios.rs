@@ -23,6 +23,8 @@
 //! `503` with `Retry-After`); a key id the loaded key set lacks (`401`); the custom rejection
 //! mapping; several extractors on one request; hostile inputs (never a `5xx`). [`missing_setup`]
 //! checks the `500` of a route without the integration.
+//! [`replay_nested`] checks nesting (two configurations, one inside the other) for the
+//! integrations that can scope a middleware.
 //!
 //! ```no_run
 //! use clerk_testing::{TestInstance, scenarios};
@@ -42,6 +44,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{SystemTime, UNIX_EPOCH};
 
+use clerk_core::integration::{AUTH_REASON_HEADER, AUTH_STATUS_HEADER};
 use clerk_core::{Auth, ClerkConfig, Policy, jwt::JwksCacheSettings};
 use http_body_util::Full;
 use hyper::body::Bytes;
@@ -734,6 +737,199 @@ where
             failures.join("\n")
         ))
     }
+}
+
+/// Nesting (axum routers, actix-web scopes): an application whose routes run behind a layer or
+/// middleware of one configuration, and the same routes under `/inner` behind a second one
+/// nested inside it. A state computed by the outer configuration is reused only by the same
+/// configuration: another one computes again, its state is what the extractors see, and its
+/// `x-clerk-auth-*` headers (exactly one set) are the response's.
+///
+/// `serve(outer, inner)` starts that application on 127.0.0.1 and returns its base URL. Three
+/// set-ups: two instances (customers outside, staff inside); one instance whose inner
+/// configuration restricts authorized parties; the same configuration twice.
+///
+/// # Errors
+///
+/// One line per case that did not answer as expected.
+pub async fn replay_nested<F, Fut>(mut serve: F) -> Result<(), String>
+where
+    F: FnMut(ClerkConfig, ClerkConfig) -> Fut,
+    Fut: Future<Output = String>,
+{
+    let prod = |instance: &TestInstance| config(instance, Setup::Prod, None);
+    let org_admin = |instance: &TestInstance| {
+        instance
+            .token()
+            .user_id("user_admin")
+            .org_id("org_1")
+            .org_role("org:admin")
+            .sign()
+    };
+    let client = reqwest::Client::new();
+    let mut failures = Vec::new();
+    let expect = |base: &str,
+                  path: &str,
+                  token: String,
+                  status: u16,
+                  auth: &'static str,
+                  reason: Option<&'static str>| {
+        nested_case(
+            &client,
+            format!("{base}{path}"),
+            token,
+            status,
+            auth,
+            reason,
+        )
+    };
+
+    // Customers' instance outside, staff's inside: a customer `org:admin` is no staff admin.
+    let customers = TestInstance::new();
+    let staff = TestInstance::new();
+    let base = serve(prod(&customers), prod(&staff)).await;
+    let runs = [
+        expect(
+            &base,
+            "/admin",
+            org_admin(&customers),
+            200,
+            "signed-in",
+            None,
+        )
+        .await,
+        expect(
+            &base,
+            "/inner/admin",
+            org_admin(&customers),
+            401,
+            "signed-out",
+            Some("token-invalid-signature"),
+        )
+        .await,
+        expect(
+            &base,
+            "/inner/admin",
+            org_admin(&staff),
+            200,
+            "signed-in",
+            None,
+        )
+        .await,
+        expect(
+            &base,
+            "/admin",
+            org_admin(&staff),
+            401,
+            "signed-out",
+            Some("token-invalid-signature"),
+        )
+        .await,
+    ];
+    failures.extend(runs.into_iter().filter_map(Result::err));
+
+    // One instance, the inner configuration restricting `azp`: the looser outer result is not
+    // reused.
+    let instance = TestInstance::new();
+    let strict = instance
+        .config_builder()
+        .secret_key("sk_live_x")
+        .authorized_parties(["https://app.example"])
+        .build()
+        .map_err(|e| e.to_string())?;
+    let base = serve(prod(&instance), strict).await;
+    let azp = |origin: &str| instance.token().authorized_party(origin).sign();
+    let runs = [
+        expect(
+            &base,
+            "/me",
+            azp("https://evil.example"),
+            200,
+            "signed-in",
+            None,
+        )
+        .await,
+        expect(
+            &base,
+            "/inner/me",
+            azp("https://evil.example"),
+            401,
+            "signed-out",
+            Some("token-invalid-authorized-parties"),
+        )
+        .await,
+        expect(
+            &base,
+            "/inner/me",
+            azp("https://app.example"),
+            200,
+            "signed-in",
+            None,
+        )
+        .await,
+    ];
+    failures.extend(runs.into_iter().filter_map(Result::err));
+
+    // The same configuration twice: one state, one set of headers, every extractor served.
+    let same = prod(&instance);
+    let base = serve(same.clone(), same).await;
+    let token = instance.token().user_id("user_once").sign();
+    if let Err(e) = expect(&base, "/inner/many", token, 200, "signed-in", None).await {
+        failures.push(e);
+    }
+
+    if failures.is_empty() {
+        Ok(())
+    } else {
+        Err(format!(
+            "{} nesting case(s) failed:\n{}",
+            failures.len(),
+            failures.join("\n")
+        ))
+    }
+}
+
+/// One request of [`replay_nested`]: its status, exactly one `x-clerk-auth-status` with `auth`,
+/// and `x-clerk-auth-reason` equal to `reason`.
+async fn nested_case(
+    client: &reqwest::Client,
+    url: String,
+    token: String,
+    status: u16,
+    auth: &str,
+    reason: Option<&str>,
+) -> Result<(), String> {
+    let case = format!("GET {url} expecting {status} {auth} {reason:?}");
+    let response = client
+        .get(&url)
+        .header("authorization", format!("Bearer {token}"))
+        .send()
+        .await
+        .map_err(|e| format!("{case}: {e}"))?;
+    let statuses = response
+        .headers()
+        .get_all(AUTH_STATUS_HEADER)
+        .iter()
+        .count();
+    let answer = Answer {
+        status: response.status().as_u16(),
+        headers: response.headers().clone(),
+        body: response.text().await.unwrap_or_default(),
+    };
+    if answer.status == status
+        && statuses == 1
+        && answer.header(AUTH_STATUS_HEADER) == Some(auth)
+        && answer.header(AUTH_REASON_HEADER) == reason
+    {
+        return Ok(());
+    }
+    Err(format!(
+        "{case}: {} ({statuses} status headers) {:?} {:?} {}",
+        answer.status,
+        answer.header(AUTH_STATUS_HEADER),
+        answer.header(AUTH_REASON_HEADER),
+        answer.body
+    ))
 }
 
 /// Malformed and hostile request values: never a `5xx`, always the `x-clerk-auth-status`

@@ -369,102 +369,22 @@ fn start_nested(outer: ClerkConfig, inner: ClerkConfig) -> Server {
     spawn(server.run(), addr)
 }
 
-/// Nested scopes with middlewares of different configurations: the inner middleware's state is
-/// what the extractors behind it see, and its headers are the response's.
+/// Nested scopes with middlewares of different configurations (`clerk_testing::scenarios::
+/// replay_nested`): the inner middleware's state and headers decide for its routes.
 #[actix_web::test]
-async fn nested_middlewares_with_another_configuration_decide_for_their_routes() {
-    let customers = TestInstance::new();
-    let staff = TestInstance::new();
-    let server = start_nested(prod_config(&customers), prod_config(&staff));
-    let org_admin = |instance: &TestInstance| {
-        bearer(
-            &instance
-                .token()
-                .user_id("user_admin")
-                .org_id("org_1")
-                .org_role("org:admin")
-                .sign(),
-        )
-    };
-    let a = get(
-        server.url("/admin"),
-        &[("authorization", &org_admin(&customers))],
-    )
+async fn nested_middlewares_decide_with_their_own_configuration() {
+    let mut servers = Vec::new();
+    let result = scenarios::replay_nested(|outer, inner| {
+        let server = start_nested(outer, inner);
+        let url = server.url("");
+        servers.push(server);
+        async move { url }
+    })
     .await;
-    assert_eq!(a.status, 200);
-    assert_eq!(a.header("x-clerk-auth-status"), Some("signed-in"));
-    // The customers' token on the staff scope: refused, and the headers say the staff state.
-    let a = get(
-        server.url("/inner/admin"),
-        &[("authorization", &org_admin(&customers))],
-    )
-    .await;
-    assert_eq!(a.status, 401);
-    assert_eq!(a.header("x-clerk-auth-status"), Some("signed-out"));
-    assert_eq!(a.headers.get_all("x-clerk-auth-status").iter().count(), 1);
-    let a = get(
-        server.url("/inner/admin"),
-        &[("authorization", &org_admin(&staff))],
-    )
-    .await;
-    assert_eq!(a.status, 200);
-    assert_eq!(a.header("x-clerk-auth-status"), Some("signed-in"));
-    assert_eq!(a.header("x-clerk-auth-reason"), None);
-    let a = get(
-        server.url("/admin"),
-        &[("authorization", &org_admin(&staff))],
-    )
-    .await;
-    assert_eq!(a.status, 401);
-    server.stop().await;
-}
-
-/// One instance, the inner middleware stricter (authorized parties): not bypassed.
-#[actix_web::test]
-async fn nested_middleware_with_authorized_parties_is_not_bypassed() {
-    let instance = TestInstance::new();
-    let strict = instance
-        .config_builder()
-        .secret_key("sk_live_x")
-        .authorized_parties(["https://app.example"])
-        .build()
-        .expect("config");
-    let server = start_nested(prod_config(&instance), strict);
-    let token = |azp: &str| bearer(&instance.token().authorized_party(azp).sign());
-    let evil = token("https://evil.example");
-    assert_eq!(
-        get(server.url("/me"), &[("authorization", &evil)])
-            .await
-            .status,
-        200
-    );
-    let a = get(server.url("/inner/me"), &[("authorization", &evil)]).await;
-    assert_eq!(a.status, 401);
-    assert_eq!(a.header("x-clerk-auth-status"), Some("signed-out"));
-    assert_eq!(
-        a.header("x-clerk-auth-reason"),
-        Some("token-invalid-authorized-parties")
-    );
-    let good = token("https://app.example");
-    assert_eq!(
-        get(server.url("/inner/me"), &[("authorization", &good)])
-            .await
-            .status,
-        200
-    );
-    server.stop().await;
-}
-
-/// The same configuration nested twice authenticates once and answers one set of headers.
-#[actix_web::test]
-async fn nested_middlewares_with_the_same_configuration_reuse_the_state() {
-    let instance = TestInstance::new();
-    let config = prod_config(&instance);
-    let server = start_nested(config.clone(), config);
-    let token = bearer(&instance.token().user_id("user_once").sign());
-    let a = get(server.url("/inner/many"), &[("authorization", &token)]).await;
-    assert_eq!(a.status, 200, "{}", a.body);
-    assert_eq!(a.header("x-clerk-auth-status"), Some("signed-in"));
-    assert_eq!(a.headers.get_all("x-clerk-auth-status").iter().count(), 1);
-    server.stop().await;
+    for server in servers {
+        server.stop().await;
+    }
+    if let Err(failures) = result {
+        panic!("{failures}");
+    }
 }

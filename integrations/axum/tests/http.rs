@@ -98,15 +98,6 @@ async fn jwks_server(body: Value) -> (String, Arc<AtomicUsize>) {
     (serve(app).await, hits)
 }
 
-/// A production-like configuration: no development browser rules for non-browser clients.
-fn prod_config(instance: &TestInstance) -> ClerkConfig {
-    instance
-        .config_builder()
-        .secret_key("sk_live_x")
-        .build()
-        .unwrap()
-}
-
 fn header<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
     headers.get(name).and_then(|v| v.to_str().ok())
 }
@@ -213,108 +204,19 @@ async fn one_jwks_cache_for_every_clone_of_the_layer() {
     assert_eq!(hits.load(Ordering::SeqCst), 1);
 }
 
-/// Nested routers with layers of different configurations: the inner layer computes the state
-/// again, its extractors see its state, and its headers are the response's. A result computed with
-/// another configuration never vouches for a route.
+/// Nested routers with layers of different configurations (`clerk_testing::scenarios::
+/// replay_nested`): the inner layer's state and headers decide for its routes.
 #[tokio::test]
-async fn nested_layers_with_another_configuration_decide_for_their_routes() {
-    let customers = TestInstance::new();
-    let staff = TestInstance::new();
-    let staff_routes = Router::new()
-        .route("/admin", get(admin))
-        .layer(ClerkLayer::new(prod_config(&staff)));
-    let app = Router::new()
-        .route("/admin", get(admin))
-        .nest("/staff", staff_routes)
-        .layer(ClerkLayer::new(prod_config(&customers)));
-    let base = serve(app).await;
-    let client = reqwest::Client::new();
-    let org_admin = |instance: &TestInstance| {
-        instance
-            .token()
-            .user_id("user_admin")
-            .org_id("org_1")
-            .org_role("org:admin")
-            .sign()
-    };
-    let get = |path: &str, token: String| {
-        client
-            .get(format!("{base}{path}"))
-            .header("authorization", bearer(&token))
-            .send()
-    };
-    // A customer's own admin route.
-    let response = get("/admin", org_admin(&customers)).await.unwrap();
-    assert_eq!(response.status(), 200);
-    assert_auth_headers(response.headers(), "signed-in", None);
-    // The customers' token on the staff route: the staff layer refuses it, and says so.
-    let response = get("/staff/admin", org_admin(&customers)).await.unwrap();
-    assert_eq!(response.status(), 401);
-    assert_eq!(
-        header(response.headers(), "x-clerk-auth-status"),
-        Some("signed-out")
-    );
-    assert_eq!(
-        response
-            .headers()
-            .get_all("x-clerk-auth-status")
-            .iter()
-            .count(),
-        1
-    );
-    // A staff token passes the outer layer signed out and the staff layer signed in.
-    let response = get("/staff/admin", org_admin(&staff)).await.unwrap();
-    assert_eq!(response.status(), 200);
-    assert_auth_headers(response.headers(), "signed-in", None);
-    let response = get("/admin", org_admin(&staff)).await.unwrap();
-    assert_eq!(response.status(), 401);
-}
-
-/// One instance, the inner layer stricter (authorized parties): the outer layer's looser result
-/// is not reused.
-#[tokio::test]
-async fn nested_layer_with_authorized_parties_is_not_bypassed() {
-    let instance = TestInstance::new();
-    let strict = instance
-        .config_builder()
-        .secret_key("sk_live_x")
-        .authorized_parties(["https://app.example"])
-        .build()
-        .unwrap();
-    let app = Router::new()
-        .route("/me", get(me))
-        .nest(
-            "/strict",
-            Router::new()
-                .route("/me", get(me))
-                .layer(ClerkLayer::new(strict)),
+async fn nested_layers_decide_with_their_own_configuration() {
+    let result = scenarios::replay_nested(|outer, inner| {
+        serve(
+            routes()
+                .nest("/inner", app(&inner))
+                .layer(ClerkLayer::new(outer)),
         )
-        .layer(ClerkLayer::new(prod_config(&instance)));
-    let base = serve(app).await;
-    let client = reqwest::Client::new();
-    let token = |azp: &str| instance.token().authorized_party(azp).sign();
-    let call = |path: &str, azp: &str| {
-        client
-            .get(format!("{base}{path}"))
-            .header("authorization", bearer(&token(azp)))
-            .send()
-    };
-    assert_eq!(
-        call("/me", "https://evil.example").await.unwrap().status(),
-        200
-    );
-    let response = call("/strict/me", "https://evil.example").await.unwrap();
-    assert_eq!(response.status(), 401);
-    assert_auth_headers(
-        response.headers(),
-        "signed-out",
-        Some("token-invalid-authorized-parties"),
-    );
-    assert_eq!(
-        call("/strict/me", "https://app.example")
-            .await
-            .unwrap()
-            .status(),
-        200
-    );
+    })
+    .await;
+    if let Err(failures) = result {
+        panic!("{failures}");
+    }
 }
