@@ -222,6 +222,26 @@ fn now() -> i64 {
         .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(0))
 }
 
+/// A browser's page navigation.
+const NAVIGATION: [(&str, &str); 2] = [
+    ("user-agent", BROWSER),
+    ("accept", "text/html,application/xhtml+xml,*/*;q=0.8"),
+];
+
+/// The fairing's interstitial answer to a first development visit: `401`, the HTML page, not
+/// cached, and the auth headers.
+#[track_caller]
+fn assert_interstitial_page(res: &reqwest::Response) {
+    assert_eq!(res.status(), 401);
+    assert_eq!(
+        header(res, "content-type"),
+        Some("text/html; charset=utf-8")
+    );
+    assert_eq!(header(res, "cache-control"), Some("no-store"));
+    assert_eq!(header(res, "x-clerk-auth-status"), Some("interstitial"));
+    assert_eq!(header(res, "x-clerk-auth-reason"), Some("uat-missing"));
+}
+
 fn bearer(token: &str) -> String {
     format!("Bearer {token}")
 }
@@ -240,20 +260,10 @@ async fn scenarios() {
 async fn interstitial_for_browser_navigation_without_running_the_handler() {
     let instance = TestInstance::new();
     let server = serve(instance.config_builder().build().expect("config")).await;
-    let nav = [
-        ("user-agent", BROWSER),
-        ("accept", "text/html,application/xhtml+xml,*/*;q=0.8"),
-    ];
+    let nav = NAVIGATION;
 
     let res = server.get("/public", &nav).await;
-    assert_eq!(res.status(), 401);
-    assert_eq!(
-        header(&res, "content-type"),
-        Some("text/html; charset=utf-8")
-    );
-    assert_eq!(header(&res, "cache-control"), Some("no-store"));
-    assert_eq!(header(&res, "x-clerk-auth-status"), Some("interstitial"));
-    assert_eq!(header(&res, "x-clerk-auth-reason"), Some("uat-missing"));
+    assert_interstitial_page(&res);
     let html = res.text().await.expect("body");
     assert!(
         html.contains("<html") || html.contains("<!DOCTYPE"),
@@ -644,21 +654,11 @@ async fn catch_all_routes_cannot_shadow_the_401_for_an_expired_token() {
 async fn catch_all_routes_cannot_shadow_the_interstitial() {
     let instance = TestInstance::new();
     let server = serve_shadowed(instance.config_builder().build().expect("config")).await;
-    let nav = [
-        ("user-agent", BROWSER),
-        ("accept", "text/html,application/xhtml+xml,*/*;q=0.8"),
-    ];
+    let nav = NAVIGATION;
 
     let res = server.get("/", &nav).await;
-    assert_eq!(res.status(), 401);
+    assert_interstitial_page(&res);
     assert_not_shadow(&res);
-    assert_eq!(
-        header(&res, "content-type"),
-        Some("text/html; charset=utf-8")
-    );
-    assert_eq!(header(&res, "cache-control"), Some("no-store"));
-    assert_eq!(header(&res, "x-clerk-auth-status"), Some("interstitial"));
-    assert_eq!(header(&res, "x-clerk-auth-reason"), Some("uat-missing"));
     let html = res.text().await.expect("body");
     assert!(html.contains(instance.publishable_key()), "{html}");
 
