@@ -380,9 +380,45 @@ pub(crate) fn forgiving_base64_decode(input: &str) -> Option<Vec<u8>> {
     Some(out)
 }
 
+/// The suffix of the instance's cookies (`__session_<suffix>`, `__client_uat_<suffix>`,
+/// `__refresh_<suffix>`, `__clerk_db_jwt_<suffix>`): the first 8 characters of the URL-safe
+/// base64 of the SHA-1 of the publishable key, `""` without one (docs/auth-rules.md §9).
+///
+/// Several Clerk apps on one domain (`localhost` in development) each read their own cookies.
+///
+/// ```
+/// use clerk_core::keys::cookie_suffix;
+///
+/// assert_eq!(cookie_suffix("pk_live_Y2xlcmsuZXhhbXBsZS5jb20k"), "naoXFJnI");
+/// assert_eq!(cookie_suffix(""), "");
+/// ```
+#[must_use]
+pub fn cookie_suffix(publishable_key: &str) -> String {
+    use base64::Engine as _;
+    if publishable_key.is_empty() {
+        return String::new();
+    }
+    let digest = aws_lc_rs::digest::digest(
+        &aws_lc_rs::digest::SHA1_FOR_LEGACY_USE_ONLY,
+        publishable_key.as_bytes(),
+    );
+    let mut suffix = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(digest.as_ref());
+    suffix.truncate(8);
+    suffix
+}
+
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn cookie_suffix_of_the_development_fixture() {
+        assert_eq!(
+            cookie_suffix("pk_test_Zm9vLWJhci0xMy5jbGVyay5hY2NvdW50cy5kZXYk"),
+            "nx2hSE6I"
+        );
+    }
 
     #[test]
     fn parse_round_trip() {
