@@ -319,19 +319,56 @@ pub fn response_headers(
         Cow::Borrowed(_) => (name, Cow::Borrowed(code)),
         Cow::Owned(encoded) => (name, Cow::Owned(encoded)),
     };
-    let status = Some(code(AUTH_STATUS_HEADER, state.status().as_str()));
+    let handshake = state.config().protocol() == crate::AuthProtocol::Handshake;
+    // The handshake protocol: raw values, and none on a signed-in state.
+    let debug = !handshake || !state.is_signed_in();
+    let status = debug.then(|| {
+        if handshake {
+            (AUTH_STATUS_HEADER, Cow::Borrowed(state.status().as_str()))
+        } else {
+            code(AUTH_STATUS_HEADER, state.status().as_str())
+        }
+    });
     let reason = state
         .reason()
         .map(AuthReason::as_str)
-        .filter(|r| !r.is_empty())
-        .map(|r| code(AUTH_REASON_HEADER, r));
-    let message = state.message().filter(|m| !m.is_empty()).map(|m| {
-        (
-            AUTH_MESSAGE_HEADER,
-            Cow::Owned(encode_auth_message(m).into_owned()),
-        )
-    });
-    status.into_iter().chain(reason).chain(message)
+        .filter(|r| debug && !r.is_empty())
+        .map(|r| {
+            if handshake {
+                (AUTH_REASON_HEADER, Cow::Borrowed(r))
+            } else {
+                code(AUTH_REASON_HEADER, r)
+            }
+        });
+    let message = state
+        .message()
+        .filter(|m| debug && !m.is_empty())
+        .and_then(|m| {
+            if handshake {
+                raw_message(m).map(|m| (AUTH_MESSAGE_HEADER, Cow::Owned(m.to_owned())))
+            } else {
+                Some((
+                    AUTH_MESSAGE_HEADER,
+                    Cow::Owned(encode_auth_message(m).into_owned()),
+                ))
+            }
+        });
+    let own: Vec<(&'static str, Cow<'static, str>)> = state
+        .own_headers()
+        .iter()
+        .map(|(name, value)| (*name, Cow::Owned(value.clone())))
+        .collect();
+    status.into_iter().chain(reason).chain(message).chain(own)
+}
+
+/// The handshake protocol's `x-clerk-auth-message`: the text itself, cut to
+/// [`MAX_AUTH_MESSAGE_LEN`] bytes; `None` when it holds anything but printable ASCII (Clerk's
+/// runtime drops such a header too).
+fn raw_message(message: &str) -> Option<&str> {
+    if !message.bytes().all(|b| (0x20..0x7f).contains(&b)) {
+        return None;
+    }
+    Some(&message[..message.len().min(MAX_AUTH_MESSAGE_LEN)])
 }
 
 #[cfg(test)]

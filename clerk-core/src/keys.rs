@@ -380,6 +380,16 @@ pub(crate) fn forgiving_base64_decode(input: &str) -> Option<Vec<u8>> {
     Some(out)
 }
 
+/// The handshake protocol's publishable key check (docs/auth-rules.md §9): `pk_live_` or
+/// `pk_test_`, exactly three `_`-separated parts, and the third decodes to a host that ends with
+/// one `$`, has no other `$` and contains a `.`.
+pub(crate) fn is_strict_publishable_key(key: &str) -> bool {
+    key.split('_').count() == 3
+        && PublishableKey::parse(key).is_ok_and(|pk| {
+            !pk.frontend_api.contains('$') && pk.frontend_api.contains('.')
+        })
+}
+
 /// The suffix of the instance's cookies (`__session_<suffix>`, `__client_uat_<suffix>`,
 /// `__refresh_<suffix>`, `__clerk_db_jwt_<suffix>`): the first 8 characters of the URL-safe
 /// base64 of the SHA-1 of the publishable key, `""` without one (docs/auth-rules.md §9).

@@ -7,9 +7,11 @@ pub mod __private;
 pub mod api;
 mod auth;
 mod authz;
+mod check;
 mod clock;
 mod config;
 mod error;
+mod handshake;
 pub mod integration;
 pub mod interstitial;
 pub mod jwt;
@@ -24,7 +26,9 @@ pub use auth::reason::{AuthReason, AuthStatus};
 pub use auth::session::Auth;
 pub use auth::state::{AuthState, get_auth_state, try_get_auth_state};
 pub use authz::{InvalidRequirement, Policy, Requirement, SignedIn};
+pub use check::{Check, FactorLevel, Reverification};
 pub use clock::{Clock, FixedClock, SystemClock};
+pub use handshake::{AuthProtocol, OrganizationSync};
 pub use config::{
     ClerkConfig, ClerkConfigBuilder, ConfigError, ConfigErrorKind, DEFAULT_API_URL,
     DEFAULT_API_VERSION,

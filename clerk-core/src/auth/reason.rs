@@ -16,10 +16,13 @@ pub enum AuthStatus {
     Interstitial,
     /// An expired or not-yet-valid `Authorization` token: the client should refresh it.
     Unknown,
+    /// The handshake protocol: the browser must go through Clerk's Frontend API handshake (a
+    /// `307` to `/v1/client/handshake`, which sends it back with fresh cookies) first.
+    Handshake,
 }
 
 impl AuthStatus {
-    /// `signed-in`, `signed-out`, `interstitial` or `unknown`.
+    /// `signed-in`, `signed-out`, `interstitial`, `unknown` or `handshake`.
     #[must_use]
     pub const fn as_str(self) -> &'static str {
         match self {
@@ -27,6 +30,7 @@ impl AuthStatus {
             Self::SignedOut => "signed-out",
             Self::Interstitial => "interstitial",
             Self::Unknown => "unknown",
+            Self::Handshake => "handshake",
         }
     }
 }
@@ -64,6 +68,44 @@ pub enum AuthReason {
     StandardSignedOut,
     /// `unexpected-error`: a malformed request value or an unexpected failure.
     UnexpectedError,
+    /// `session-token-and-uat-missing`: neither a session cookie nor an active `__client_uat`
+    /// (handshake protocol).
+    SessionTokenAndUatMissing,
+    /// `session-token-missing`: a handshake resolved to no session (handshake protocol).
+    SessionTokenMissing,
+    /// `client-uat-but-no-session-token`: `__client_uat` says signed in, but there is no session
+    /// cookie (handshake protocol).
+    ClientUatButNoSessionToken,
+    /// `session-token-but-no-client-uat`: a session cookie while `__client_uat` says signed out
+    /// (handshake protocol).
+    SessionTokenButNoClientUat,
+    /// `session-token-iat-before-client-uat`: the session cookie is older than `__client_uat`
+    /// (handshake protocol).
+    SessionTokenIatBeforeClientUat,
+    /// `session-token-nbf`: the session token is not active yet (handshake protocol).
+    SessionTokenNbf,
+    /// `session-token-iat-in-the-future`: the session token was issued in the future (handshake
+    /// protocol).
+    SessionTokenIatInTheFuture,
+    /// `session-token-expired-refresh-<why>`: the session token expired and was not refreshed,
+    /// with why (`non-eligible-no-refresh-cookie`, `non-eligible-non-get`, `fetch-error`, a
+    /// Backend API error code, …) (handshake protocol).
+    SessionTokenExpiredRefresh(&'static str),
+    /// `dev-browser-missing`: a development request without a dev browser token (handshake
+    /// protocol).
+    DevBrowserMissing,
+    /// `dev-browser-sync`: a development request bringing a dev browser token in its URL
+    /// (handshake protocol).
+    DevBrowserSync,
+    /// `primary-domain-cross-origin-sync`: a page navigation coming from another site (handshake
+    /// protocol).
+    PrimaryDomainCrossOriginSync,
+    /// `active-organization-mismatch`: the URL names another organization than the session's
+    /// active one (organization sync, handshake protocol).
+    ActiveOrganizationMismatch,
+    /// `token-type-mismatch`: a token of another kind (machine token, JWT template) where a
+    /// session token is expected.
+    TokenTypeMismatch,
     /// The session token was rejected for this reason.
     Token(TokenVerificationErrorReason),
 }
@@ -84,6 +126,19 @@ impl AuthReason {
             Self::PrimaryRespondsToSyncing => "primary-responds-to-syncing",
             Self::StandardSignedOut => "standard-signed-out",
             Self::UnexpectedError => "unexpected-error",
+            Self::SessionTokenAndUatMissing => "session-token-and-uat-missing",
+            Self::SessionTokenMissing => "session-token-missing",
+            Self::ClientUatButNoSessionToken => "client-uat-but-no-session-token",
+            Self::SessionTokenButNoClientUat => "session-token-but-no-client-uat",
+            Self::SessionTokenIatBeforeClientUat => "session-token-iat-before-client-uat",
+            Self::SessionTokenNbf => "session-token-nbf",
+            Self::SessionTokenIatInTheFuture => "session-token-iat-in-the-future",
+            Self::SessionTokenExpiredRefresh(code) => code,
+            Self::DevBrowserMissing => "dev-browser-missing",
+            Self::DevBrowserSync => "dev-browser-sync",
+            Self::PrimaryDomainCrossOriginSync => "primary-domain-cross-origin-sync",
+            Self::ActiveOrganizationMismatch => "active-organization-mismatch",
+            Self::TokenTypeMismatch => "token-type-mismatch",
             Self::Token(reason) => reason.as_str(),
         }
     }

@@ -39,6 +39,18 @@ pub trait RequestView {
     /// The authority of the request URI (`host[:port]`), used when there is no `Host` header
     /// (HTTP/2 requests carry `:authority` instead).
     fn authority(&self) -> Option<&str>;
+
+    /// The scheme the request arrived with, when the adapter knows it (an absolute request URI,
+    /// a TLS listener); `None` reads as `http`. `x-forwarded-proto` overrides it either way.
+    fn scheme(&self) -> Option<&str> {
+        None
+    }
+
+    /// Calls `f` with every header field, name and value, in order. The handshake protocol's
+    /// session refresh forwards them to Clerk; the default (no headers) sends none.
+    fn for_each_header_pair(&self, f: &mut dyn FnMut(&str, &str)) {
+        let _ = f;
+    }
 }
 
 impl<T: RequestView + ?Sized> RequestView for &T {
@@ -59,6 +71,12 @@ impl<T: RequestView + ?Sized> RequestView for &T {
     }
     fn authority(&self) -> Option<&str> {
         (**self).authority()
+    }
+    fn scheme(&self) -> Option<&str> {
+        (**self).scheme()
+    }
+    fn for_each_header_pair(&self, f: &mut dyn FnMut(&str, &str)) {
+        (**self).for_each_header_pair(f);
     }
 }
 
@@ -89,6 +107,16 @@ impl RequestView for http::request::Parts {
     fn authority(&self) -> Option<&str> {
         self.uri.authority().map(http::uri::Authority::as_str)
     }
+    fn scheme(&self) -> Option<&str> {
+        self.uri.scheme_str()
+    }
+    fn for_each_header_pair(&self, f: &mut dyn FnMut(&str, &str)) {
+        for (name, value) in &self.headers {
+            if let Some(value) = utf8(value) {
+                f(name.as_str(), value);
+            }
+        }
+    }
 }
 
 impl<B> RequestView for http::Request<B> {
@@ -113,6 +141,16 @@ impl<B> RequestView for http::Request<B> {
     }
     fn authority(&self) -> Option<&str> {
         self.uri().authority().map(http::uri::Authority::as_str)
+    }
+    fn scheme(&self) -> Option<&str> {
+        self.uri().scheme_str()
+    }
+    fn for_each_header_pair(&self, f: &mut dyn FnMut(&str, &str)) {
+        for (name, value) in self.headers() {
+            if let Some(value) = utf8(value) {
+                f(name.as_str(), value);
+            }
+        }
     }
 }
 

@@ -17,6 +17,8 @@ use crate::jwt::{Actor, SessionClaims, Verified};
 pub struct Auth {
     signed_in: Option<Arc<Verified>>,
     config: ClerkConfig,
+    /// A pending session, treated as signed out (handshake protocol).
+    pending: Option<Arc<Verified>>,
 }
 
 impl Auth {
@@ -24,6 +26,17 @@ impl Auth {
         Self {
             signed_in: Some(session),
             config,
+            pending: None,
+        }
+    }
+
+    /// The signed-out auth object of a pending session (handshake protocol): every field `None`
+    /// but [`session_status`](Self::session_status).
+    pub(crate) fn pending(config: ClerkConfig, session: Arc<Verified>) -> Self {
+        Self {
+            signed_in: None,
+            config,
+            pending: Some(session),
         }
     }
 
@@ -31,6 +44,7 @@ impl Auth {
         Self {
             signed_in: None,
             config,
+            pending: None,
         }
     }
 
@@ -86,6 +100,51 @@ impl Auth {
     #[must_use]
     pub fn actor(&self) -> Option<&Actor> {
         self.session_claims().and_then(SessionClaims::actor)
+    }
+
+    /// The session status (`sts`): `pending` for a pending session (which is signed out),
+    /// `None` when the token does not say.
+    #[must_use]
+    pub fn session_status(&self) -> Option<&str> {
+        match &self.pending {
+            Some(_) => Some("pending"),
+            None => self.session_claims().and_then(SessionClaims::session_status),
+        }
+    }
+
+    /// Minutes since the first and second factor verifications (`fva`; `-1` = never).
+    #[must_use]
+    pub fn factor_verification_age(&self) -> Option<[i64; 2]> {
+        self.session_claims()
+            .and_then(SessionClaims::factor_verification_age)
+    }
+
+    /// For a pending session (signed out here), the signed-in auth object it would be if pending
+    /// sessions were accepted (Clerk's `toAuth({treatPendingAsSignedOut: false})`); otherwise
+    /// `None`.
+    #[must_use]
+    pub fn to_signed_in_even_if_pending(&self) -> Option<Auth> {
+        self.pending
+            .as_ref()
+            .map(|session| Self::signed_in(self.config.clone(), Arc::clone(session)))
+    }
+
+    /// Clerk's `has()` over every dimension (role, permission, feature, plan, reverification):
+    /// see [`Check`](crate::Check).
+    ///
+    /// ```
+    /// # async fn run() -> Result<(), Box<dyn std::error::Error>> {
+    /// use clerk_core::{Check, ClerkConfig, get_auth_state};
+    /// let config = ClerkConfig::builder().secret_key("sk_live_xxx").build()?;
+    /// let request = http::Request::get("https://example.com/").body(())?;
+    /// let auth = get_auth_state(&config, &request).await.to_auth().unwrap();
+    /// assert!(!auth.check(&Check::new().feature("dashboard"))); // signed out
+    /// # Ok(()) }
+    /// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(run()).unwrap();
+    /// ```
+    #[must_use]
+    pub fn check(&self, check: &crate::Check) -> bool {
+        check.evaluate(self)
     }
 
     fn org(&self) -> Option<&crate::jwt::OrganizationClaims> {

@@ -2,7 +2,10 @@
 
 use std::borrow::Cow;
 use std::fmt;
+use std::future::Future;
+use std::pin::pin;
 use std::sync::Arc;
+use std::task::{Context as TaskContext, Poll, Waker};
 
 use serde_json::json;
 
@@ -15,6 +18,7 @@ use super::request::{
 use super::response::{HTML, HttpAnswer, JSON, auth_header_pairs, is_browser_navigation};
 use super::session::Auth;
 use crate::config::ClerkConfig;
+use crate::handshake::{self, Io, NeedsIo};
 use crate::interstitial::{InterstitialOptions, load_interstitial_from_local};
 use crate::jwt::{
     Attempt, TokenVerificationError, TokenVerificationErrorReason as TokenReason, Verified,
@@ -34,6 +38,9 @@ pub struct AuthState {
     key_fetch_failure: bool,
     signed_in: Option<Arc<Verified>>,
     config: ClerkConfig,
+    /// The headers of the state itself (handshake protocol): `Location`, `Set-Cookie`,
+    /// `Cache-Control`, … in Clerk's order. Empty otherwise.
+    headers: Vec<(&'static str, String)>,
 }
 
 /// What an integration answers for an [`AuthState`] (see [`AuthState::outcome`]).
@@ -51,6 +58,9 @@ pub enum AuthOutcome {
     /// `401` with the small JSON body of [`AuthState::json_body`]: an interstitial or unknown state
     /// for an API or non-browser client, which never gets HTML.
     Unauthorized,
+    /// `307` to the state's `Location` with an empty body (handshake protocol): the Frontend API
+    /// handshake, or the page itself after a development handshake.
+    Redirect,
 }
 
 impl AuthOutcome {
@@ -60,6 +70,7 @@ impl AuthOutcome {
         match self {
             Self::Continue => None,
             Self::Interstitial | Self::Unauthorized => Some(401),
+            Self::Redirect => Some(307),
         }
     }
 }
@@ -73,7 +84,32 @@ impl AuthState {
             key_fetch_failure: false,
             signed_in: None,
             config: config.clone(),
+            headers: Vec::new(),
         }
+    }
+
+    /// A state of the handshake protocol, with its own headers.
+    pub(crate) fn from_parts(
+        config: &ClerkConfig,
+        status: AuthStatus,
+        reason: Option<AuthReason>,
+        message: Option<String>,
+        signed_in: Option<Arc<Verified>>,
+        headers: Vec<(&'static str, String)>,
+    ) -> Self {
+        Self {
+            status,
+            reason,
+            message,
+            key_fetch_failure: false,
+            signed_in,
+            config: config.clone(),
+            headers,
+        }
+    }
+
+    pub(crate) fn set_key_fetch_failure(&mut self, failure: bool) {
+        self.key_fetch_failure = failure;
     }
 
     fn signed_in(config: &ClerkConfig, verified: Arc<Verified>) -> Self {
@@ -84,6 +120,7 @@ impl AuthState {
             key_fetch_failure: false,
             signed_in: Some(verified),
             config: config.clone(),
+            headers: Vec::new(),
         }
     }
 
@@ -167,6 +204,12 @@ impl AuthState {
     #[must_use]
     pub fn to_auth(&self) -> Option<Auth> {
         match (self.status, &self.signed_in) {
+            // The handshake protocol treats a pending session as signed out.
+            (AuthStatus::SignedIn, Some(session))
+                if session.claims.is_pending() && self.config.handshake().is_some() =>
+            {
+                Some(Auth::pending(self.config.clone(), Arc::clone(session)))
+            }
             (AuthStatus::SignedIn, Some(session)) => {
                 Some(Auth::signed_in(self.config.clone(), Arc::clone(session)))
             }
@@ -180,6 +223,46 @@ impl AuthState {
     #[must_use]
     pub fn config(&self) -> &ClerkConfig {
         &self.config
+    }
+
+    /// The verified session token (the refreshed or handshake one when those produced it), `None`
+    /// unless signed in.
+    #[must_use]
+    pub fn token(&self) -> Option<&str> {
+        self.signed_in.as_ref().map(|v| &*v.token)
+    }
+
+    /// The kind of token the state is about: `session_token` with the handshake protocol,
+    /// `None` with the interstitial protocol (which knows no other kind).
+    #[must_use]
+    pub fn token_type(&self) -> Option<&'static str> {
+        self.config.handshake().map(|_| "session_token")
+    }
+
+    /// The `Location` of a handshake state (the Frontend API handshake, the development
+    /// satellite sync, or the page itself after a development handshake).
+    #[must_use]
+    pub fn location(&self) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(name, _)| *name == "location")
+            .map(|(_, value)| value.as_str())
+    }
+
+    /// Every header the state puts on its response, in order: with the handshake protocol the
+    /// `x-clerk-auth-*` headers of a signed-out or handshake state (raw text), then the state's
+    /// own `location`, `cache-control`, `set-cookie`, `access-control-*` headers; with the
+    /// interstitial protocol the `x-clerk-auth-*` headers (URI-encoded) of every state.
+    #[must_use]
+    pub fn response_headers(&self) -> Vec<(&'static str, String)> {
+        crate::integration::response_headers(self)
+            .map(|(name, value)| (name, value.into_owned()))
+            .collect()
+    }
+
+    /// The state's own headers (handshake protocol).
+    pub(crate) fn own_headers(&self) -> &[(&'static str, String)] {
+        &self.headers
     }
 
     /// The observability headers `x-clerk-auth-status`, `x-clerk-auth-reason` and
@@ -198,6 +281,9 @@ impl AuthState {
     /// requests (a key-loading failure included) continue to the handler.
     #[must_use]
     pub fn outcome<R: RequestView + ?Sized>(&self, request: &R) -> AuthOutcome {
+        if self.location().is_some() {
+            return AuthOutcome::Redirect;
+        }
         match self.status {
             AuthStatus::SignedIn | AuthStatus::SignedOut => AuthOutcome::Continue,
             AuthStatus::Interstitial
@@ -206,6 +292,8 @@ impl AuthState {
                 AuthOutcome::Interstitial
             }
             AuthStatus::Interstitial | AuthStatus::Unknown => AuthOutcome::Unauthorized,
+            // Every handshake state has a Location; without one the request goes on signed out.
+            AuthStatus::Handshake => AuthOutcome::Continue,
         }
     }
 
@@ -215,6 +303,7 @@ impl AuthState {
     /// |---|---|---|---|
     /// | interstitial | `401` | `content-type: text/html; charset=utf-8`, `cache-control: no-store` | [`interstitial_html`](Self::interstitial_html) |
     /// | unauthorized | `401` | `content-type: application/json`, `www-authenticate: Bearer` | [`json_body`](Self::json_body) |
+    /// | redirect (handshake protocol) | `307` | (the state's own, in [`response_headers`](Self::response_headers)) | empty |
     ///
     /// Add [`headers`](Self::headers) to it (and to every other response). Part of
     /// [`integration`](crate::integration): only adapters need it.
@@ -232,6 +321,8 @@ impl AuthState {
                 vec![("content-type", JSON), ("www-authenticate", "Bearer")],
                 self.json_body(),
             )),
+            // The Location and the rest come with the state's headers.
+            AuthOutcome::Redirect => Some(HttpAnswer::new(307, Vec::new(), String::new())),
         }
     }
 
@@ -308,6 +399,14 @@ pub async fn get_auth_state<R: RequestView + ?Sized>(
     config: &ClerkConfig,
     request: &R,
 ) -> AuthState {
+    if let Some(settings) = config.handshake() {
+        return handshake::authenticate(config, settings, request, Io::Allowed)
+            .await
+            .unwrap_or_else(|NeedsIo| {
+                // Unreachable: the network is allowed here.
+                AuthState::rule(config, AuthStatus::SignedOut, AuthReason::UnexpectedError)
+            });
+    }
     match plan(config, request) {
         Plan::Decided(state) => state,
         Plan::Verify { token, carrier } => {
@@ -345,6 +444,20 @@ pub fn try_get_auth_state<R: RequestView + ?Sized>(
     config: &ClerkConfig,
     request: &R,
 ) -> Option<AuthState> {
+    if let Some(settings) = config.handshake() {
+        // The same decision as `get_auth_state`, stopped at the first network need: with
+        // `Io::Forbidden` it never awaits anything, so one poll completes it.
+        let decision = pin!(handshake::authenticate(
+            config,
+            settings,
+            request,
+            Io::Forbidden
+        ));
+        return match decision.poll(&mut TaskContext::from_waker(Waker::noop())) {
+            Poll::Ready(Ok(state)) => Some(state),
+            Poll::Ready(Err(NeedsIo)) | Poll::Pending => None,
+        };
+    }
     match plan(config, request) {
         Plan::Decided(state) => Some(state),
         Plan::Verify { token, carrier } => match verify_token_now(&token, &config.inner.verifier) {

@@ -16,6 +16,7 @@ use crate::jwt::{
     DEFAULT_CLOCK_SKEW, Issuer, JwksCacheSettings, VerifyOptionsError, VerifyTokenOptions,
 };
 use crate::keys::{InstanceType, PublishableKey, instance_type_of_secret_key};
+use crate::handshake::{AuthProtocol, HandshakeSettings, OrganizationSync};
 use crate::secure_url::secure_url;
 
 impl ClerkConfig {
@@ -56,6 +57,8 @@ impl ClerkConfig {
     /// | `CLERK_JS_URL` | [`clerk_js_url`](ClerkConfigBuilder::clerk_js_url) |
     /// | `CLERK_JS_VERSION` | [`clerk_js_version`](ClerkConfigBuilder::clerk_js_version) |
     /// | `CLERK_AUTHORIZED_PARTIES` | [`authorized_parties`](ClerkConfigBuilder::authorized_parties) (comma-separated) |
+    /// | `CLERK_AUTH_PROTOCOL` | [`protocol`](ClerkConfigBuilder::protocol) (`handshake`/`interstitial`) |
+    /// | `CLERK_SATELLITE_AUTO_SYNC` | [`satellite_auto_sync`](ClerkConfigBuilder::satellite_auto_sync) (`true`/`false`/`1`/`0`) |
     ///
     /// Unset and empty variables leave the default.
     ///
@@ -129,6 +132,10 @@ pub struct ClerkConfigBuilder {
     clerk_js_url: String,
     clerk_js_version: String,
     token_cache_capacity: Option<usize>,
+    protocol: Option<AuthProtocol>,
+    satellite_auto_sync: bool,
+    organization_sync: Option<OrganizationSync>,
+    issuer: Vec<String>,
 }
 
 impl fmt::Debug for ClerkConfigBuilder {
@@ -204,18 +211,14 @@ impl ClerkConfigBuilder {
             b.proxy_url = v;
         }
         if let Some(v) = get("CLERK_IS_SATELLITE") {
-            b.is_satellite = match v.trim().to_ascii_lowercase().as_str() {
-                "true" | "1" => true,
-                "false" | "0" => false,
-                _ => {
-                    return Err(ConfigError::new(
-                        ConfigErrorKind::InvalidEnvValue,
-                        "CLERK_IS_SATELLITE",
-                        "CLERK_IS_SATELLITE must be `true`, `false`, `1` or `0`.".to_owned(),
-                        "Set CLERK_IS_SATELLITE=true for a satellite application, or unset it.",
-                    ));
-                }
-            };
+            b.is_satellite = parse_bool(&v).ok_or_else(|| {
+                ConfigError::new(
+                    ConfigErrorKind::InvalidEnvValue,
+                    "CLERK_IS_SATELLITE",
+                    "CLERK_IS_SATELLITE must be `true`, `false`, `1` or `0`.".to_owned(),
+                    "Set CLERK_IS_SATELLITE=true for a satellite application, or unset it.",
+                )
+            })?;
         }
         if let Some(v) = get("CLERK_SIGN_IN_URL") {
             b.sign_in_url = v;
@@ -228,6 +231,26 @@ impl ClerkConfigBuilder {
         }
         if let Some(v) = get("CLERK_JS_VERSION") {
             b.clerk_js_version = v;
+        }
+        if let Some(v) = get("CLERK_AUTH_PROTOCOL") {
+            b.protocol = Some(AuthProtocol::parse(&v).ok_or_else(|| {
+                ConfigError::new(
+                    ConfigErrorKind::InvalidEnvValue,
+                    "CLERK_AUTH_PROTOCOL",
+                    "CLERK_AUTH_PROTOCOL must be `handshake` or `interstitial`.".to_owned(),
+                    "Unset CLERK_AUTH_PROTOCOL for Clerk's current protocol (the handshake), or set it to `interstitial` for clerk-js 4 frontends.",
+                )
+            })?);
+        }
+        if let Some(v) = get("CLERK_SATELLITE_AUTO_SYNC") {
+            b.satellite_auto_sync = parse_bool(&v).ok_or_else(|| {
+                ConfigError::new(
+                    ConfigErrorKind::InvalidEnvValue,
+                    "CLERK_SATELLITE_AUTO_SYNC",
+                    "CLERK_SATELLITE_AUTO_SYNC must be `true`, `false`, `1` or `0`.".to_owned(),
+                    "Set CLERK_SATELLITE_AUTO_SYNC=true to sync a satellite's session on the first visit, or unset it.",
+                )
+            })?;
         }
         if let Some(v) = get("CLERK_AUTHORIZED_PARTIES") {
             b.authorized_parties = v
@@ -408,6 +431,46 @@ impl ClerkConfigBuilder {
         self
     }
 
+    /// The request protocol: [`AuthProtocol::Handshake`] (Clerk's current one, for clerk-js 5
+    /// frontends) or [`AuthProtocol::Interstitial`] (clerk-js 4). Env `CLERK_AUTH_PROTOCOL`
+    /// (`handshake` or `interstitial`). The default is [`AuthProtocol::DEFAULT`].
+    pub fn protocol(mut self, protocol: AuthProtocol) -> Self {
+        self.protocol = Some(protocol);
+        self
+    }
+
+    /// Handshake protocol, satellites: sync the session from the primary domain on the first
+    /// visit (a handshake even without Clerk cookies). Defaults to `false`: the first visit is
+    /// signed out until the app links with `__clerk_synced=false`. Env
+    /// `CLERK_SATELLITE_AUTO_SYNC`.
+    pub fn satellite_auto_sync(mut self, enabled: bool) -> Self {
+        self.satellite_auto_sync = enabled;
+        self
+    }
+
+    /// Handshake protocol: URL patterns naming the organization a page is about, so that the
+    /// session's active organization follows the URL (see [`OrganizationSync`]).
+    pub fn organization_sync(mut self, sync: OrganizationSync) -> Self {
+        self.organization_sync = Some(sync);
+        self
+    }
+
+    /// Handshake protocol: the accepted issuers (`iss`); a token whose `iss` is not one of them is
+    /// rejected with `token-invalid-issuer`. Defaults to none (no issuer check, as Clerk's SDK:
+    /// the signature already ties the token to the instance).
+    pub fn issuer<I, S>(mut self, issuers: I) -> Self
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        self.issuer = issuers
+            .into_iter()
+            .map(Into::into)
+            .filter(|s| !s.is_empty())
+            .collect();
+        self
+    }
+
     /// Whether integrations answer interstitial states with the interstitial page. Defaults to
     /// `true`.
     pub fn interstitial(mut self, enabled: bool) -> Self {
@@ -428,7 +491,11 @@ impl ClerkConfigBuilder {
     /// The first failing check as a [`ConfigError`]; its [`message`](ConfigError::message) is
     /// Clerk's text where Clerk has one, and it names the variable and the fix.
     pub fn build(self) -> Result<ClerkConfig, ConfigError> {
-        self.check_secret_key()?;
+        let protocol = self.protocol.unwrap_or(AuthProtocol::DEFAULT);
+        if protocol == AuthProtocol::Handshake {
+            self.check_handshake_publishable_key()?;
+        }
+        self.check_secret_key(protocol)?;
         let key_frontend_api = self.publishable_key_frontend_api()?;
         let api_url = self
             .api_url
@@ -458,7 +525,11 @@ impl ClerkConfigBuilder {
                     "Check the TLS set-up of this machine.",
                 )
             })?;
-        let verifier = self.verifier(&api_url, &api_version, clock_skew, &jwks, &http)?;
+        let verifier = self.verifier(protocol, &api_url, &api_version, clock_skew, &jwks, &http)?;
+        let handshake = match protocol {
+            AuthProtocol::Handshake => Some(self.handshake_settings()?),
+            AuthProtocol::Interstitial => None,
+        };
         Ok(ClerkConfig {
             inner: Arc::new(ConfigInner {
                 id: ConfigId::next(),
@@ -477,22 +548,63 @@ impl ClerkConfigBuilder {
                 clerk_js_version: self.clerk_js_version,
                 verifier,
                 http,
+                protocol,
+                handshake,
             }),
         })
     }
 
     /// [`build`](Self::build)'s first check: the secret key is non-empty.
-    fn check_secret_key(&self) -> Result<(), ConfigError> {
+    fn check_secret_key(&self, protocol: AuthProtocol) -> Result<(), ConfigError> {
         use ConfigErrorKind as K;
         if self.secret_key.is_empty() {
             return Err(ConfigError::new(
             K::MissingSecretKey,
             "CLERK_SECRET_KEY",
-            "Missing Clerk Secret Key or API Key. Go to https://dashboard.clerk.com and get your key for your instance.".to_owned(),
+            match protocol {
+                AuthProtocol::Interstitial => "Missing Clerk Secret Key or API Key. Go to https://dashboard.clerk.com and get your key for your instance.",
+                AuthProtocol::Handshake => "Missing Clerk Secret Key. Go to https://dashboard.clerk.com and get your key for your instance.",
+            }.to_owned(),
             "Set CLERK_SECRET_KEY (or the builder's `secret_key`) to the secret key from the API Keys page of the Clerk dashboard.",
         ));
         }
         Ok(())
+    }
+
+    /// The handshake protocol's first check: a publishable key is set and strictly valid (its
+    /// instance type, frontend API and cookie suffix come from it).
+    fn check_handshake_publishable_key(&self) -> Result<(), ConfigError> {
+        use ConfigErrorKind as K;
+        let fix = "Copy the publishable key (pk_test_… or pk_live_…) from the API Keys page of the Clerk dashboard into CLERK_PUBLISHABLE_KEY.";
+        if self.publishable_key.is_empty() {
+            return Err(ConfigError::new(
+                K::MissingPublishableKey,
+                "CLERK_PUBLISHABLE_KEY",
+                "Publishable key is missing.".to_owned(),
+                fix,
+            ));
+        }
+        if !crate::keys::is_strict_publishable_key(&self.publishable_key) {
+            return Err(ConfigError::new(
+                K::InvalidPublishableKey,
+                "CLERK_PUBLISHABLE_KEY",
+                "Publishable key not valid (expected format: pk_test_... or pk_live_...).".to_owned(),
+                fix,
+            ));
+        }
+        Ok(())
+    }
+
+    /// The handshake protocol's per-instance values, computed once.
+    fn handshake_settings(&self) -> Result<HandshakeSettings, ConfigError> {
+        HandshakeSettings::new(
+            &self.publishable_key,
+            &self.domain,
+            &self.proxy_url,
+            self.is_satellite,
+            self.satellite_auto_sync,
+            self.organization_sync.clone(),
+        )
     }
 
     /// The frontend API of the publishable key when one is set (`None` when unset), or the
@@ -560,6 +672,7 @@ impl ClerkConfigBuilder {
     /// The token verifier of the instance built from these options.
     fn verifier(
         &self,
+        protocol: AuthProtocol,
         api_url: &str,
         api_version: &str,
         clock_skew: Duration,
@@ -580,7 +693,14 @@ impl ClerkConfigBuilder {
             .jwks_cache_settings(jwks.clone())
             .skip_jwks_cache(self.skip_jwks_cache)
             .http_client(http.clone());
-        if !self.is_satellite {
+        if protocol == AuthProtocol::Handshake {
+            // Keys come from the Backend API (or the JWT key) only, and no issuer is checked
+            // unless asked: the signature ties the token to the instance.
+            verifier = verifier.handshake_dialect();
+            if !self.issuer.is_empty() {
+                verifier = verifier.issuer(Issuer::one_of(self.issuer.clone()));
+            }
+        } else if !self.is_satellite {
             verifier = if self.proxy_url.is_empty() {
                 verifier.issuer(Issuer::clerk_frontend_api())
             } else {
@@ -663,7 +783,18 @@ fn sign_in_url_on_domain(url: &Url, domain: &str) -> bool {
             .is_none_or(|p| url.port_or_known_default() == Some(p))
 }
 
+/// `true`/`1` or `false`/`0`, any case.
+fn parse_bool(v: &str) -> Option<bool> {
+    match v.trim().to_ascii_lowercase().as_str() {
+        "true" | "1" => Some(true),
+        "false" | "0" => Some(false),
+        _ => None,
+    }
+}
+
 const ENV_VARS: &[&str] = &[
+    "CLERK_AUTH_PROTOCOL",
+    "CLERK_SATELLITE_AUTO_SYNC",
     "CLERK_SECRET_KEY",
     "CLERK_PUBLISHABLE_KEY",
     "CLERK_JWT_KEY",

@@ -26,6 +26,10 @@ pub enum ConfigErrorKind {
     InvalidJwtKey,
     /// The proxy URL is not an absolute `https` URL (`http` is accepted for loopback hosts only).
     InvalidProxyUrl,
+    /// The handshake protocol needs the publishable key, and it is missing.
+    MissingPublishableKey,
+    /// An organization sync pattern does not compile.
+    InvalidOrganizationPattern,
 }
 
 /// An invalid Clerk configuration. It names the environment variable at fault and the fix, and
@@ -39,7 +43,7 @@ pub struct ConfigError {
 }
 
 impl ConfigError {
-    pub(super) fn new(
+    pub(crate) fn new(
         kind: ConfigErrorKind,
         variable: &'static str,
         message: String,

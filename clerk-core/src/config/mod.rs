@@ -10,6 +10,7 @@ use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
 
+use crate::handshake::{AuthProtocol, HandshakeSettings};
 use crate::jwt::VerifyTokenOptions;
 use crate::keys::{InstanceType, instance_type_of_secret_key};
 
@@ -66,6 +67,10 @@ pub(crate) struct ConfigInner {
     /// interstitial loads ([`ClerkConfig::load_interstitial_from_bapi`]) share it; each sets its
     /// own per-request timeout.
     pub(crate) http: reqwest::Client,
+    /// The request protocol.
+    pub(crate) protocol: AuthProtocol,
+    /// The handshake protocol's per-instance values (`None` with the interstitial protocol).
+    pub(crate) handshake: Option<HandshakeSettings>,
 }
 
 /// The identity of one built [`ClerkConfig`]: its clones share it, and no two
@@ -98,6 +103,27 @@ impl ClerkConfig {
     #[must_use]
     pub fn id(&self) -> ConfigId {
         self.inner.id
+    }
+
+    /// The request protocol (env `CLERK_AUTH_PROTOCOL`).
+    #[must_use]
+    pub fn protocol(&self) -> AuthProtocol {
+        self.inner.protocol
+    }
+
+    /// Whether a satellite syncs its session on the first visit (handshake protocol, env
+    /// `CLERK_SATELLITE_AUTO_SYNC`).
+    #[must_use]
+    pub fn satellite_auto_sync(&self) -> bool {
+        self.inner
+            .handshake
+            .as_ref()
+            .is_some_and(|h| h.satellite_auto_sync)
+    }
+
+    /// The handshake protocol's values (`None` with the interstitial protocol).
+    pub(crate) fn handshake(&self) -> Option<&HandshakeSettings> {
+        self.inner.handshake.as_ref()
     }
 
     /// The URL the interstitial page loads clerk-js from (`""`: derived from the frontend API).

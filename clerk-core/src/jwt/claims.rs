@@ -188,6 +188,30 @@ impl SessionClaims {
         self.inner.plan.as_deref()
     }
 
+    /// The session status (`sts`), e.g. `pending` for a session with tasks left (choose an
+    /// organization, …); `None` when absent.
+    #[must_use]
+    pub fn session_status(&self) -> Option<&str> {
+        self.inner.all.get("sts").and_then(Value::as_str)
+    }
+
+    /// Whether the session is pending (`sts` is `pending`): the handshake protocol treats it as
+    /// signed out.
+    #[must_use]
+    pub fn is_pending(&self) -> bool {
+        self.session_status() == Some("pending")
+    }
+
+    /// Minutes since the first and the second factor were verified (`fva`), `-1` for a factor
+    /// never verified in this session; `None` when the claim is absent or malformed.
+    #[must_use]
+    pub fn factor_verification_age(&self) -> Option<[i64; 2]> {
+        match self.inner.all.get("fva")?.as_array()?.as_slice() {
+            [a, b] => Some([a.as_i64()?, b.as_i64()?]),
+            _ => None,
+        }
+    }
+
     /// Any claim, including custom claims of a session-token template.
     #[must_use]
     pub fn get(&self, name: &str) -> Option<&Value> {

@@ -188,7 +188,7 @@ pub fn decode_jwt(token: &str) -> Result<Jwt, TokenVerificationError> {
 }
 
 fn unexpected(message: String) -> TokenVerificationError {
-    TokenVerificationError::new(Reason::UnexpectedError, message)
+    TokenVerificationError::new(Reason::UnexpectedError, message).mark_undecodable()
 }
 
 /// Base64url in Clerk's "loose" mode: trailing `=` ignored, otherwise only `A–Z a–z 0–9 - _`, and no

@@ -23,6 +23,12 @@ pub enum TokenVerificationErrorReason {
     TokenNotActiveYet,
     /// `token-invalid-issuer`: `iss` is not the expected issuer.
     TokenInvalidIssuer,
+    /// `token-iat-in-the-future`: `iat` is in the future (beyond the clock skew); the handshake
+    /// protocol only (the interstitial protocol reports `token-not-active-yet`).
+    TokenIatInTheFuture,
+    /// `jwk-kid-mismatch`: the JWKS has no key with the token's `kid` (the handshake protocol's
+    /// name for the interstitial protocol's `jwk-remote-missing`).
+    JwkKidMismatch,
     /// `token-verification-failed`: a claim has the wrong type, or the key could not be used.
     TokenVerificationFailed,
     /// `jwk-local-missing`: no local key was configured.
@@ -55,6 +61,8 @@ impl TokenVerificationErrorReason {
             Self::TokenInvalidSignature => "token-invalid-signature",
             Self::TokenNotActiveYet => "token-not-active-yet",
             Self::TokenInvalidIssuer => "token-invalid-issuer",
+            Self::TokenIatInTheFuture => "token-iat-in-the-future",
+            Self::JwkKidMismatch => "jwk-kid-mismatch",
             Self::TokenVerificationFailed => "token-verification-failed",
             Self::JwkLocalMissing => "jwk-local-missing",
             Self::JwkRemoteMissing => "jwk-remote-missing",
@@ -88,6 +96,11 @@ pub enum TokenVerificationErrorAction {
     SetClerkSecretKeyOrApiKey,
     /// `Make sure your system clock is in sync (e.g. turn off and on automatic time synchronization).`
     EnsureClockSync,
+    /// `Make sure that this is a valid Clerk-generated JWT.` (the handshake protocol's wording).
+    EnsureClerkGeneratedJwt,
+    /// `Go to your Dashboard and validate your secret and public keys are correct. Contact
+    /// support@clerk.com if the issue persists.` (an unknown `kid`, handshake protocol).
+    ValidateKeys,
 }
 
 impl TokenVerificationErrorAction {
@@ -100,6 +113,10 @@ impl TokenVerificationErrorAction {
             Self::SetClerkJwtKey => "Set the CLERK_JWT_KEY environment variable.",
             Self::SetClerkSecretKeyOrApiKey => {
                 "Set the CLERK_SECRET_KEY or CLERK_API_KEY environment variable."
+            }
+            Self::EnsureClerkGeneratedJwt => "Make sure that this is a valid Clerk-generated JWT.",
+            Self::ValidateKeys => {
+                "Go to your Dashboard and validate your secret and public keys are correct. Contact support@clerk.com if the issue persists."
             }
             Self::EnsureClockSync => {
                 "Make sure your system clock is in sync (e.g. turn off and on automatic time synchronization)."
@@ -134,6 +151,8 @@ pub struct TokenVerificationError {
     message: String,
     action: Option<TokenVerificationErrorAction>,
     key_fetch: bool,
+    /// A segment is not base64url JSON (the handshake protocol calls that `token-invalid`).
+    undecodable: bool,
 }
 
 impl TokenVerificationError {
@@ -143,7 +162,13 @@ impl TokenVerificationError {
             message: message.into(),
             action: None,
             key_fetch: false,
+            undecodable: false,
         }
+    }
+
+    pub(crate) fn mark_undecodable(mut self) -> Self {
+        self.undecodable = true;
+        self
     }
 
     pub(crate) fn mark_key_fetch_failure(mut self) -> Self {
@@ -157,6 +182,38 @@ impl TokenVerificationError {
     #[must_use]
     pub fn is_key_fetch_failure(&self) -> bool {
         self.key_fetch
+    }
+
+    /// The same failure in the words of the handshake protocol (`@clerk/backend` 3.x): an unknown
+    /// `kid` is `jwk-kid-mismatch` without the list of known kids, an `iat` in the future has its
+    /// own reason, and "Clerk-generated" is spelled right. Reasons and messages otherwise agree.
+    pub(crate) fn into_handshake_dialect(mut self) -> Self {
+        use TokenVerificationErrorAction as A;
+        use TokenVerificationErrorReason as R;
+        if self.undecodable {
+            self.reason = R::TokenInvalid;
+            "Invalid JWT form. The header, payload, or signature could not be decoded."
+                .clone_into(&mut self.message);
+            self.action = None;
+            return self;
+        }
+        match self.reason {
+            R::JwkRemoteMissing => {
+                self.reason = R::JwkKidMismatch;
+                if let Some(end) = self.message.find(" The following kid are available: ") {
+                    self.message.truncate(end);
+                }
+                self.action = Some(A::ValidateKeys);
+            }
+            R::TokenNotActiveYet if self.message.starts_with("JWT issued at date claim (iat)") => {
+                self.reason = R::TokenIatInTheFuture;
+            }
+            _ => {}
+        }
+        if self.action == Some(A::EnsureClerkJwt) {
+            self.action = Some(A::EnsureClerkGeneratedJwt);
+        }
+        self
     }
 
     pub(crate) fn with_action(mut self, action: TokenVerificationErrorAction) -> Self {

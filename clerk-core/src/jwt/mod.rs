@@ -26,6 +26,7 @@ pub use verify::DEFAULT_CLOCK_SKEW;
 // The crate root re-exports these; the rest of the crate reaches them here.
 pub(crate) use claims::{Actor, OrganizationClaims, SessionClaims};
 pub(crate) use error::{TokenVerificationError, TokenVerificationErrorReason};
-pub(crate) use key::VerificationKey;
+pub(crate) use key::{VerificationKey, rsa_algorithm};
+pub(crate) use verify::check_signature;
 pub(crate) use token::{VerifyOptionsError, VerifyTokenOptions};
 pub(crate) use verify::Issuer;

@@ -16,7 +16,9 @@ use super::jwks::{JwksCache, JwksCacheSettings, JwksSource, KeyLookup};
 use super::key::{KeyError, VerificationKey};
 use super::token_cache::{DEFAULT_TOKEN_CACHE_CAPACITY, TokenCache};
 use super::verified::Verified;
-use super::verify::{ClaimRules, Issuer, M2M_TOKEN_CAT, m2m_error, non_empty, verify_decoded};
+use super::verify::{
+    ClaimRules, Dialect, Issuer, M2M_TOKEN_CAT, m2m_error, non_empty, verify_decoded,
+};
 use crate::clock::Clock;
 use crate::config::{DEFAULT_API_URL, DEFAULT_API_VERSION};
 use crate::secure_url::secure_url;
@@ -399,6 +401,12 @@ impl VerifyTokenOptionsBuilder {
 
     /// The HTTP client of the configuration these options belong to, used by the JWKS cache when
     /// this build creates it (see the `jwks` module docs).
+    /// The handshake protocol's verification rules (see [`Dialect::Handshake`]).
+    pub(crate) fn handshake_dialect(mut self) -> Self {
+        self.rules.dialect = Dialect::Handshake;
+        self
+    }
+
     pub(crate) fn http_client(mut self, http: reqwest::Client) -> Self {
         self.http = Some(http);
         self
@@ -550,6 +558,50 @@ pub(crate) async fn verify_token_shared(
 }
 
 /// What [`verify_token_now`] could do without I/O.
+/// The same options with another clock skew and no verified-token cache (the handshake
+/// protocol's development retry of a handshake's session token with a day of skew).
+impl VerifyTokenOptions {
+    /// The verifier's clock, in milliseconds.
+    pub(crate) fn now_ms(&self) -> i64 {
+        self.rules.clock.now_ms()
+    }
+
+    pub(crate) fn with_clock_skew(&self, skew: Duration) -> Self {
+        let mut options = self.clone();
+        options.rules.clock_skew = skew;
+        options.token_cache = None;
+        options
+    }
+
+    /// The key for `jwt`'s `kid`: the local key, or the JWKS key (fetched when missing), or
+    /// `jwk-failed-to-resolve` with `unresolved` as its message when there is no key source.
+    pub(crate) async fn key_for(
+        &self,
+        jwt: &Jwt,
+        unresolved: &str,
+    ) -> Result<Arc<VerificationKey>, TokenVerificationError> {
+        let now = self.rules.clock.now_ms();
+        match &self.keys {
+            KeySource::Local(key) => Ok(Arc::clone(key)),
+            KeySource::Jwks(cache) => {
+                match cache.key_now(jwt.header().kid(), now, self.skip_jwks_cache) {
+                    KeyLookup::Ready(result) => result,
+                    KeyLookup::Refresh { generation } => {
+                        cache
+                            .refreshed_key(generation, jwt.header().kid(), now)
+                            .await
+                    }
+                }
+            }
+            KeySource::Unresolved => Err(TokenVerificationError::new(
+                Reason::JwkFailedToResolve,
+                unresolved,
+            )
+            .with_action(Action::SetClerkJwtKey)),
+        }
+    }
+}
+
 pub(crate) enum Attempt {
     /// The verdict.
     Done(Result<Arc<Verified>, TokenVerificationError>),
@@ -587,7 +639,7 @@ pub(crate) fn verify_token_now(token: &str, options: &VerifyTokenOptions) -> Att
         Err(e) => return Attempt::Done(Err(e)),
     };
     if jwt.header().get("cat").and_then(Value::as_str) == Some(M2M_TOKEN_CAT) {
-        return Attempt::Done(Err(m2m_error()));
+        return Attempt::Done(Err(m2m_error(options.rules.dialect)));
     }
     let (key, jwks_key) = match &options.keys {
         KeySource::Local(key) => (Arc::clone(key), None),

@@ -44,6 +44,7 @@ pub struct Issuer(IssuerKind);
 #[derive(Clone)]
 enum IssuerKind {
     Exact(String),
+    OneOf(Vec<String>),
     Predicate(Arc<dyn Fn(&str) -> bool + Send + Sync>),
 }
 
@@ -58,6 +59,19 @@ impl Issuer {
     #[must_use]
     pub fn predicate(predicate: impl Fn(&str) -> bool + Send + Sync + 'static) -> Self {
         Self(IssuerKind::Predicate(Arc::new(predicate)))
+    }
+
+    /// `iss` must be one of `issuers` (the handshake protocol's `issuer` option). Unlike
+    /// [`exact`](Self::exact), it never makes the issuer the source of the signing keys.
+    #[must_use]
+    pub fn one_of<I, S>(issuers: I) -> Self
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        Self(IssuerKind::OneOf(
+            issuers.into_iter().map(Into::into).collect(),
+        ))
     }
 
     /// `iss` must start with `prefix`.
@@ -78,6 +92,7 @@ impl Issuer {
     pub fn accepts(&self, iss: &str) -> bool {
         match &self.0 {
             IssuerKind::Exact(s) => s == iss,
+            IssuerKind::OneOf(list) => list.iter().any(|s| s == iss),
             IssuerKind::Predicate(p) => p(iss),
         }
     }
@@ -87,7 +102,7 @@ impl Issuer {
     pub fn as_exact(&self) -> Option<&str> {
         match &self.0 {
             IssuerKind::Exact(s) => Some(s),
-            IssuerKind::Predicate(_) => None,
+            IssuerKind::OneOf(_) | IssuerKind::Predicate(_) => None,
         }
     }
 }
@@ -96,6 +111,7 @@ impl fmt::Debug for Issuer {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match &self.0 {
             IssuerKind::Exact(s) => f.debug_tuple("Issuer::exact").field(s).finish(),
+            IssuerKind::OneOf(list) => f.debug_tuple("Issuer::one_of").field(list).finish(),
             IssuerKind::Predicate(_) => f.write_str("Issuer::predicate(..)"),
         }
     }
@@ -140,11 +156,24 @@ pub(crate) struct ClaimRules {
     pub(crate) authorized_parties: Vec<String>,
     pub(crate) clock_skew: Duration,
     pub(crate) clock: Arc<dyn Clock>,
+    pub(crate) dialect: Dialect,
+}
+
+/// Which protocol's verification rules apply (docs/auth-rules.md §4 and §9.7).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub(crate) enum Dialect {
+    /// `@clerk/backend` 0.31.3: claims first, signature last; `azp` checked only when present.
+    #[default]
+    Interstitial,
+    /// `@clerk/backend` 3.x: the signature before any claim, `azp` required when authorized
+    /// parties are set, string and array audiences checked alike.
+    Handshake,
 }
 
 impl Default for ClaimRules {
     fn default() -> Self {
         Self {
+            dialect: Dialect::Interstitial,
             issuer: None,
             audience: Vec::new(),
             authorized_parties: Vec::new(),
@@ -291,7 +320,12 @@ pub(crate) fn verify_decoded(
         )
         .with_action(Action::EnsureClerkJwt));
     };
-    check_header_hardening(&jwt)?;
+    check_header_hardening(&jwt, rules.dialect)?;
+    let handshake = rules.dialect == Dialect::Handshake;
+    if handshake {
+        // The handshake protocol checks the signature before reading any claim.
+        check_signature(&jwt, key, alg)?;
+    }
 
     // 4. sub
     if !payload.get("sub").is_some_and(Value::is_string) {
@@ -301,19 +335,28 @@ pub(crate) fn verify_decoded(
         )));
     }
     // 5. aud
-    check_audience(payload, &rules.audience)?;
-    // 6. azp
-    if let Some(azp) = payload.get("azp").filter(|v| js_truthy(v))
+    if handshake {
+        check_audience_handshake(payload, &rules.audience)?;
+    } else {
+        check_audience(payload, &rules.audience)?;
+    }
+    // 6. azp (required when authorized parties are set, with the handshake protocol)
+    let azp = match payload.get("azp").filter(|v| js_truthy(v)) {
+        None if handshake && !rules.authorized_parties.is_empty() => Some(&Value::Null),
+        azp => azp,
+    };
+    if let Some(azp) = azp
         && !rules.authorized_parties.is_empty()
         && !azp
             .as_str()
             .is_some_and(|a| rules.authorized_parties.iter().any(|p| p == a))
     {
+        let azp = Some(azp).filter(|v| !v.is_null());
         return Err(TokenVerificationError::new(
             Reason::TokenInvalidAuthorizedParties,
             format!(
                 "Invalid JWT Authorized party claim (azp) {}. Expected \"{}\".",
-                js_stringify(Some(azp)),
+                js_stringify(azp),
                 rules.authorized_parties.join(",")
             ),
         ));
@@ -374,8 +417,10 @@ pub(crate) fn verify_decoded(
         ));
     }
 
-    // 11. signature, last (Clerk's order).
-    check_signature(&jwt, key, alg)?;
+    // 11. signature, last (the interstitial protocol's order).
+    if !handshake {
+        check_signature(&jwt, key, alg)?;
+    }
 
     let (_, payload) = jwt.into_parts();
     SessionClaims::from_verified(payload)
@@ -392,7 +437,7 @@ fn invalid(message: &str) -> TokenVerificationError {
 }
 
 /// Header checks jsonwebtoken does not make (auth-rules §4.4): they run right after the `alg` check.
-fn check_header_hardening(jwt: &Jwt) -> Result<(), TokenVerificationError> {
+fn check_header_hardening(jwt: &Jwt, dialect: Dialect) -> Result<(), TokenVerificationError> {
     let header = jwt.header();
     if header.get("crit").is_some() {
         return Err(invalid(
@@ -412,7 +457,7 @@ fn check_header_hardening(jwt: &Jwt) -> Result<(), TokenVerificationError> {
         }
     }
     if header.get("cat").and_then(Value::as_str) == Some(M2M_TOKEN_CAT) {
-        return Err(m2m_error());
+        return Err(m2m_error(dialect));
     }
     if let Some(kid) = header.get("kid")
         && kid.as_str().is_none_or(|k| k.len() > MAX_KID_LEN)
@@ -429,10 +474,13 @@ fn check_header_hardening(jwt: &Jwt) -> Result<(), TokenVerificationError> {
     Ok(())
 }
 
-pub(crate) fn m2m_error() -> TokenVerificationError {
-    invalid(
-        "Invalid JWT: machine-to-machine tokens (cat \"cl_B7d4PD333AAA\") are not session tokens.",
-    )
+pub(crate) fn m2m_error(dialect: Dialect) -> TokenVerificationError {
+    match dialect {
+        Dialect::Interstitial => invalid(
+            "Invalid JWT: machine-to-machine tokens (cat \"cl_B7d4PD333AAA\") are not session tokens.",
+        ),
+        Dialect::Handshake => invalid("Invalid session token category."),
+    }
 }
 
 fn js_truthy(v: &Value) -> bool {
@@ -474,6 +522,36 @@ fn check_audience(
     )))
 }
 
+/// The handshake protocol's audience rule: a non-empty string `aud` must be listed; an array of
+/// strings must share one value with the list (an array holding anything else is not checked).
+fn check_audience_handshake(
+    payload: &Map<String, Value>,
+    audience: &[String],
+) -> Result<(), TokenVerificationError> {
+    if audience.is_empty() {
+        return Ok(());
+    }
+    let listed = |a: &str| audience.iter().any(|x| x == a);
+    let expected = js_stringify(Some(&Value::from(audience.to_vec())));
+    match payload.get("aud") {
+        Some(Value::String(aud)) if !aud.is_empty() && !listed(aud) => Err(failed(format!(
+            "Invalid JWT audience claim (aud) {}. Is not included in \"{expected}\".",
+            js_stringify(payload.get("aud"))
+        ))),
+        Some(Value::Array(items))
+            if !items.is_empty()
+                && items.iter().all(Value::is_string)
+                && !items.iter().filter_map(Value::as_str).any(listed) =>
+        {
+            Err(failed(format!(
+                "Invalid JWT audience claim array (aud) {}. Is not included in \"{expected}\".",
+                js_stringify(payload.get("aud"))
+            )))
+        }
+        _ => Ok(()),
+    }
+}
+
 fn check_issuer(
     payload: &Map<String, Value>,
     issuer: Option<&Issuer>,
@@ -491,6 +569,21 @@ fn check_issuer(
                     Reason::TokenInvalidIssuer,
                     "Failed JWT issuer resolver. Make sure that the resolver returns a truthy value.",
                 ))
+            }
+        }
+        IssuerKind::OneOf(list) => {
+            if iss.and_then(Value::as_str).is_some_and(|s| list.iter().any(|x| x == s)) {
+                Ok(())
+            } else {
+                Err(TokenVerificationError::new(
+                    Reason::TokenInvalidIssuer,
+                    format!(
+                        "Invalid JWT issuer claim (iss) {}. Expected \"{}\".",
+                        js_stringify(iss),
+                        list.join(",")
+                    ),
+                )
+                .with_action(Action::EnsureClerkJwt))
             }
         }
         IssuerKind::Exact(expected) => {
@@ -533,7 +626,7 @@ fn time_claim(
         })
 }
 
-fn check_signature(
+pub(crate) fn check_signature(
     jwt: &Jwt,
     key: &VerificationKey,
     alg: jsonwebtoken::Algorithm,

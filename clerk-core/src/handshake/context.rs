@@ -1,0 +1,312 @@
+//! The request as the handshake rules read it (docs/auth-rules.md §9.2): its URL after the
+//! forwarding headers, its cookies (suffixed or not) and the values the rules use.
+
+use std::borrow::Cow;
+
+use serde_json::Value;
+use url::Url;
+
+use super::HandshakeSettings;
+use crate::auth::origin::js_parse_int;
+use crate::auth::request::{RequestView, header_value};
+use crate::config::ClerkConfig;
+use crate::jwt::Jwt;
+use crate::jwt::decode::decode_jwt;
+
+/// One request, read once.
+pub(crate) struct Context<'a, R: RequestView + ?Sized> {
+    pub(crate) config: &'a ClerkConfig,
+    pub(crate) settings: &'a HandshakeSettings,
+    pub(crate) request: &'a R,
+    /// The request URL with `x-forwarded-host` / `x-forwarded-proto` applied.
+    pub(crate) url: Url,
+    cookies: Option<Cow<'a, str>>,
+    /// Whether the instance's suffixed cookies are the ones to read.
+    pub(crate) suffixed: bool,
+    /// The session cookie (suffixed or not), non-empty.
+    pub(crate) session: Option<String>,
+    /// The unsuffixed session cookie decoded while choosing the suffix, reused when it is the
+    /// session cookie.
+    decoded_unsuffixed: Option<Jwt>,
+    /// `__client_uat` as a number, `0` when absent or not a number (`0` means signed out).
+    pub(crate) client_uat: f64,
+}
+
+impl<'a, R: RequestView + ?Sized> Context<'a, R> {
+    /// The context, or `None` when the request URL cannot be rebuilt (a malformed `Host`).
+    pub(crate) fn new(
+        config: &'a ClerkConfig,
+        settings: &'a HandshakeSettings,
+        request: &'a R,
+    ) -> Option<Self> {
+        let url = request_url(request)?;
+        let cookies = joined_cookies(request);
+        let mut this = Self {
+            config,
+            settings,
+            request,
+            url,
+            cookies,
+            suffixed: false,
+            session: None,
+            decoded_unsuffixed: None,
+            client_uat: 0.0,
+        };
+        this.choose_cookies();
+        Some(this)
+    }
+
+    /// A cookie's value (first occurrence, percent-decoded once when it holds `%`; quotes
+    /// kept), `None` when absent or empty.
+    pub(crate) fn cookie(&self, name: &str) -> Option<String> {
+        let header = self.cookies.as_deref()?;
+        let found = header.split(';').find_map(|piece| {
+            let (n, v) = piece.split_once('=')?;
+            (trim(n) == name).then(|| trim(v))
+        })?;
+        if found.is_empty() {
+            return None;
+        }
+        if found.contains('%')
+            && let Ok(decoded) = percent_encoding::percent_decode_str(found).decode_utf8()
+        {
+            return Some(decoded.into_owned());
+        }
+        Some(found.to_owned())
+    }
+
+    /// The cookie `<name>_<suffix>`.
+    pub(crate) fn suffixed_cookie(&self, name: &str) -> Option<String> {
+        self.cookie(&format!("{name}_{}", self.settings.suffix))
+    }
+
+    /// A request header, `None` when absent or empty (repeated fields joined with `, `).
+    pub(crate) fn header(&self, name: &str) -> Option<Cow<'a, str>> {
+        header_value(self.request, name)
+    }
+
+    /// The first value of a query parameter (`None` when absent; may be empty).
+    pub(crate) fn query(&self, name: &str) -> Option<String> {
+        self.url
+            .query_pairs()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.into_owned())
+    }
+
+    pub(crate) fn method(&self) -> &str {
+        self.request.method()
+    }
+
+    pub(crate) fn is_get(&self) -> bool {
+        self.method() == "GET"
+    }
+
+    /// `sec-fetch-dest` is exactly `document`.
+    pub(crate) fn is_document(&self) -> bool {
+        self.header("sec-fetch-dest").as_deref() == Some("document")
+    }
+
+    /// The token of the `Authorization` header: `Bearer <token>` (exact scheme), or a bare
+    /// token; another scheme gives none.
+    pub(crate) fn header_token(&self) -> Option<Cow<'a, str>> {
+        let value = self.header("authorization")?;
+        let (first, rest) = match value.split_once(' ') {
+            None => (value.as_ref(), None),
+            Some((first, rest)) => (first, Some(rest)),
+        };
+        let second = rest.map(|r| r.split(' ').next().unwrap_or(""));
+        let (start, end) = match second {
+            None | Some("") => (0, first.len()),
+            Some(second) if first == "Bearer" => (first.len() + 1, first.len() + 1 + second.len()),
+            Some(_) => return None,
+        };
+        if start == end {
+            return None;
+        }
+        Some(match value {
+            Cow::Borrowed(v) => Cow::Borrowed(&v[start..end]),
+            Cow::Owned(v) => Cow::Owned(v[start..end].to_owned()),
+        })
+    }
+
+    /// The refresh token: `__refresh_<suffix>` only.
+    pub(crate) fn refresh_token(&self) -> Option<String> {
+        self.suffixed_cookie("__refresh")
+    }
+
+    /// The development browser token: the query's `__clerk_db_jwt` (when non-empty), else the
+    /// cookie of the chosen suffix.
+    pub(crate) fn dev_browser(&self) -> Option<String> {
+        if let Some(v) = self.query("__clerk_db_jwt").filter(|v| !v.is_empty()) {
+            return Some(v);
+        }
+        let cookie = if self.suffixed {
+            self.suffixed_cookie("__clerk_db_jwt")
+        } else {
+            self.cookie("__clerk_db_jwt")
+        };
+        cookie
+    }
+
+    /// A handshake value: the query parameter when non-empty, else the (unsuffixed) cookie.
+    pub(crate) fn handshake_value(&self, name: &str) -> Option<String> {
+        self.query(name)
+            .filter(|v| !v.is_empty())
+            .or_else(|| self.cookie(name))
+    }
+
+    /// `__clerk_redirect_count` as a number (`0` when absent or not a number).
+    pub(crate) fn redirect_count(&self) -> f64 {
+        self.cookie("__clerk_redirect_count")
+            .and_then(|v| v.trim().parse::<f64>().ok())
+            .filter(|n| n.is_finite())
+            .unwrap_or(0.0)
+    }
+
+    /// The session cookie decoded (`None` without one).
+    pub(crate) fn decoded_session(&mut self) -> Option<Result<Jwt, crate::TokenVerificationError>> {
+        let session = self.session.as_deref()?;
+        if !self.suffixed
+            && let Some(jwt) = self.decoded_unsuffixed.take()
+        {
+            return Some(Ok(jwt));
+        }
+        Some(decode_jwt(session))
+    }
+
+    /// Whether the instance's suffixed cookies are the ones to read (docs/auth-rules.md §9.2,
+    /// rules 1 to 8), then the session cookie and `__client_uat` it implies.
+    fn choose_cookies(&mut self) {
+        let s = self.cookie("__session");
+        let ss = self.suffixed_cookie("__session");
+        let u = self.cookie("__client_uat");
+        let su = self.suffixed_cookie("__client_uat");
+        let zero = |v: &Option<String>| v.as_deref() == Some("0");
+        let decoded = s.as_deref().map(decode_jwt);
+        let suffixed = 'choice: {
+            if let Some(decoded) = &decoded {
+                let iss = decoded
+                    .as_ref()
+                    .ok()
+                    .and_then(|jwt| jwt.payload().get("iss"))
+                    .filter(|v| js_truthy(v));
+                let Some(iss) = iss else { break 'choice false };
+                if let Some(iss) = iss.as_str()
+                    && strip_schemes(iss) != self.settings.original_frontend_api
+                {
+                    break 'choice true;
+                }
+            }
+            if su.is_none() && ss.is_none() {
+                break 'choice false;
+            }
+            let iat = |jwt: Option<&Jwt>| {
+                jwt.and_then(|j| j.payload().get("iat"))
+                    .and_then(Value::as_f64)
+                    .unwrap_or(0.0)
+            };
+            let iat_s = iat(decoded.as_ref().and_then(|d| d.as_ref().ok()));
+            let decoded_ss = ss.as_deref().and_then(|t| decode_jwt(t).ok());
+            if !zero(&su) && !zero(&u) && iat_s > iat(decoded_ss.as_ref()) {
+                break 'choice false;
+            }
+            if zero(&su) && !zero(&u) {
+                break 'choice false;
+            }
+            if self.settings.is_development()
+                && !zero(&su)
+                && zero(&u)
+                && decoded_ss
+                    .as_ref()
+                    .and_then(|j| j.payload().get("exp"))
+                    .and_then(Value::as_f64)
+                    .is_some_and(|exp| {
+                        exp <= (self.config.inner.verifier.now_ms() as f64 / 1000.0).floor()
+                    })
+            {
+                break 'choice false;
+            }
+            if su.is_none() && ss.is_some() {
+                break 'choice false;
+            }
+            true
+        };
+        self.suffixed = suffixed;
+        let (session, uat) = if suffixed { (ss, su) } else { (s, u) };
+        if !suffixed {
+            self.decoded_unsuffixed = decoded.and_then(Result::ok);
+        }
+        self.session = session;
+        self.client_uat = uat.as_deref().and_then(js_parse_int).unwrap_or(0.0);
+        if self.client_uat.is_nan() {
+            self.client_uat = 0.0;
+        }
+    }
+}
+
+/// Trims spaces and tabs (the cookie parser's whitespace).
+fn trim(s: &str) -> &str {
+    s.trim_matches([' ', '\t'])
+}
+
+/// The `cookie` header fields joined with `; `.
+fn joined_cookies<R: RequestView + ?Sized>(request: &R) -> Option<Cow<'_, str>> {
+    let mut acc: Option<Cow<'_, str>> = None;
+    request.for_each_header("cookie", &mut |v| {
+        acc = Some(match acc.take() {
+            None => Cow::Borrowed(v),
+            Some(prev) => Cow::Owned(format!("{prev}; {v}")),
+        });
+    });
+    acc
+}
+
+/// The request URL (docs/auth-rules.md §9.2): the listener's scheme (`http` unless the adapter
+/// knows better), the authority, path and query; then, when `x-forwarded-host` (else `host`) and
+/// `x-forwarded-proto` (else that scheme) name another origin, the same path and query on it.
+pub(crate) fn request_url<R: RequestView + ?Sized>(request: &R) -> Option<Url> {
+    let scheme = request.scheme().unwrap_or("http");
+    let authority = request.authority().unwrap_or("localhost");
+    let mut raw = format!("{scheme}://{authority}{}", request.path());
+    if let Some(q) = request.uri_query() {
+        raw.push('?');
+        raw.push_str(q);
+    }
+    let original = Url::parse(&raw).ok()?;
+    let first = |name: &str| {
+        header_value(request, name).map(|v| v.split(',').next().unwrap_or("").to_owned())
+    };
+    let host = first("x-forwarded-host").or_else(|| header_value(request, "host").map(Cow::into_owned));
+    let proto = first("x-forwarded-proto").unwrap_or_else(|| original.scheme().to_owned());
+    if let Some(host) = host {
+        let origin = format!("{proto}://{host}");
+        if origin != original.origin().ascii_serialization()
+            && let Ok(base) = Url::parse(&origin)
+            && let Ok(rebuilt) = base.join(&raw[raw.find(request.path()).unwrap_or(raw.len())..])
+        {
+            return Some(rebuilt);
+        }
+    }
+    Some(original)
+}
+
+/// `iss` without every `http://` and `https://` (any case).
+fn strip_schemes(iss: &str) -> String {
+    let mut out = iss.to_owned();
+    for scheme in ["https://", "http://"] {
+        while let Some(i) = out.to_ascii_lowercase().find(scheme) {
+            out.replace_range(i..i + scheme.len(), "");
+        }
+    }
+    out
+}
+
+pub(crate) fn js_truthy(v: &Value) -> bool {
+    match v {
+        Value::Null => false,
+        Value::Bool(b) => *b,
+        Value::Number(n) => n.as_f64().is_some_and(|f| f != 0.0),
+        Value::String(s) => !s.is_empty(),
+        Value::Array(_) | Value::Object(_) => true,
+    }
+}
