@@ -6,6 +6,7 @@ pub mod conformance;
 mod emulator;
 mod html;
 mod instance;
+pub mod modern_cases;
 pub mod protected;
 pub mod scenarios;
 mod token;
