@@ -150,17 +150,19 @@ impl Check {
         };
         let mut results = Vec::with_capacity(3);
         if self.role.is_some() || self.permission.is_some() {
-            results.push(auth.org_id().is_some() && {
-                let role_ok = self
-                    .role
-                    .as_deref()
-                    .is_none_or(|r| has_role(auth.org_role(), r));
-                let permission_ok = self
-                    .permission
-                    .as_deref()
-                    .is_none_or(|p| has_permission(auth.org_permissions(), p));
-                role_ok && permission_ok
-            });
+            results.push(
+                auth.org_id().is_some() && {
+                    let role_ok = self
+                        .role
+                        .as_deref()
+                        .is_none_or(|r| has_role(auth.org_role(), r));
+                    let permission_ok = self
+                        .permission
+                        .as_deref()
+                        .is_none_or(|p| has_permission(auth.org_permissions(), p));
+                    role_ok && permission_ok
+                },
+            );
         }
         if self.feature.is_some() || self.plan.is_some() {
             let ok = |asked: &Option<String>, claim: Option<&str>| {
@@ -205,9 +207,7 @@ fn billing_has(claim: Option<&str>, asked: &str) -> bool {
         entries.push((s, n));
     }
     entries.iter().any(|(s, n)| {
-        *n == name
-            && matches!(*s, "o" | "u" | "ou" | "uo")
-            && scope.is_none_or(|c| s.contains(c))
+        *n == name && matches!(*s, "o" | "u" | "ou" | "uo") && scope.is_none_or(|c| s.contains(c))
     })
 }
 

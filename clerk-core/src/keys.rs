@@ -385,9 +385,8 @@ pub(crate) fn forgiving_base64_decode(input: &str) -> Option<Vec<u8>> {
 /// one `$`, has no other `$` and contains a `.`.
 pub(crate) fn is_strict_publishable_key(key: &str) -> bool {
     key.split('_').count() == 3
-        && PublishableKey::parse(key).is_ok_and(|pk| {
-            !pk.frontend_api.contains('$') && pk.frontend_api.contains('.')
-        })
+        && PublishableKey::parse(key)
+            .is_ok_and(|pk| !pk.frontend_api.contains('$') && pk.frontend_api.contains('.'))
 }
 
 /// The suffix of the instance's cookies (`__session_<suffix>`, `__client_uat_<suffix>`,
@@ -416,7 +415,6 @@ pub fn cookie_suffix(publishable_key: &str) -> String {
     suffix.truncate(8);
     suffix
 }
-
 
 #[cfg(test)]
 mod tests {

@@ -28,12 +28,12 @@ pub use auth::state::{AuthState, get_auth_state, try_get_auth_state};
 pub use authz::{InvalidRequirement, Policy, Requirement, SignedIn};
 pub use check::{Check, FactorLevel, Reverification};
 pub use clock::{Clock, FixedClock, SystemClock};
-pub use handshake::{AuthProtocol, OrganizationSync};
 pub use config::{
     ClerkConfig, ClerkConfigBuilder, ConfigError, ConfigErrorKind, DEFAULT_API_URL,
     DEFAULT_API_VERSION,
 };
 pub use error::{ApiError, Error, ErrorKind};
+pub use handshake::{AuthProtocol, OrganizationSync};
 pub use interstitial::{
     InterstitialError, InterstitialOptions, load_interstitial_from_bapi,
     load_interstitial_from_local,

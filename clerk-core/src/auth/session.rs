@@ -108,7 +108,9 @@ impl Auth {
     pub fn session_status(&self) -> Option<&str> {
         match &self.pending {
             Some(_) => Some("pending"),
-            None => self.session_claims().and_then(SessionClaims::session_status),
+            None => self
+                .session_claims()
+                .and_then(SessionClaims::session_status),
         }
     }
 

@@ -12,11 +12,11 @@ use super::{
     DEFAULT_API_VERSION, redact_secret_key,
 };
 use crate::clock::Clock;
+use crate::handshake::{AuthProtocol, HandshakeSettings, OrganizationSync};
 use crate::jwt::{
     DEFAULT_CLOCK_SKEW, Issuer, JwksCacheSettings, VerifyOptionsError, VerifyTokenOptions,
 };
 use crate::keys::{InstanceType, PublishableKey, instance_type_of_secret_key};
-use crate::handshake::{AuthProtocol, HandshakeSettings, OrganizationSync};
 use crate::secure_url::secure_url;
 
 impl ClerkConfig {
@@ -501,7 +501,11 @@ impl ClerkConfigBuilder {
             .api_url
             .clone()
             .unwrap_or_else(|| DEFAULT_API_URL.to_owned());
-        check_urls(&api_url, &self.proxy_url)?;
+        // The handshake protocol also takes a proxy path (`/__clerk`) on the request's origin.
+        let relative_proxy = protocol == AuthProtocol::Handshake
+            && self.proxy_url.starts_with('/')
+            && !self.proxy_url.starts_with("//");
+        check_urls(&api_url, if relative_proxy { "" } else { &self.proxy_url })?;
         if self.is_satellite {
             self.check_satellite()?;
         }
@@ -588,7 +592,8 @@ impl ClerkConfigBuilder {
             return Err(ConfigError::new(
                 K::InvalidPublishableKey,
                 "CLERK_PUBLISHABLE_KEY",
-                "Publishable key not valid (expected format: pk_test_... or pk_live_...).".to_owned(),
+                "Publishable key not valid (expected format: pk_test_... or pk_live_...)."
+                    .to_owned(),
                 fix,
             ));
         }

@@ -276,7 +276,8 @@ pub(crate) fn request_url<R: RequestView + ?Sized>(request: &R) -> Option<Url> {
     let first = |name: &str| {
         header_value(request, name).map(|v| v.split(',').next().unwrap_or("").to_owned())
     };
-    let host = first("x-forwarded-host").or_else(|| header_value(request, "host").map(Cow::into_owned));
+    let host =
+        first("x-forwarded-host").or_else(|| header_value(request, "host").map(Cow::into_owned));
     let proto = first("x-forwarded-proto").unwrap_or_else(|| original.scheme().to_owned());
     if let Some(host) = host {
         let origin = format!("{proto}://{host}");

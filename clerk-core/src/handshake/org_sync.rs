@@ -67,7 +67,12 @@ impl OrganizationSync {
             })
         };
         let organization = compile(organization_patterns.into_iter().map(Into::into).collect());
-        let personal = compile(personal_account_patterns.into_iter().map(Into::into).collect());
+        let personal = compile(
+            personal_account_patterns
+                .into_iter()
+                .map(Into::into)
+                .collect(),
+        );
         Self {
             organization,
             personal,
@@ -91,7 +96,12 @@ impl OrganizationSync {
     fn target(&self, path: &str) -> Option<Target> {
         for pattern in &self.organization {
             if let Some(params) = pattern.matches(path) {
-                let get = |name: &str| params.iter().find(|(n, _)| n == name).map(|(_, v)| v.clone());
+                let get = |name: &str| {
+                    params
+                        .iter()
+                        .find(|(n, _)| n == name)
+                        .map(|(_, v)| v.clone())
+                };
                 if let Some(id) = get("id") {
                     return Some(Target::OrganizationId(id));
                 }
@@ -179,7 +189,10 @@ impl Pattern {
                 '\\' => literal.push(chars.next().ok_or("trailing escape")?),
                 ':' => {
                     let mut name = String::new();
-                    while let Some(&n) = chars.peek().filter(|n| n.is_ascii_alphanumeric() || **n == '_') {
+                    while let Some(&n) = chars
+                        .peek()
+                        .filter(|n| n.is_ascii_alphanumeric() || **n == '_')
+                    {
                         name.push(n);
                         chars.next();
                     }
@@ -238,8 +251,10 @@ fn match_from(
         return path.is_empty() || path == "/";
     };
     match token {
-        Token::Literal(text) => lower.starts_with(text.as_str())
-            && match_from(rest, &path[text.len()..], &lower[text.len()..], params),
+        Token::Literal(text) => {
+            lower.starts_with(text.as_str())
+                && match_from(rest, &path[text.len()..], &lower[text.len()..], params)
+        }
         Token::Param(name) => {
             let limit = path.find(['/', '#', '?']).unwrap_or(path.len());
             for end in 1..=limit {
@@ -279,6 +294,10 @@ mod tests {
         assert!(p.matches("/orgs/a/b/c").is_some());
         assert!(Pattern::compile("/orgs/:slug?").is_err());
         assert!(Pattern::compile("/x/(\\d+)").is_err());
-        assert!(OrganizationSync::new(["/a/:"], Vec::<String>::new()).check().is_err());
+        assert!(
+            OrganizationSync::new(["/a/:"], Vec::<String>::new())
+                .check()
+                .is_err()
+        );
     }
 }

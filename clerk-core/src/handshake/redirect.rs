@@ -141,7 +141,11 @@ pub(crate) fn handshake_url<R: RequestView + ?Sized>(
         )
         .append_pair("__clerk_hs_reason", reason.as_str())
         .append_pair("format", "nonce");
-    if let Some(session) = ctx.session.clone().or_else(|| ctx.header_token().map(|t| t.into_owned())) {
+    if let Some(session) = ctx
+        .session
+        .clone()
+        .or_else(|| ctx.header_token().map(|t| t.into_owned()))
+    {
         query.append_pair("__session", &session);
     }
     if ctx.settings.is_development()
@@ -174,7 +178,9 @@ pub(crate) fn sign_in_sync_url<R: RequestView + ?Sized>(ctx: &Context<'_, R>) ->
 pub(crate) fn satellite_return_url<R: RequestView + ?Sized>(
     ctx: &Context<'_, R>,
 ) -> Option<String> {
-    let raw = ctx.query("__clerk_redirect_url").filter(|v| !v.is_empty())?;
+    let raw = ctx
+        .query("__clerk_redirect_url")
+        .filter(|v| !v.is_empty())?;
     let mut url = Url::parse(&raw).ok()?;
     if let Some(dev_browser) = ctx.dev_browser() {
         url.query_pairs_mut()
@@ -236,12 +242,16 @@ fn is_known_clerk_referrer<R: RequestView + ?Sized>(ctx: &Context<'_, R>, referr
     if ctx.settings.instance != InstanceType::Production && is_dev_account_portal(host) {
         return true;
     }
-    let portal = ctx
-        .settings
-        .original_frontend_api
-        .replacen("clerk.accountsstage.", "accountsstage.", 1);
+    let portal =
+        ctx.settings
+            .original_frontend_api
+            .replacen("clerk.accountsstage.", "accountsstage.", 1);
     let portal = if let Some(i) = portal.find("clerk.accounts.") {
-        format!("{}accounts.{}", &portal[..i], &portal[i + "clerk.accounts.".len()..])
+        format!(
+            "{}accounts.{}",
+            &portal[..i],
+            &portal[i + "clerk.accounts.".len()..]
+        )
     } else if let Some(i) = portal.find("clerk.") {
         format!("{}accounts.{}", &portal[..i], &portal[i + "clerk.".len()..])
     } else {
@@ -259,7 +269,11 @@ fn is_dev_account_portal(host: &str) -> bool {
     {
         return true;
     }
-    [".accounts.dev", ".accountsstage.dev", ".accounts.lclclerk.com"]
-        .iter()
-        .any(|s| host.ends_with(s) && !host.ends_with(&format!(".clerk{s}")))
+    [
+        ".accounts.dev",
+        ".accountsstage.dev",
+        ".accounts.lclclerk.com",
+    ]
+    .iter()
+    .any(|s| host.ends_with(s) && !host.ends_with(&format!(".clerk{s}")))
 }

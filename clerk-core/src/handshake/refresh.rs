@@ -15,6 +15,13 @@ use crate::jwt::decode::decode_jwt;
 
 const PREFIX: &str = "session-token-expired-refresh-";
 
+/// What a path segment escapes: everything but the URL's unreserved characters.
+const PATH_SEGMENT: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
+    .remove(b'_')
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'~');
+
 /// Refreshes the expired session token; `Err` is the composite reason
 /// `session-token-expired-refresh-<why>`.
 pub(crate) async fn refresh<R: RequestView + ?Sized>(
@@ -27,10 +34,14 @@ pub(crate) async fn refresh<R: RequestView + ?Sized>(
         .clone()
         .or_else(|| ctx.header_token().map(|t| t.into_owned()))
     else {
-        return Ok(Err("session-token-expired-refresh-expired-session-token-decode-failed"));
+        return Ok(Err(
+            "session-token-expired-refresh-expired-session-token-decode-failed",
+        ));
     };
     let Ok(jwt) = decode_jwt(&expired) else {
-        return Ok(Err("session-token-expired-refresh-expired-session-token-decode-failed"));
+        return Ok(Err(
+            "session-token-expired-refresh-expired-session-token-decode-failed",
+        ));
     };
     let Some(sid) = jwt.payload().get("sid").and_then(Value::as_str) else {
         return Ok(Err(
@@ -45,7 +56,7 @@ pub(crate) async fn refresh<R: RequestView + ?Sized>(
         "{}/{}/sessions/{}/refresh",
         config.api_url().trim_end_matches('/'),
         config.api_version(),
-        percent_encoding::utf8_percent_encode(sid, percent_encoding::NON_ALPHANUMERIC)
+        percent_encoding::utf8_percent_encode(sid, PATH_SEGMENT)
     );
     if ctx.suffixed {
         url.push_str("?suffixed_cookies=true");
@@ -136,7 +147,9 @@ fn request_headers<R: RequestView + ?Sized>(request: &R) -> BTreeMap<String, Vec
 
 /// Printable ASCII only: a value that goes into a response header verbatim.
 pub(crate) fn is_header_safe(value: &str) -> bool {
-    value.bytes().all(|b| b == b'\t' || (0x20..0x7f).contains(&b))
+    value
+        .bytes()
+        .all(|b| b == b'\t' || (0x20..0x7f).contains(&b))
 }
 
 /// `session-token-expired-refresh-<code>` for a Backend API error code, as a static string. The

@@ -213,16 +213,21 @@ async fn directives_of_token<R: RequestView + ?Sized>(
         )
         .with_action(Action::EnsureClerkGeneratedJwt));
     }
-    let alg = header.alg().and_then(crate::jwt::rsa_algorithm).ok_or_else(|| {
-        TokenVerificationError::new(
-            Reason::TokenInvalidAlgorithm,
-            format!(
-                "Invalid JWT algorithm {}. Supported: RS256,RS384,RS512.",
-                header.get("alg").map_or("undefined".to_owned(), Value::to_string)
-            ),
-        )
-        .with_action(Action::EnsureClerkGeneratedJwt)
-    })?;
+    let alg = header
+        .alg()
+        .and_then(crate::jwt::rsa_algorithm)
+        .ok_or_else(|| {
+            TokenVerificationError::new(
+                Reason::TokenInvalidAlgorithm,
+                format!(
+                    "Invalid JWT algorithm {}. Supported: RS256,RS384,RS512.",
+                    header
+                        .get("alg")
+                        .map_or("undefined".to_owned(), Value::to_string)
+                ),
+            )
+            .with_action(Action::EnsureClerkGeneratedJwt)
+        })?;
     if header
         .get("cat")
         .and_then(Value::as_str)

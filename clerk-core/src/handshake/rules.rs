@@ -179,7 +179,12 @@ async fn cookie_path<R: RequestView + ?Sized>(
     if satellite && ctx.is_document() && ctx.is_get() && synced.as_deref() != Some("true") {
         let needs_sync = synced.as_deref() == Some("false");
         if !ctx.settings.satellite_auto_sync && !has_cookies && !needs_sync {
-            return Ok(signed_out(config, A::SessionTokenAndUatMissing, "", Vec::new()));
+            return Ok(signed_out(
+                config,
+                A::SessionTokenAndUatMissing,
+                "",
+                Vec::new(),
+            ));
         }
         if !has_cookies || needs_sync {
             let redirect = if dev {
@@ -208,11 +213,21 @@ async fn cookie_path<R: RequestView + ?Sized>(
     if dev {
         // R5
         if ctx.query("__clerk_db_jwt").is_some() {
-            return Ok(maybe_handshake(ctx, A::DevBrowserSync, "", Redirect::Handshake));
+            return Ok(maybe_handshake(
+                ctx,
+                A::DevBrowserSync,
+                "",
+                Redirect::Handshake,
+            ));
         }
         // R6
         if ctx.dev_browser().is_none() {
-            return Ok(maybe_handshake(ctx, A::DevBrowserMissing, "", Redirect::Handshake));
+            return Ok(maybe_handshake(
+                ctx,
+                A::DevBrowserMissing,
+                "",
+                Redirect::Handshake,
+            ));
         }
     }
     let Some(session) = ctx.session.clone() else {
@@ -239,7 +254,14 @@ async fn cookie_path<R: RequestView + ?Sized>(
             return token_error(ctx, &e.into_handshake_dialect(), Carrier::Cookie, io).await;
         }
         // (The session cookie was checked above.)
-        None => return Ok(signed_out(config, A::SessionTokenAndUatMissing, "", Vec::new())),
+        None => {
+            return Ok(signed_out(
+                config,
+                A::SessionTokenAndUatMissing,
+                "",
+                Vec::new(),
+            ));
+        }
     };
     // R11
     if is_other_kind(&jwt) {
@@ -326,9 +348,12 @@ pub(crate) async fn token_error<R: RequestView + ?Sized>(
         TokenReason::TokenNotActiveYet => {
             maybe_handshake(ctx, A::SessionTokenNbf, &message, Redirect::Handshake)
         }
-        TokenReason::TokenIatInTheFuture => {
-            maybe_handshake(ctx, A::SessionTokenIatInTheFuture, &message, Redirect::Handshake)
-        }
+        TokenReason::TokenIatInTheFuture => maybe_handshake(
+            ctx,
+            A::SessionTokenIatInTheFuture,
+            &message,
+            Redirect::Handshake,
+        ),
         reason => {
             let mut state = signed_out(ctx.config, reason.into(), &message, Vec::new());
             state.set_key_fetch_failure(e.is_key_fetch_failure());

@@ -210,6 +210,13 @@ impl TokenVerificationError {
             }
             _ => {}
         }
+        // The engine's error name, as the JavaScript runtime prints it.
+        if let Some(rest) = self
+            .message
+            .strip_prefix("Error verifying JWT signature. DataError: ")
+        {
+            self.message = format!("Error verifying JWT signature. Error: {rest}");
+        }
         if self.action == Some(A::EnsureClerkJwt) {
             self.action = Some(A::EnsureClerkGeneratedJwt);
         }

@@ -27,6 +27,6 @@ pub use verify::DEFAULT_CLOCK_SKEW;
 pub(crate) use claims::{Actor, OrganizationClaims, SessionClaims};
 pub(crate) use error::{TokenVerificationError, TokenVerificationErrorReason};
 pub(crate) use key::{VerificationKey, rsa_algorithm};
-pub(crate) use verify::check_signature;
 pub(crate) use token::{VerifyOptionsError, VerifyTokenOptions};
 pub(crate) use verify::Issuer;
+pub(crate) use verify::check_signature;

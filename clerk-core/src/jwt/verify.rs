@@ -572,7 +572,10 @@ fn check_issuer(
             }
         }
         IssuerKind::OneOf(list) => {
-            if iss.and_then(Value::as_str).is_some_and(|s| list.iter().any(|x| x == s)) {
+            if iss
+                .and_then(Value::as_str)
+                .is_some_and(|s| list.iter().any(|x| x == s))
+            {
                 Ok(())
             } else {
                 Err(TokenVerificationError::new(
