@@ -348,34 +348,49 @@ macro_rules! __define_rejection {
 #[doc(hidden)]
 macro_rules! __define_auth_headers {
     (fn apply<$($generic:ident),*>(response: &mut $response:ty)) => {
-        /// The `x-clerk-auth-*` headers of a state, ready to be added to its response.
+        /// The headers of a state (`x-clerk-auth-*`, and with the handshake protocol its
+        /// `location`, `set-cookie`, `cache-control`, …), ready to be added to its response.
+        /// `None` (the default): not this layer's state, nothing to add or mark.
         #[derive(Default)]
-        struct AuthHeaders([Option<(HeaderName, HeaderValue)>; 3]);
+        struct AuthHeaders(::std::option::Option<::std::vec::Vec<(HeaderName, HeaderValue)>>);
 
         impl AuthHeaders {
             fn new(state: &$crate::AuthState) -> Self {
-                let mut headers = Self::default();
                 let values = $crate::integration::response_headers(state);
-                for (slot, (name, value)) in headers.0.iter_mut().zip(values) {
-                    let value = match value {
-                        ::std::borrow::Cow::Borrowed(code) => Some(HeaderValue::from_static(code)),
-                        ::std::borrow::Cow::Owned(text) => HeaderValue::from_str(&text).ok(),
-                    };
-                    *slot = value.map(|value| (HeaderName::from_static(name), value));
-                }
-                headers
+                Self(Some(
+                    values
+                        .filter_map(|(name, value)| {
+                            let value = match value {
+                                ::std::borrow::Cow::Borrowed(code) => {
+                                    Some(HeaderValue::from_static(code))
+                                }
+                                ::std::borrow::Cow::Owned(text) => {
+                                    HeaderValue::from_str(&text).ok()
+                                }
+                            };
+                            value.map(|value| (HeaderName::from_static(name), value))
+                        })
+                        .collect(),
+                ))
             }
 
-            /// Adds the headers to `response`, unless a layer or middleware nested inside this
-            /// one (with another configuration) already did.
+            /// Adds the headers to `response` (`set-cookie` appended, the others replacing),
+            /// unless a layer or middleware nested inside this one (with another configuration)
+            /// already did.
             fn apply<$($generic),*>(self, response: &mut $response) {
-                if self.0[0].is_none() || response.extensions().get::<HeadersSet>().is_some() {
+                // Marked even when empty: the innermost state decided, with or without headers.
+                let Some(own) = self.0 else { return };
+                if response.extensions().get::<HeadersSet>().is_some() {
                     return;
                 }
                 response.extensions_mut().insert(HeadersSet);
                 let headers = response.headers_mut();
-                for (name, value) in self.0.into_iter().flatten() {
-                    headers.insert(name, value);
+                for (name, value) in own {
+                    if name == "set-cookie" {
+                        headers.append(name, value);
+                    } else {
+                        headers.insert(name, value);
+                    }
                 }
             }
         }

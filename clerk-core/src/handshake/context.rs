@@ -140,12 +140,11 @@ impl<'a, R: RequestView + ?Sized> Context<'a, R> {
         if let Some(v) = self.query("__clerk_db_jwt").filter(|v| !v.is_empty()) {
             return Some(v);
         }
-        let cookie = if self.suffixed {
+        if self.suffixed {
             self.suffixed_cookie("__clerk_db_jwt")
         } else {
             self.cookie("__clerk_db_jwt")
-        };
-        cookie
+        }
     }
 
     /// A handshake value: the query parameter when non-empty, else the (unsuffixed) cookie.

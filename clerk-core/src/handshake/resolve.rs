@@ -128,8 +128,7 @@ pub(crate) async fn handshake_in_request<R: RequestView + ?Sized>(
 pub(crate) fn session_token_of(directives: &[String]) -> Option<String> {
     directives
         .iter()
-        .filter(|d| d.starts_with("__session"))
-        .next_back()
+        .rfind(|d| d.starts_with("__session"))
         .and_then(|d| {
             let pair = d.split(';').next().unwrap_or("");
             pair.split('=').nth(1).map(str::to_owned)

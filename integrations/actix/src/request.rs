@@ -43,6 +43,18 @@ impl RequestView for ActixRequest<'_> {
     fn authority(&self) -> Option<&str> {
         self.0.uri.authority().map(|a| a.as_str())
     }
+
+    fn scheme(&self) -> Option<&str> {
+        self.0.uri.scheme_str()
+    }
+
+    fn for_each_header_pair(&self, f: &mut dyn FnMut(&str, &str)) {
+        for (name, value) in self.0.headers().iter() {
+            if let Some(value) = utf8(value) {
+                f(name.as_str(), value);
+            }
+        }
+    }
 }
 
 #[cfg(test)]

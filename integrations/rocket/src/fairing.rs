@@ -221,7 +221,11 @@ impl Fairing for ClerkFairing {
             }
         }
         for (name, value) in response_headers(&auth.state) {
-            response.set_raw_header(name, value);
+            if name == "set-cookie" {
+                response.adjoin_raw_header(name, value);
+            } else {
+                response.set_raw_header(name, value);
+            }
         }
     }
 }

@@ -44,6 +44,12 @@ impl RequestView for RocketRequest<'_, '_> {
                 .as_str(),
         )
     }
+
+    fn for_each_header_pair(&self, f: &mut dyn FnMut(&str, &str)) {
+        for header in self.0.headers().iter() {
+            f(header.name().as_str(), header.value());
+        }
+    }
 }
 
 /// What Clerk decided for one request, computed once and cached on the request
