@@ -40,7 +40,7 @@ use store::State;
 /// | `/v1/organizations/{id}/memberships[/{user_id}[/metadata]]` | list, create, update the role, merge metadata, delete |
 /// | `GET /sign-in?redirect_url=`, `POST /sign-in` | pick a user; starts a session and redirects (303) back to a loopback `redirect_url` |
 /// | `GET /sign-out?redirect_url=` | ends the browser's session and redirects back |
-/// | `GET /npm/@clerk/clerk-js@<version>/dist/clerk.browser.js` | a clerk-js stand-in: versions 4 and older (and unparsable ones) get the clerk-js 4 stand-in the interstitial page loads; 5 and newer, and `latest`, the clerk-js 5 stand-in ([`clerk_js_v5_url`](Self::clerk_js_v5_url)) that keeps the app's cookies fresh without an interstitial |
+/// | `GET /npm/@clerk/clerk-js@<version>/dist/clerk.browser.js` | a clerk-js stand-in: versions 4 and older (and tags such as `latest`) get the clerk-js 4 stand-in the interstitial page loads; 5 and newer (`5`, `5.x.y`) the clerk-js 5 stand-in ([`clerk_js_v5_url`](Self::clerk_js_v5_url)) that keeps the app's cookies fresh without an interstitial |
 /// | `/v1/client/session-token`, `/v1/client/sign-out` | what the stand-ins call (emulator cookie, CORS for loopback origins) |
 /// | `GET /v1/client/handshake` | Frontend API handshake, see below |
 /// | `POST /v1/dev_browser` | Frontend API: a development browser, `{"object": "dev_browser", "id", "token"}`; the `token` is the `__clerk_db_jwt` value (opaque `dvb_...`), bound to the browser's client when the emulator cookie comes along (CORS for loopback origins) |

@@ -276,17 +276,15 @@ const SCRIPT_V5: &str = r#"/* Clerk emulator: a local stand-in for clerk-js 5, f
 pub(crate) enum ScriptVersion {
     /// clerk-js 4 and older: the interstitial protocol.
     V4,
-    /// clerk-js 5 and newer (and `latest`): the handshake protocol.
+    /// clerk-js 5 and newer: the handshake protocol.
     V5,
 }
 
 impl ScriptVersion {
-    /// From the `<version>` of `clerk-js@<version>`: major 5 or more, or `latest`, is
-    /// [`V5`](Self::V5); anything else (4, `4.x.y`, unparsable) the historical [`V4`](Self::V4).
+    /// From the `<version>` of `clerk-js@<version>`: a major of 5 or more is [`V5`](Self::V5);
+    /// anything else (4, `4.x.y`, and tags such as `latest`, which interstitial pages have
+    /// always been served the clerk-js 4 stand-in for) is [`V4`](Self::V4).
     pub(crate) fn from_package(version: &str) -> Self {
-        if version == "latest" {
-            return Self::V5;
-        }
         let major: String = version.chars().take_while(char::is_ascii_digit).collect();
         match major.parse::<u32>() {
             Ok(m) if m >= 5 => Self::V5,
