@@ -186,6 +186,16 @@ impl TestInstance {
             .expect("RSA signing with a generated key");
         signature
     }
+
+    /// Whether `signature` is this instance's RS256 signature of `message`.
+    pub(crate) fn verify(&self, message: &[u8], signature: &[u8]) -> bool {
+        aws_lc_rs::signature::UnparsedPublicKey::new(
+            &aws_lc_rs::signature::RSA_PKCS1_2048_8192_SHA256,
+            self.inner.key_pair.public_key().as_ref(),
+        )
+        .verify(message, signature)
+        .is_ok()
+    }
 }
 
 fn pem(public: &PublicKey) -> String {

@@ -20,6 +20,21 @@
 //!
 //! Prism forwards the request path as it is: the upstream is the emulator's bare URL, and the
 //! `/v1` prefix lives in the spec copy's paths (as in `.ci/bapi-mock`).
+//!
+//! The handshake protocol goes through two proxies: the Frontend API calls (`handshakeClient`,
+//! `createDevBrowser`, `getJWKS`) through a second Prism validating against
+//! `third_party/clerk-openapi/fapi/openapi.yaml` (`CLERK_EMULATOR_FAPI_PROXY_URL`; the script
+//! preloads `.ci/prism-manual-redirects.cjs` so Prism validates the 307 instead of following
+//! it), the Backend API halves (`RefreshSession`, and `GetHandshakePayload`, which the official
+//! spec leaves without an operation: the script fills it in from
+//! `.ci/bapi-handshake-payload.yaml`) through the first. The sign-in that precedes them goes to
+//! the emulator directly (`CLERK_EMULATOR_URL`). By hand, add:
+//!
+//! ```text
+//! (cd .ci && node --require ./prism-manual-redirects.cjs node_modules/@stoplight/prism-cli/dist/index.js \
+//!     proxy ../third_party/clerk-openapi/fapi/openapi.yaml http://127.0.0.1:4011 --errors -h 127.0.0.1 -p 4013)
+//! CLERK_EMULATOR_FAPI_PROXY_URL=http://127.0.0.1:4013 CLERK_EMULATOR_URL=http://127.0.0.1:4011 ...
+//! ```
 
 use std::collections::BTreeMap;
 use std::fmt::Debug;
@@ -61,6 +76,13 @@ const EMULATED: &[&str] = &[
     "UpdateOrganizationMembership",
     "UpdateOrganizationMembershipMetadata",
     "DeleteOrganizationMembership",
+    "RefreshSession",
+    // Not in the official spec (an empty path item); the script's fill-in names it.
+    "GetHandshakePayload",
+    // Frontend API.
+    "handshakeClient",
+    "createDevBrowser",
+    "getJWKS",
 ];
 
 /// What went through the proxy.
@@ -76,6 +98,10 @@ struct Conformance {
     client: ClerkClient,
     http: reqwest::Client,
     url: String,
+    /// The Prism validating the Frontend API spec.
+    fapi_url: String,
+    /// The emulator itself (sign-in page).
+    emulator_url: String,
     key: String,
     log: Arc<Mutex<Log>>,
     failures: Vec<String>,
@@ -85,6 +111,9 @@ impl Conformance {
     fn new() -> Self {
         let url = std::env::var("CLERK_EMULATOR_PROXY_URL").unwrap_or_else(|_| panic!("{HOW}"));
         let key = std::env::var("CLERK_SECRET_KEY").unwrap_or_else(|_| panic!("{HOW}"));
+        let fapi_url =
+            std::env::var("CLERK_EMULATOR_FAPI_PROXY_URL").unwrap_or_else(|_| panic!("{HOW}"));
+        let emulator_url = std::env::var("CLERK_EMULATOR_URL").unwrap_or_else(|_| panic!("{HOW}"));
         let log = Arc::new(Mutex::new(Log::default()));
         let sink = Arc::clone(&log);
         let client = ClerkClient::builder()
@@ -103,8 +132,13 @@ impl Conformance {
             .expect("client");
         Self {
             client,
-            http: reqwest::Client::new(),
+            http: reqwest::Client::builder()
+                .redirect(reqwest::redirect::Policy::none())
+                .build()
+                .expect("HTTP client"),
             url,
+            fapi_url,
+            emulator_url,
             key,
             log,
             failures: Vec::new(),
@@ -158,6 +192,82 @@ impl Conformance {
             self.failures.push(format!("{op}: {status} {text}"));
         }
         serde_json::from_str(&text).unwrap_or(Value::Null)
+    }
+
+    /// A request through a proxy expected to answer `status`; records the operation, its
+    /// status and violations. Returns the answer's `Location` (if any) and JSON body (or `null`).
+    async fn expect(
+        &mut self,
+        op: &str,
+        request: reqwest::RequestBuilder,
+        status: u16,
+    ) -> (Option<String>, Value) {
+        let resp = request.send().await.unwrap_or_else(|e| panic!("{op}: {e}"));
+        let got = resp.status().as_u16();
+        let location = resp
+            .headers()
+            .get(reqwest::header::LOCATION)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned);
+        {
+            let mut log = self.log.lock().unwrap();
+            log.seen.entry(op.to_owned()).or_default().push(got);
+            for v in resp.headers().get_all("sl-violations") {
+                log.violations
+                    .push(format!("{op} ({got}): {}", v.to_str().unwrap_or("?")));
+            }
+        }
+        let text = resp.text().await.unwrap_or_default();
+        if got != status {
+            self.failures
+                .push(format!("{op}: expected {status}, got {got} {text}"));
+        }
+        (location, serde_json::from_str(&text).unwrap_or(Value::Null))
+    }
+
+    /// Whether the Frontend API proxy validates: a `format` outside the spec's enum gets Prism's
+    /// own problem document.
+    async fn assert_validating_fapi_proxy(&self) {
+        let resp = self
+            .http
+            .get(format!(
+                "{}/v1/client/handshake?redirect_url=http%3A%2F%2F127.0.0.1%3A3000%2F&format=bogus",
+                self.fapi_url
+            ))
+            .send()
+            .await
+            .unwrap_or_else(|e| panic!("cannot reach {}: {e}", self.fapi_url));
+        let body = resp.text().await.unwrap_or_default();
+        assert!(
+            body.contains("stoplight.io/prism"),
+            "{} is not a Prism validating proxy (--errors): an invalid request got {body}",
+            self.fapi_url
+        );
+    }
+
+    /// Signs a demo user in on the emulator's sign-in page; returns its cookie (`name=value`).
+    async fn sign_in(&self, user_id: &str) -> String {
+        let resp = self
+            .http
+            .post(format!("{}/sign-in", self.emulator_url))
+            .header(
+                reqwest::header::CONTENT_TYPE,
+                "application/x-www-form-urlencoded",
+            )
+            .body(format!(
+                "user_id={user_id}&redirect_url=http%3A%2F%2F127.0.0.1%3A3000%2F"
+            ))
+            .send()
+            .await
+            .expect("sign-in");
+        assert_eq!(resp.status(), 303, "sign-in");
+        resp.headers()[reqwest::header::SET_COOKIE]
+            .to_str()
+            .expect("cookie")
+            .split(';')
+            .next()
+            .expect("cookie")
+            .to_owned()
     }
 
     /// Whether Prism validates what goes through `url`: a request violating the spec (a
@@ -443,6 +553,8 @@ async fn emulated_operations_conform_to_the_official_spec() {
     let r = c.sessions().get("sess_nothing").send().await;
     t.err("sessions get, unknown", 404, r);
 
+    handshake_protocol(&mut t).await;
+
     // Clean up: deletes.
     if let Some(globex) = &globex {
         let r = c.organizations().delete(globex).send().await;
@@ -456,4 +568,146 @@ async fn emulated_operations_conform_to_the_official_spec() {
     }
 
     t.finish();
+}
+
+/// The query value `name` of a redirect's `Location`.
+fn location_param(location: Option<&str>, name: &str) -> Option<String> {
+    let url = reqwest::Url::parse(location?).ok()?;
+    url.query_pairs()
+        .find(|(k, _)| k == name)
+        .map(|(_, v)| v.into_owned())
+}
+
+/// The handshake protocol: Frontend API handshake and dev browser through the FAPI proxy, the
+/// handshake payload and session refresh through the Backend API proxy.
+async fn handshake_protocol(t: &mut Conformance) {
+    t.assert_validating_fapi_proxy().await;
+    let (fapi, bapi) = (t.fapi_url.clone(), t.url.clone());
+    let cookie = t.sign_in("user_admin").await;
+    let app = "http://127.0.0.1:3000";
+    let redirect = "http%3A%2F%2F127.0.0.1%3A3000%2Fdashboard";
+
+    let r = t.http.get(format!("{fapi}/.well-known/jwks.json"));
+    t.expect("getJWKS", r, 200).await;
+    let r = t
+        .http
+        .post(format!("{fapi}/v1/dev_browser"))
+        .header(reqwest::header::COOKIE, &cookie);
+    let (_, dev_browser) = t.expect("createDevBrowser", r, 200).await;
+    let dvb = dev_browser["token"].as_str().unwrap_or_default().to_owned();
+
+    // The handshake as @clerk/backend sends it, signed in and signed out, and as a token.
+    let r = t
+        .http
+        .get(format!(
+            "{fapi}/v1/client/handshake?redirect_url={redirect}&__clerk_api_version=2026-05-12\
+             &suffixed_cookies=true&__clerk_hs_reason=dev-browser-missing&format=nonce\
+             &__clerk_db_jwt={dvb}&organization_id=acme"
+        ))
+        .header(reqwest::header::COOKIE, &cookie);
+    let (location, _) = t.expect("handshakeClient", r, 307).await;
+    let nonce = location_param(location.as_deref(), "__clerk_handshake_nonce");
+    let r = t.http.get(format!(
+        "{fapi}/v1/client/handshake?redirect_url={redirect}&format=nonce&suffixed_cookies=false"
+    ));
+    let (location, _) = t.expect("handshakeClient", r, 307).await;
+    let signed_out_nonce = location_param(location.as_deref(), "__clerk_handshake_nonce");
+    let r = t
+        .http
+        .get(format!(
+            "{fapi}/v1/client/handshake?redirect_url={redirect}&format=token"
+        ))
+        .header(reqwest::header::COOKIE, &cookie);
+    let (location, _) = t.expect("handshakeClient", r, 307).await;
+    if location_param(location.as_deref(), "__clerk_handshake").is_none() {
+        t.failures.push(format!(
+            "handshake format=token: no __clerk_handshake in {location:?}"
+        ));
+    }
+    let r = t.http.get(format!(
+        "{fapi}/v1/client/handshake?redirect_url=https%3A%2F%2Fevil.example%2F&format=nonce"
+    ));
+    t.expect("handshakeClient", r, 400).await;
+    let r = t
+        .http
+        .get(format!("{fapi}/v1/client/handshake?format=nonce"));
+    t.expect("handshakeClient", r, 422).await;
+
+    // The payloads: once each, then 404.
+    let mut session_cookies = Vec::new();
+    for nonce in [&nonce, &signed_out_nonce] {
+        let Some(nonce) = nonce else {
+            t.failures.push("handshake format=nonce: no nonce".into());
+            continue;
+        };
+        let r = t
+            .http
+            .get(format!("{bapi}/v1/clients/handshake_payload?nonce={nonce}"))
+            .bearer_auth(&t.key);
+        let (_, body) = t.expect("GetHandshakePayload", r, 200).await;
+        if session_cookies.is_empty() {
+            session_cookies = body["directives"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter_map(|d| d.as_str()?.split(';').next()?.split_once('='))
+                .map(|(k, v)| (k.to_owned(), v.to_owned()))
+                .collect();
+        }
+        let r = t
+            .http
+            .get(format!("{bapi}/v1/clients/handshake_payload?nonce={nonce}"))
+            .bearer_auth(&t.key);
+        t.expect("GetHandshakePayload", r, 404).await;
+    }
+
+    // Refresh with the handshake's session token and refresh token.
+    let find = |prefix: &str| {
+        session_cookies
+            .iter()
+            .find(|(k, _)| k.starts_with(prefix))
+            .map(|(_, v)| v.clone())
+            .unwrap_or_default()
+    };
+    let (jwt, refresh_token) = (find("__session"), find("__refresh_"));
+    let sid = jwt
+        .split('.')
+        .nth(1)
+        .and_then(|p| {
+            use base64::Engine as _;
+            base64::engine::general_purpose::URL_SAFE_NO_PAD
+                .decode(p)
+                .ok()
+        })
+        .and_then(|b| serde_json::from_slice::<Value>(&b).ok())
+        .and_then(|c| c["sid"].as_str().map(str::to_owned))
+        .unwrap_or_else(|| "sess_unknown".into());
+    let body = |format: &str, refresh: &str| {
+        json!({
+            "format": format,
+            "expired_token": jwt,
+            "refresh_token": refresh,
+            "request_origin": app,
+            "request_headers": {"accept": ["text/html"]},
+        })
+        .to_string()
+    };
+    for (query, format, refresh, status) in [
+        (
+            "?suffixed_cookies=true",
+            "cookie",
+            refresh_token.as_str(),
+            200,
+        ),
+        ("", "token", refresh_token.as_str(), 200),
+        ("", "cookie", "rt_wrong", 401),
+    ] {
+        let r = t
+            .http
+            .post(format!("{bapi}/v1/sessions/{sid}/refresh{query}"))
+            .bearer_auth(&t.key)
+            .header(reqwest::header::CONTENT_TYPE, "application/json")
+            .body(body(format, refresh));
+        t.expect("RefreshSession", r, status).await;
+    }
 }

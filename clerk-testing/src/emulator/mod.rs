@@ -3,6 +3,7 @@
 
 mod api;
 mod exchange;
+mod handshake;
 mod router;
 mod script;
 mod server;
@@ -39,11 +40,46 @@ use store::State;
 /// | `/v1/organizations/{id}/memberships[/{user_id}[/metadata]]` | list, create, update the role, merge metadata, delete |
 /// | `GET /sign-in?redirect_url=`, `POST /sign-in` | pick a user; starts a session and redirects (303) back to a loopback `redirect_url` |
 /// | `GET /sign-out?redirect_url=` | ends the browser's session and redirects back |
-/// | `GET /npm/@clerk/clerk-js@<version>/dist/clerk.browser.js` | the clerk-js stand-in the interstitial page loads |
-/// | `/v1/client/session-token`, `/v1/client/sign-out` | what the stand-in calls (emulator cookie, CORS for loopback origins) |
+/// | `GET /npm/@clerk/clerk-js@<version>/dist/clerk.browser.js` | a clerk-js stand-in: versions 4 and older (and tags such as `latest`) get the clerk-js 4 stand-in the interstitial page loads; 5 and newer (`5`, `5.x.y`) the clerk-js 5 stand-in ([`clerk_js_v5_url`](Self::clerk_js_v5_url)) that keeps the app's cookies fresh without an interstitial |
+/// | `/v1/client/session-token`, `/v1/client/sign-out` | what the stand-ins call (emulator cookie, CORS for loopback origins) |
+/// | `GET /v1/client/handshake` | Frontend API handshake, see below |
+/// | `POST /v1/dev_browser` | Frontend API: a development browser, `{"object": "dev_browser", "id", "token"}`; the `token` is the `__clerk_db_jwt` value (opaque `dvb_...`), bound to the browser's client when the emulator cookie comes along (CORS for loopback origins) |
+/// | `GET /v1/clients/handshake_payload?nonce=` | the handshake's cookie directives, `{"directives": [...]}`; a nonce works once and for 5 minutes, then `404` |
+/// | `POST /v1/sessions/{id}/refresh` | a new session token for an expired one and the session's refresh token (`__refresh_<suffix>`): `{"object": "token", "jwt"}` or, with `"format": "cookie"`, `{"object": "cookies", "cookies": [...]}` (`__client_uat`, `__session`, suffixed too with `?suffixed_cookies=true`); `401` `expired_token_invalid` / `refresh_token_invalid` |
 ///
 /// Every Backend API route requires `Authorization: Bearer <secret key>`; errors, unknown
 /// routes included, answer in Clerk's `{"errors": [...], "clerk_trace_id": ...}` shape.
+///
+/// # The handshake (clerk-js 5, `@clerk/backend` 3.x)
+///
+/// An app whose SDK speaks the handshake protocol finds the Frontend API at
+/// [`frontend_api_url`](Self::frontend_api_url) (the emulator's URL: configure it as the proxy
+/// URL, since the instance's own frontend API host does not resolve). Its 307 leads the browser
+/// to `GET /v1/client/handshake?redirect_url=<app URL>&format=nonce&...`; the emulator
+///
+/// * refuses a missing `redirect_url` (`422 form_param_missing`) and one that is not an http(s)
+///   URL on a loopback host (`400 form_param_value_invalid`), like the sign-in page;
+/// * finds the browser's client from the emulator cookie (sent along: cookies are per host, not
+///   per port) or, on development instances, from the dev browser of `__clerk_db_jwt`
+///   (created when absent or unknown, and bound to the cookie's client);
+/// * makes `organization_id` (id or slug; empty = personal account) the session's active
+///   organization when the user is a member;
+/// * computes the cookie directives (full `Set-Cookie` values, `Path=/`, `SameSite=Lax`, no
+///   `Domain`): signed in, `__client_uat` and `__client_uat_<suffix>` (the session's
+///   last-active unix seconds), `__session` and `__session_<suffix>` (a fresh token, `azp` = the
+///   app's origin) and `HttpOnly` `__refresh_<suffix>`; signed out, `__client_uat*=0` and
+///   `__session*`, `__refresh_<suffix>` cleared (`Max-Age=0`). Development instances get
+///   `__clerk_db_jwt` and `__clerk_db_jwt_<suffix>` first. Both the suffixed and unsuffixed
+///   names are always written (as clerk-js 5 does), whatever `suffixed_cookies` says;
+/// * answers `307` to `redirect_url` with `__clerk_handshake_nonce=<nonce>` appended
+///   (`format=nonce`, what the SDK sends: the app fetches the directives from
+///   `GET /v1/clients/handshake_payload`) or `__clerk_handshake=<JWT>` (`format=token`, the
+///   Frontend API spec's default when `format` is absent): an RS256 JWT with the JWKS `kid`,
+///   `typ: JWT`, `cat: cl_B7d4PD111AAA` and the payload `{"handshake": [directives...]}`.
+///
+/// `__clerk_hs_reason`, `__session`, `suffixed_cookies` and `__clerk_api_version` are accepted
+/// and not used. Shorten [`session_token_lifetime`](EmulatorBuilder::session_token_lifetime) to
+/// watch tokens expire and the handshake (or a refresh) renew them.
 ///
 /// # Demo data
 ///
@@ -158,7 +194,8 @@ impl EmulatorBuilder {
 
     /// The lifetime of the session tokens the emulator mints for browsers and for
     /// `POST /v1/sessions/{id}/tokens` without `expires_in_seconds`. Defaults to 60 s, as Clerk;
-    /// shorten it to watch tokens expire and the interstitial refresh them.
+    /// shorten it to watch tokens expire and the interstitial, the handshake or a refresh renew
+    /// them.
     pub fn session_token_lifetime(mut self, lifetime: Duration) -> Self {
         self.session_token_lifetime = lifetime;
         self
@@ -326,6 +363,35 @@ impl Emulator {
             "{}/npm/@clerk/clerk-js@4/dist/clerk.browser.js",
             self.shared.url
         )
+    }
+
+    /// The clerk-js 5 stand-in for apps on the handshake protocol:
+    /// `<url>/npm/@clerk/clerk-js@5/dist/clerk.browser.js`. It keeps the app's `__session`,
+    /// `__session_<suffix>`, `__client_uat` and `__client_uat_<suffix>` cookies in step with the
+    /// emulator session and never shows an interstitial; add `data-emulator-refresh="off"` to
+    /// its script tag to stop it renewing tokens in the background.
+    #[must_use]
+    pub fn clerk_js_v5_url(&self) -> String {
+        format!(
+            "{}/npm/@clerk/clerk-js@5/dist/clerk.browser.js",
+            self.shared.url
+        )
+    }
+
+    /// The Frontend API base URL for the handshake protocol: the emulator's URL (it serves
+    /// `/v1/client/handshake` and `/v1/dev_browser`). The instance's frontend API host
+    /// ([`TestInstance::frontend_api`]) does not resolve, so an app reaches the emulator's
+    /// Frontend API through this URL as its proxy URL.
+    #[must_use]
+    pub fn frontend_api_url(&self) -> &str {
+        &self.shared.url
+    }
+
+    /// The suffix of the instance's cookie names (`__session_<suffix>`, `__client_uat_<suffix>`,
+    /// `__refresh_<suffix>`, `__clerk_db_jwt_<suffix>`), from its publishable key.
+    #[must_use]
+    pub fn cookie_suffix(&self) -> String {
+        handshake::cookie_suffix(&self.shared)
     }
 
     /// The sign-in page that returns to `redirect_url` (an http(s) URL on a loopback host).

@@ -6,7 +6,7 @@ use percent_encoding::percent_decode_str;
 
 use super::api::{self, ApiError, error_response};
 use super::exchange::{Req, Resp, Shared, json};
-use super::{script, signin};
+use super::{handshake, script, signin};
 
 /// The decoded path segments (empty segments dropped); `None` when one is not UTF-8.
 fn segments(path: &str) -> Option<Vec<String>> {
@@ -34,12 +34,17 @@ pub(crate) fn dispatch(shared: &Shared, req: &Req) -> Resp {
         ["sign-in"] if get => signin::page(shared, req),
         ["sign-in"] if post => signin::submit(shared, req),
         ["sign-out"] if get || post => signin::sign_out(shared, req),
-        ["npm", "@clerk", package, "dist", "clerk.browser.js"]
-            if get && package.starts_with("clerk-js@") =>
-        {
-            script::serve_script(shared, req)
+        ["npm", "@clerk", package, "dist", "clerk.browser.js"] if get => {
+            match package.strip_prefix("clerk-js@") {
+                Some(version) => {
+                    script::serve_script(shared, req, script::ScriptVersion::from_package(version))
+                }
+                None => error_response(&ApiError::not_found()),
+            }
         }
         [".well-known", "jwks.json"] if get => json(StatusCode::OK, &shared.instance.jwks()),
+        ["v1", "client", "handshake"] if get => handshake::handshake(shared, req),
+        ["v1", "dev_browser"] if post => handshake::dev_browser(shared, req),
         ["v1", "client", rest @ ..] => script::client_api(shared, req, rest),
         ["v1", rest @ ..] => {
             match api::authorize(shared, req).and_then(|()| api::backend_api(shared, req, rest)) {
@@ -63,5 +68,26 @@ mod tests {
         );
         assert_eq!(segments("//v1//users/").unwrap(), ["v1", "users"]);
         assert!(segments("/v1/%FF").is_none());
+    }
+
+    #[test]
+    fn script_versions() {
+        use script::ScriptVersion::{V4, V5};
+        for (version, expected) in [
+            ("4", V4),
+            ("4.73.2", V4),
+            ("5", V5),
+            ("5.56.0", V5),
+            ("6", V5),
+            ("latest", V4),
+            ("next", V4),
+            ("", V4),
+        ] {
+            assert_eq!(
+                script::ScriptVersion::from_package(version),
+                expected,
+                "{version}"
+            );
+        }
     }
 }

@@ -199,6 +199,36 @@ pub(crate) struct Client {
     pub(crate) signed_in_at: i64,
 }
 
+/// A development browser (`POST /v1/dev_browser`): its token is the `__clerk_db_jwt` value.
+#[derive(Debug, Clone)]
+pub(crate) struct DevBrowser {
+    /// The token (`dvb_...`), opaque to apps and SDKs.
+    pub(crate) token: String,
+    /// The client it belongs to, once known.
+    pub(crate) client_id: Option<String>,
+}
+
+/// Cookie directives waiting for the app's `GET /v1/clients/handshake_payload?nonce=`.
+#[derive(Debug, Clone)]
+pub(crate) struct HandshakeNonce {
+    pub(crate) nonce: String,
+    pub(crate) directives: Vec<String>,
+    pub(crate) created_at: i64,
+}
+
+/// The refresh token of a session (the `__refresh_<suffix>` cookie).
+#[derive(Debug, Clone)]
+pub(crate) struct RefreshToken {
+    pub(crate) token: String,
+    pub(crate) session_id: String,
+}
+
+/// How long an unused handshake nonce stays valid: 5 minutes.
+const NONCE_LIFETIME_MS: i64 = 5 * 60 * 1000;
+
+/// At most this many dev browsers and pending nonces are kept (oldest dropped first).
+const MAX_PENDING: usize = 1000;
+
 /// Session lifetime: 7 days, Clerk's default.
 const SESSION_LIFETIME_MS: i64 = 7 * 24 * 3600 * 1000;
 
@@ -210,6 +240,9 @@ pub(crate) struct State {
     pub(crate) memberships: Vec<Membership>,
     pub(crate) sessions: Vec<Session>,
     pub(crate) clients: Vec<Client>,
+    pub(crate) dev_browsers: Vec<DevBrowser>,
+    pub(crate) nonces: Vec<HandshakeNonce>,
+    pub(crate) refresh_tokens: Vec<RefreshToken>,
     last_ts: i64,
 }
 
@@ -450,6 +483,99 @@ impl State {
         session
             .is_active(now_ms())
             .then_some((session, client.signed_in_at))
+    }
+
+    /// A new development browser, bound to `client_id` when given; returns its token.
+    pub(crate) fn create_dev_browser(&mut self, client_id: Option<&str>) -> String {
+        if self.dev_browsers.len() >= MAX_PENDING {
+            self.dev_browsers.remove(0);
+        }
+        let token = new_id("dvb");
+        self.dev_browsers.push(DevBrowser {
+            token: token.clone(),
+            client_id: client_id.map(str::to_owned),
+        });
+        token
+    }
+
+    /// The development browser with this token.
+    pub(crate) fn dev_browser_mut(&mut self, token: &str) -> Option<&mut DevBrowser> {
+        self.dev_browsers.iter_mut().find(|d| d.token == token)
+    }
+
+    /// Stores handshake directives under a fresh nonce; returns the nonce.
+    pub(crate) fn store_nonce(&mut self, directives: Vec<String>) -> String {
+        let now = self.tick();
+        self.nonces
+            .retain(|n| now.saturating_sub(n.created_at) < NONCE_LIFETIME_MS);
+        if self.nonces.len() >= MAX_PENDING {
+            self.nonces.remove(0);
+        }
+        let nonce = new_id("nonce");
+        self.nonces.push(HandshakeNonce {
+            nonce: nonce.clone(),
+            directives,
+            created_at: now,
+        });
+        nonce
+    }
+
+    /// The directives stored under `nonce`, removed (a nonce is single-use); `None` when it is
+    /// unknown, used or older than 5 minutes.
+    pub(crate) fn take_nonce(&mut self, nonce: &str) -> Option<Vec<String>> {
+        let now = now_ms();
+        let i = self.nonces.iter().position(|n| n.nonce == nonce)?;
+        let entry = self.nonces.remove(i);
+        (now.saturating_sub(entry.created_at) < NONCE_LIFETIME_MS).then_some(entry.directives)
+    }
+
+    /// The refresh token of a session, created on first use.
+    pub(crate) fn refresh_token_for(&mut self, session_id: &str) -> String {
+        if let Some(t) = self
+            .refresh_tokens
+            .iter()
+            .find(|t| t.session_id == session_id)
+        {
+            return t.token.clone();
+        }
+        let token = new_id("rt");
+        self.refresh_tokens.push(RefreshToken {
+            token: token.clone(),
+            session_id: session_id.to_owned(),
+        });
+        token
+    }
+
+    /// Whether `token` is the refresh token of `session_id`.
+    pub(crate) fn refresh_token_matches(&self, session_id: &str, token: &str) -> bool {
+        self.refresh_tokens
+            .iter()
+            .any(|t| t.session_id == session_id && t.token == token)
+    }
+
+    /// Makes `org` (an id or slug; `""` = the personal account) the session's active
+    /// organization when the user is a member of it. Returns whether it changed anything.
+    pub(crate) fn activate_org(&mut self, session_id: &str, org: &str) -> bool {
+        let Some(user_id) = self.session(session_id).map(|s| s.user_id.clone()) else {
+            return false;
+        };
+        let target = if org.is_empty() {
+            None
+        } else {
+            match self.org(org).map(|o| o.id.clone()) {
+                Some(id) if self.membership(&id, &user_id).is_some() => Some(id),
+                _ => return false,
+            }
+        };
+        let now = self.tick();
+        match self.sessions.iter_mut().find(|s| s.id == session_id) {
+            Some(s) if s.last_active_organization_id != target => {
+                s.last_active_organization_id = target;
+                s.updated_at = now;
+                true
+            }
+            _ => false,
+        }
     }
 
     /// The organization claims for a session's active organization (none when the user is no

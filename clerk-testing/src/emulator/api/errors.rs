@@ -34,6 +34,12 @@ impl ApiError {
         }
     }
 
+    /// The same error with another HTTP status.
+    pub(crate) fn with_status(mut self, status: StatusCode) -> Self {
+        self.status = status;
+        self
+    }
+
     pub(crate) fn param(mut self, name: &str) -> Self {
         self.meta.insert("param_name".into(), json!(name));
         self

@@ -1,6 +1,7 @@
 //! Routing, `ClerkErrors` bodies and the Backend API subset (`/v1/...`, Bearer secret key).
 
 mod errors;
+mod handshake;
 mod lookup;
 mod memberships;
 mod organizations;
@@ -87,6 +88,11 @@ pub(crate) fn backend_api(shared: &Shared, req: &Req, path: &[&str]) -> Answer {
             let all: Vec<&Membership> = s.memberships.iter().filter(|m| m.user_id == *id).collect();
             let (limit, offset) = q.paging()?;
             ok(data_page(&all, limit, offset, |m| s.membership_json(m)))
+        }
+        // handshake protocol
+        (M::GET, ["clients", "handshake_payload"]) => handshake::handshake_payload(shared, &q),
+        (M::POST, ["sessions", id, "refresh"]) => {
+            handshake::refresh(shared, id, &q, &Body::parse(req)?)
         }
         // sessions
         (M::GET, ["sessions"]) => sessions_list(shared, &q),
