@@ -13,14 +13,17 @@
 //! use clerk_core::{ClerkConfig, SignedIn, get_auth_state};
 //!
 //! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
-//! let config = ClerkConfig::builder().secret_key("sk_live_xxx").build()?;
+//! let config = ClerkConfig::builder()
+//!     .secret_key("sk_live_xxx")
+//!     .publishable_key("pk_live_Y2xlcmsuZXhhbXBsZS5jb20k")
+//!     .build()?;
 //! let request = http::Request::get("https://example.com/me").body(())?;
 //! let state = get_auth_state(&config, &request).await;
 //! assert!(state.answer(&request).is_none()); // signed out: the request goes on
 //! let stored = RequestAuth::new(&state);
 //! let rejection = stored.satisfies::<SignedIn>().unwrap_err();
 //! assert_eq!(rejection.status(), 401);
-//! assert_eq!(rejection.reason(), Some("cookie-and-uat-missing"));
+//! assert_eq!(rejection.reason(), Some("session-token-and-uat-missing"));
 //! rejection.log(); // the same tracing event in every framework
 //! let answer = rejection.answer();
 //! assert_eq!(answer.headers()[1], ("www-authenticate", "Bearer"));
@@ -304,7 +307,10 @@ pub fn log_answer(state: &AuthState, answer: &HttpAnswer) {
 /// ```
 /// use std::borrow::Cow;
 /// # async fn run() -> Result<(), Box<dyn std::error::Error>> {
-/// let config = clerk_core::ClerkConfig::builder().secret_key("sk_live_xxx").build()?;
+/// let config = clerk_core::ClerkConfig::builder()
+///     .secret_key("sk_live_xxx")
+///     .publishable_key("pk_live_Y2xlcmsuZXhhbXBsZS5jb20k")
+///     .build()?;
 /// let request = http::Request::get("https://example.com/").body(())?;
 /// let state = clerk_core::get_auth_state(&config, &request).await;
 /// let headers: Vec<_> = clerk_core::integration::response_headers(&state).collect();
@@ -422,6 +428,7 @@ mod tests {
     async fn signed_out_is_401() {
         let config = ClerkConfig::builder()
             .secret_key("sk_live_x")
+            .publishable_key("pk_live_Y2xlcmsuZXhhbXBsZS5jb20k")
             .build()
             .unwrap();
         let request = http::Request::get("https://example.com/").body(()).unwrap();
@@ -430,6 +437,7 @@ mod tests {
         assert!(stored.is_computed_with(&config));
         let other = ClerkConfig::builder()
             .secret_key("sk_live_x")
+            .publishable_key("pk_live_Y2xlcmsuZXhhbXBsZS5jb20k")
             .build()
             .unwrap();
         assert!(!stored.is_computed_with(&other));

@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use clerk_core::integration::{AuthOutcome, RequestAuth};
 use clerk_core::{
-    AuthReason as R, AuthStatus as S, ClerkConfig, ClerkConfigBuilder, FixedClock,
+    AuthProtocol, AuthReason as R, AuthStatus as S, ClerkConfig, ClerkConfigBuilder, FixedClock,
     TokenVerificationErrorReason as T, get_auth_state,
 };
 use common::*;
@@ -15,8 +15,11 @@ use serde_json::json;
 
 const BROWSER: &str = "Mozilla/5.0 (X11; Linux x86_64)";
 
+/// These are the interstitial protocol's rules (the handshake protocol's are replayed by
+/// `conformance_handshake.rs`).
 fn builder(secret: &str) -> ClerkConfigBuilder {
     ClerkConfig::builder()
+        .protocol(AuthProtocol::Interstitial)
         .secret_key(secret)
         .publishable_key("pk_test_Y2xlcmsuZXhhbXBsZS5jb20k")
         .jwt_key(CLERK_PUBLIC_PEM)
@@ -515,6 +518,7 @@ async fn unreachable_jwks_continues_signed_out_and_requires_503() {
     let mut settings = clerk_core::jwt::JwksCacheSettings::default();
     settings.attempts = 1;
     let config = ClerkConfig::builder()
+        .protocol(AuthProtocol::Interstitial)
         .secret_key("sk_live_x")
         .api_url(&server.url)
         .jwks_cache_settings(settings)
@@ -550,6 +554,7 @@ async fn unreachable_jwks_continues_signed_out_and_requires_503() {
     // A bad token against a working JWKS is not a key failure.
     server.set(Reply::Json(200, jwks(&[jwk(CLERK_PUBLIC_PEM, CLERK_KID)])));
     let config2 = ClerkConfig::builder()
+        .protocol(AuthProtocol::Interstitial)
         .secret_key("sk_live_y")
         .api_url(&server.url)
         .clock(Arc::new(FixedClock::from_unix_seconds(NOW)))

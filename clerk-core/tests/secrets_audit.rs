@@ -70,7 +70,9 @@ async fn no_secret_in_debug_display_or_trace_output() {
     let mut record = |what: &str, text: String| texts.push((what.to_owned(), text));
 
     // Configuration with a secret key and a JWT key.
+    // The interstitial protocol: its page and options are audited too.
     let builder = ClerkConfig::builder()
+        .protocol(clerk_core::AuthProtocol::Interstitial)
         .secret_key(SECRET)
         .jwt_key(CLERK_PUBLIC_PEM)
         .clock(Arc::new(FixedClock::from_unix_seconds(NOW)));

@@ -57,7 +57,9 @@ pub fn config_for(case: &Value, api_url: &str) -> ClerkConfig {
     let options = &case["options"];
     let now = case["now"].as_i64().expect("now");
     let s = |k: &str| options[k].as_str().map(str::to_owned);
+    // The 0.31.3 vectors are the interstitial protocol's.
     let mut b = ClerkConfig::builder()
+        .protocol(clerk_core::AuthProtocol::Interstitial)
         .api_url(api_url)
         .clock(Arc::new(FixedClock::from_unix_seconds(now)));
     if let Some(v) = s("secret_key") {

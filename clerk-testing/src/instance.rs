@@ -164,9 +164,14 @@ impl TestInstance {
     }
 
     /// A [`ClerkConfig`] builder with this instance's secret key, publishable key and PEM key
-    /// (networkless verification). Add a `clock`, authorized parties, ... then `build()`.
+    /// (networkless verification), and the **interstitial** protocol, whose rules the
+    /// scenario tables of this crate ([`scenarios`](crate::scenarios),
+    /// [`protected`](crate::protected)) assert. Call
+    /// `.protocol(clerk_core::AuthProtocol::Handshake)` on it for the handshake protocol. Add a
+    /// `clock`, authorized parties, ... then `build()`.
     pub fn config_builder(&self) -> ClerkConfigBuilder {
         ClerkConfig::builder()
+            .protocol(clerk_core::AuthProtocol::Interstitial)
             .secret_key(self.secret_key())
             .publishable_key(self.publishable_key())
             .jwt_key(self.jwt_key())

@@ -566,6 +566,7 @@ fn config(instance: &TestInstance, setup: Setup, api_url: Option<&str>) -> Clerk
             let mut settings = JwksCacheSettings::default();
             settings.attempts = 1;
             ClerkConfig::builder()
+                .protocol(clerk_core::AuthProtocol::Interstitial)
                 .secret_key("sk_live_scenarios_jwks")
                 .publishable_key(instance.publishable_key())
                 .api_url(url.unwrap_or_default())

@@ -103,7 +103,10 @@ impl ClerkClient {
     /// ```
     /// use clerk_core::{ClerkClient, ClerkConfig};
     ///
-    /// let config = ClerkConfig::builder().secret_key("sk_test_xxx").build()?;
+    /// let config = ClerkConfig::builder()
+    ///     .secret_key("sk_test_xxx")
+    ///     .publishable_key("pk_test_Y2xlcmsuZXhhbXBsZS5jb20k")
+    ///     .build()?;
     /// let client = ClerkClient::from_config(&config)?;
     /// assert_eq!(client.base_url(), "https://api.clerk.com/v1");
     /// # Ok::<(), Box<dyn std::error::Error>>(())

@@ -137,7 +137,10 @@ impl Auth {
     /// ```
     /// # async fn run() -> Result<(), Box<dyn std::error::Error>> {
     /// use clerk_core::{Check, ClerkConfig, get_auth_state};
-    /// let config = ClerkConfig::builder().secret_key("sk_live_xxx").build()?;
+    /// let config = ClerkConfig::builder()
+    ///     .secret_key("sk_live_xxx")
+    ///     .publishable_key("pk_live_Y2xlcmsuZXhhbXBsZS5jb20k")
+    ///     .build()?;
     /// let request = http::Request::get("https://example.com/").body(())?;
     /// let auth = get_auth_state(&config, &request).await.to_auth().unwrap();
     /// assert!(!auth.check(&Check::new().feature("dashboard"))); // signed out

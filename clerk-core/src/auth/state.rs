@@ -305,7 +305,7 @@ impl AuthState {
     /// | unauthorized | `401` | `content-type: application/json`, `www-authenticate: Bearer` | [`json_body`](Self::json_body) |
     /// | redirect (handshake protocol) | `307` | (the state's own, in [`response_headers`](Self::response_headers)) | empty |
     ///
-    /// Add [`headers`](Self::headers) to it (and to every other response). Part of
+    /// Add [`response_headers`](Self::response_headers) to it (and to every other response). Part of
     /// [`integration`](crate::integration): only adapters need it.
     #[must_use]
     pub fn answer<R: RequestView + ?Sized>(&self, request: &R) -> Option<HttpAnswer> {
@@ -429,7 +429,10 @@ pub async fn get_auth_state<R: RequestView + ?Sized>(
 /// use clerk_core::{ClerkConfig, get_auth_state, try_get_auth_state};
 ///
 /// # async fn run() -> Result<(), Box<dyn std::error::Error>> {
-/// let config = ClerkConfig::builder().secret_key("sk_test_xxx").build()?;
+/// let config = ClerkConfig::builder()
+///     .secret_key("sk_test_xxx")
+///     .publishable_key("pk_test_Y2xlcmsuZXhhbXBsZS5jb20k")
+///     .build()?;
 /// let request = http::Request::builder().uri("/").body(())?;
 /// let state = match try_get_auth_state(&config, &request) {
 ///     Some(state) => state,

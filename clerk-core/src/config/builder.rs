@@ -87,6 +87,7 @@ impl ClerkConfig {
     ///
     /// let config = ClerkConfig::from_env_with(|name| match name {
     ///     "CLERK_SECRET_KEY" => Some("sk_live_xxx".to_owned()),
+    ///     "CLERK_PUBLISHABLE_KEY" => Some("pk_live_Y2xlcmsuZXhhbXBsZS5jb20k".to_owned()),
     ///     "CLERK_AUTHORIZED_PARTIES" => Some("https://a.example, https://b.example,".to_owned()),
     ///     _ => None,
     /// })?;

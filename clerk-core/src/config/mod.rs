@@ -82,8 +82,14 @@ pub(crate) struct ConfigInner {
 /// ```
 /// use clerk_core::ClerkConfig;
 ///
-/// let a = ClerkConfig::builder().secret_key("sk_test_xxx").build()?;
-/// let b = ClerkConfig::builder().secret_key("sk_test_xxx").build()?;
+/// let a = ClerkConfig::builder()
+///     .secret_key("sk_test_xxx")
+///     .publishable_key("pk_test_Y2xlcmsuZXhhbXBsZS5jb20k")
+///     .build()?;
+/// let b = ClerkConfig::builder()
+///     .secret_key("sk_test_xxx")
+///     .publishable_key("pk_test_Y2xlcmsuZXhhbXBsZS5jb20k")
+///     .build()?;
 /// assert_eq!(a.id(), a.clone().id());
 /// assert_ne!(a.id(), b.id());
 /// # Ok::<(), clerk_core::ConfigError>(())

@@ -1,9 +1,16 @@
 use super::*;
+use crate::handshake::AuthProtocol;
 
 const PK: &str = "pk_test_Y2xlcmsuZXhhbXBsZS5jb20k";
 
+/// The interstitial protocol's builder: most checks here are the interstitial protocol's (the
+/// handshake protocol's are at the end).
+fn builder() -> ClerkConfigBuilder {
+    builder().protocol(AuthProtocol::Interstitial)
+}
+
 fn base() -> ClerkConfigBuilder {
-    ClerkConfig::builder().secret_key("sk_test_secretmaterial")
+    builder().secret_key("sk_test_secretmaterial")
 }
 
 fn err(b: ClerkConfigBuilder) -> ConfigError {
@@ -44,11 +51,11 @@ fn any_non_empty_secret_key() {
         "live_x",
         " ",
     ] {
-        let c = ClerkConfig::builder().secret_key(key).build().unwrap();
+        let c = builder().secret_key(key).build().unwrap();
         assert_eq!(c.secret_key(), key);
     }
     assert_eq!(
-        ClerkConfig::builder()
+        builder()
             .secret_key("pk_test_deadbeef")
             .build()
             .unwrap()
@@ -59,7 +66,7 @@ fn any_non_empty_secret_key() {
 
 #[test]
 fn missing_secret_key() {
-    let e = err(ClerkConfig::builder());
+    let e = err(builder());
     assert_eq!(e.kind(), ConfigErrorKind::MissingSecretKey);
     assert_eq!(e.variable(), "CLERK_SECRET_KEY");
     assert_eq!(
@@ -151,7 +158,7 @@ fn satellite_rules() {
     assert_eq!(e.variable(), "CLERK_SIGN_IN_URL");
     // Non-dev keys may omit it.
     for key in ["sk_live_x", "deadbeef"] {
-        ClerkConfig::builder()
+        builder()
             .secret_key(key)
             .is_satellite(true)
             .domain("satellite.dev")
@@ -222,6 +229,11 @@ fn satellite_rules() {
 const TEST_PEM: &str = include_str!("../../tests/fixtures/rsa_clerk_public.pem");
 
 fn env(vars: &[(&str, &str)]) -> Result<ClerkConfig, ConfigError> {
+    let mut vars = vars.to_vec();
+    if !vars.iter().any(|(k, _)| *k == "CLERK_AUTH_PROTOCOL") {
+        vars.push(("CLERK_AUTH_PROTOCOL", "interstitial"));
+    }
+    let vars = vars.as_slice();
     ClerkConfig::from_env_with(|name| {
         vars.iter()
             .find(|(k, _)| *k == name)
@@ -303,7 +315,7 @@ fn from_env_is_satellite() {
 
 #[test]
 fn debug_hides_secrets() {
-    let c = ClerkConfig::builder()
+    let c = builder()
         .secret_key("sk_test_SUPERSECRETVALUE")
         .jwt_key(TEST_PEM)
         .build()
@@ -311,7 +323,7 @@ fn debug_hides_secrets() {
     let dbg = format!("{c:?}");
     assert!(!dbg.contains("SUPERSECRET"), "{dbg}");
     assert!(!dbg.contains("MIIBIjANBgkq"), "{dbg}");
-    let bad = ClerkConfig::builder()
+    let bad = builder()
         .secret_key("sk_test_x")
         .jwt_key("-----BEGIN PUBLIC KEY-----MIIBIjANBgkq")
         .build()
@@ -320,12 +332,9 @@ fn debug_hides_secrets() {
     assert_eq!(bad.variable(), "CLERK_JWT_KEY");
     assert!(!bad.to_string().contains("MIIBIjANBgkq"));
     assert!(dbg.contains("sk_test_[redacted]"), "{dbg}");
-    let c = ClerkConfig::builder()
-        .secret_key("deadbeef")
-        .build()
-        .unwrap();
+    let c = builder().secret_key("deadbeef").build().unwrap();
     assert!(!format!("{c:?}").contains("deadbeef"));
-    let b = ClerkConfig::builder().secret_key("sk_live_SUPERSECRET");
+    let b = builder().secret_key("sk_live_SUPERSECRET");
     assert!(!format!("{b:?}").contains("SUPERSECRET"));
     assert_eq!(redact_secret_key(""), "");
 }
@@ -335,4 +344,101 @@ fn clone_is_cheap() {
     let c = base().build().unwrap();
     let d = c.clone();
     assert!(Arc::ptr_eq(&c.inner, &d.inner));
+}
+
+#[test]
+fn handshake_protocol_is_the_default_and_needs_a_valid_publishable_key() {
+    let e = ClerkConfig::builder()
+        .secret_key("sk_live_x")
+        .build()
+        .unwrap_err();
+    assert_eq!(e.kind(), ConfigErrorKind::MissingPublishableKey);
+    assert_eq!(e.message(), "Publishable key is missing.");
+    for bad in [
+        "pk_live_bm90LWEta2V5",
+        "pk_live_Y2xlcmsuZXhhbXBsZS5jb20k_extra",
+    ] {
+        let e = ClerkConfig::builder()
+            .secret_key("sk_live_x")
+            .publishable_key(bad)
+            .build()
+            .unwrap_err();
+        assert_eq!(e.kind(), ConfigErrorKind::InvalidPublishableKey, "{bad}");
+        assert_eq!(
+            e.message(),
+            "Publishable key not valid (expected format: pk_test_... or pk_live_...)."
+        );
+    }
+    // The publishable key is checked before the secret key, as Clerk does.
+    let e = ClerkConfig::builder().build().unwrap_err();
+    assert_eq!(e.kind(), ConfigErrorKind::MissingPublishableKey);
+    let e = ClerkConfig::builder()
+        .publishable_key(PK)
+        .build()
+        .unwrap_err();
+    assert_eq!(
+        e.message(),
+        "Missing Clerk Secret Key. Go to https://dashboard.clerk.com and get your key for your instance."
+    );
+    let c = ClerkConfig::builder()
+        .secret_key("sk_live_x")
+        .publishable_key(PK)
+        .build()
+        .unwrap();
+    assert_eq!(c.protocol(), AuthProtocol::Handshake);
+    assert!(!c.satellite_auto_sync());
+}
+
+#[test]
+fn handshake_options_from_the_environment() {
+    let c = ClerkConfig::from_env_with(|name| match name {
+        "CLERK_SECRET_KEY" => Some("sk_live_x".to_owned()),
+        "CLERK_PUBLISHABLE_KEY" => Some(PK.to_owned()),
+        "CLERK_AUTH_PROTOCOL" => Some(" Handshake ".to_owned()),
+        "CLERK_SATELLITE_AUTO_SYNC" => Some("1".to_owned()),
+        _ => None,
+    })
+    .unwrap();
+    assert_eq!(c.protocol(), AuthProtocol::Handshake);
+    assert!(c.satellite_auto_sync());
+    let c = env(&[("CLERK_SECRET_KEY", "sk_live_x")]).unwrap();
+    assert_eq!(c.protocol(), AuthProtocol::Interstitial);
+    for (name, value) in [
+        ("CLERK_AUTH_PROTOCOL", "v2"),
+        ("CLERK_SATELLITE_AUTO_SYNC", "yes"),
+    ] {
+        let e = env(&[("CLERK_SECRET_KEY", "sk_live_x"), (name, value)]).unwrap_err();
+        assert_eq!(e.kind(), ConfigErrorKind::InvalidEnvValue);
+        assert_eq!(e.variable(), name);
+    }
+}
+
+#[test]
+fn handshake_relative_proxy_and_bad_organization_patterns() {
+    let b = || {
+        ClerkConfig::builder()
+            .secret_key("sk_live_x")
+            .publishable_key(PK)
+    };
+    assert!(b().proxy_url("/__clerk").build().is_ok());
+    assert!(b().proxy_url("//evil.example/__clerk").build().is_err());
+    assert!(
+        builder()
+            .secret_key("sk_live_x")
+            .proxy_url("/__clerk")
+            .build()
+            .is_err(),
+        "the interstitial protocol needs an absolute proxy URL"
+    );
+    let e = b()
+        .organization_sync(crate::OrganizationSync::new(["/orgs/:slug?"], ["/me"]))
+        .build()
+        .unwrap_err();
+    assert_eq!(e.kind(), ConfigErrorKind::InvalidOrganizationPattern);
+    assert!(
+        e.message()
+            .starts_with("Invalid pattern \"/orgs/:slug?\": "),
+        "{}",
+        e.message()
+    );
 }

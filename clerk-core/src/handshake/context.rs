@@ -67,12 +67,7 @@ impl<'a, R: RequestView + ?Sized> Context<'a, R> {
         if found.is_empty() {
             return None;
         }
-        if found.contains('%')
-            && let Ok(decoded) = percent_encoding::percent_decode_str(found).decode_utf8()
-        {
-            return Some(decoded.into_owned());
-        }
-        Some(found.to_owned())
+        Some(decode_uri_component(found).unwrap_or_else(|| found.to_owned()))
     }
 
     /// The cookie `<name>_<suffix>`.
@@ -157,9 +152,7 @@ impl<'a, R: RequestView + ?Sized> Context<'a, R> {
     /// `__clerk_redirect_count` as a number (`0` when absent or not a number).
     pub(crate) fn redirect_count(&self) -> f64 {
         self.cookie("__clerk_redirect_count")
-            .and_then(|v| v.trim().parse::<f64>().ok())
-            .filter(|n| n.is_finite())
-            .unwrap_or(0.0)
+            .map_or(0.0, |v| js_number(&v))
     }
 
     /// The session cookie decoded (`None` without one).
@@ -243,6 +236,47 @@ impl<'a, R: RequestView + ?Sized> Context<'a, R> {
     }
 }
 
+/// JavaScript's `decodeURIComponent`: `None` when an escape is malformed or the bytes are not
+/// UTF-8 (the caller keeps the raw value then).
+fn decode_uri_component(value: &str) -> Option<String> {
+    if !value.contains('%') {
+        return Some(value.to_owned());
+    }
+    let bytes = value.as_bytes();
+    let well_formed = bytes.iter().enumerate().all(|(i, &b)| {
+        b != b'%'
+            || bytes
+                .get(i + 1..i + 3)
+                .is_some_and(|h| h.iter().all(u8::is_ascii_hexdigit))
+    });
+    if !well_formed {
+        return None;
+    }
+    percent_encoding::percent_decode_str(value)
+        .decode_utf8()
+        .ok()
+        .map(Cow::into_owned)
+}
+
+/// JavaScript's `Number(text)` for the redirect counter, non-finite and unparsable values as
+/// `0` (the counter's default).
+fn js_number(text: &str) -> f64 {
+    let t = text.trim();
+    let parsed = if t.is_empty() {
+        Some(0.0)
+    } else if let Some(hex) = t.strip_prefix("0x").or_else(|| t.strip_prefix("0X")) {
+        u64::from_str_radix(hex, 16).ok().map(|n| n as f64)
+    } else if t
+        .bytes()
+        .all(|b| b.is_ascii_digit() || b"+-.eE".contains(&b))
+    {
+        t.parse::<f64>().ok()
+    } else {
+        None
+    };
+    parsed.filter(|n| n.is_finite()).unwrap_or(0.0)
+}
+
 /// Trims spaces and tabs (the cookie parser's whitespace).
 fn trim(s: &str) -> &str {
     s.trim_matches([' ', '\t'])
@@ -266,12 +300,12 @@ fn joined_cookies<R: RequestView + ?Sized>(request: &R) -> Option<Cow<'_, str>> 
 pub(crate) fn request_url<R: RequestView + ?Sized>(request: &R) -> Option<Url> {
     let scheme = request.scheme().unwrap_or("http");
     let authority = request.authority().unwrap_or("localhost");
-    let mut raw = format!("{scheme}://{authority}{}", request.path());
+    let mut path_and_query = request.path().to_owned();
     if let Some(q) = request.uri_query() {
-        raw.push('?');
-        raw.push_str(q);
+        path_and_query.push('?');
+        path_and_query.push_str(q);
     }
-    let original = Url::parse(&raw).ok()?;
+    let original = Url::parse(&format!("{scheme}://{authority}{path_and_query}")).ok()?;
     let first = |name: &str| {
         header_value(request, name).map(|v| v.split(',').next().unwrap_or("").to_owned())
     };
@@ -281,8 +315,7 @@ pub(crate) fn request_url<R: RequestView + ?Sized>(request: &R) -> Option<Url> {
     if let Some(host) = host {
         let origin = format!("{proto}://{host}");
         if origin != original.origin().ascii_serialization()
-            && let Ok(base) = Url::parse(&origin)
-            && let Ok(rebuilt) = base.join(&raw[raw.find(request.path()).unwrap_or(raw.len())..])
+            && let Ok(rebuilt) = Url::parse(&format!("{origin}{path_and_query}"))
         {
             return Some(rebuilt);
         }

@@ -46,7 +46,7 @@ pub enum AuthProtocol {
 
 impl AuthProtocol {
     /// The protocol of a configuration that does not choose one.
-    pub const DEFAULT: Self = Self::Interstitial;
+    pub const DEFAULT: Self = Self::Handshake;
 
     /// `handshake` or `interstitial` (any case, surrounding spaces ignored).
     #[must_use]

@@ -99,10 +99,12 @@ pub(crate) async fn refresh<R: RequestView + ?Sized>(
     };
     if !status.is_success() {
         let code = body["errors"][0]["code"].as_str();
-        return Ok(Err(code.map_or(
-            "session-token-expired-refresh-unexpected-bapi-error",
-            intern_code,
-        )));
+        return Ok(Err(match code {
+            None => "session-token-expired-refresh-unexpected-bapi-error",
+            // Clerk's client reports a transport failure with this code.
+            Some("unexpected_error") => "session-token-expired-refresh-fetch-error",
+            Some(code) => intern_code(code),
+        }));
     }
     let cookies: Vec<String> = body["cookies"]
         .as_array()

@@ -38,7 +38,8 @@ pub(crate) async fn handshake_in_request<R: RequestView + ?Sized>(
         (Some(nonce), _) => payload_for_nonce(ctx, &nonce).await,
         (None, Some(token)) => match directives_of_token(ctx, &token).await {
             Ok(directives) => directives,
-            Err(e) if dev => {
+            // A token error (not a transport failure) of a development handshake.
+            Err(e) if dev && e.reason() != Reason::UnexpectedError => {
                 // Clerk's SDK fails the request here; a state (with no redirect) cannot loop.
                 let message = if e.reason() == Reason::TokenInvalidSignature {
                     "Clerk: Handshake token verification failed due to an invalid signature. If you have switched Clerk keys locally, clear your cookies and try again.".to_owned()
@@ -196,7 +197,7 @@ async fn directives_of_token<R: RequestView + ?Sized>(
     ctx: &Context<'_, R>,
     token: &str,
 ) -> Result<Vec<String>, TokenVerificationError> {
-    let jwt = decode_jwt(token)?;
+    let jwt = decode_jwt(token).map_err(TokenVerificationError::into_handshake_dialect)?;
     let verifier = &ctx.config.inner.verifier;
     let key = verifier
         .key_for(&jwt, "Failed to resolve JWK during handshake verification.")

@@ -159,7 +159,7 @@ pub(crate) struct ClaimRules {
     pub(crate) dialect: Dialect,
 }
 
-/// Which protocol's verification rules apply (docs/auth-rules.md §4 and §9.7).
+/// Which protocol's verification rules apply (docs/auth-rules.md §4 and §9.10).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
 pub(crate) enum Dialect {
     /// `@clerk/backend` 0.31.3: claims first, signature last; `azp` checked only when present.

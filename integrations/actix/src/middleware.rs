@@ -81,7 +81,10 @@ impl ClerkMiddleware {
     /// ```
     /// use clerk_actix::{ClerkConfig, ClerkMiddleware};
     ///
-    /// let config = ClerkConfig::builder().secret_key("sk_test_xxx").build()?;
+    /// let config = ClerkConfig::builder()
+    ///     .secret_key("sk_test_xxx")
+    ///     .publishable_key("pk_test_Y2xlcmsuZXhhbXBsZS5jb20k")
+    ///     .build()?;
     /// let middleware = ClerkMiddleware::new(config);
     /// # let _ = middleware;
     /// # Ok::<(), clerk_actix::ConfigError>(())

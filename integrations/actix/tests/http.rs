@@ -179,7 +179,9 @@ fn jwks_config(
     instance: &TestInstance,
     jwks: &Server,
 ) -> clerk_actix::clerk_core::ClerkConfigBuilder {
+    // The interstitial protocol, whose `x-clerk-auth-status` is on signed-in answers too.
     ClerkConfig::builder()
+        .protocol(clerk_actix::clerk_core::AuthProtocol::Interstitial)
         .secret_key(instance.secret_key())
         .publishable_key(instance.publishable_key())
         .api_url(jwks.url(""))

@@ -70,7 +70,10 @@ impl ClerkLayer {
     /// ```
     /// use clerk_axum::{ClerkConfig, ClerkLayer};
     ///
-    /// let config = ClerkConfig::builder().secret_key("sk_test_xxx").build()?;
+    /// let config = ClerkConfig::builder()
+    ///     .secret_key("sk_test_xxx")
+    ///     .publishable_key("pk_test_Y2xlcmsuZXhhbXBsZS5jb20k")
+    ///     .build()?;
     /// let layer = ClerkLayer::new(config);
     /// # Ok::<(), clerk_axum::ConfigError>(())
     /// ```
@@ -98,7 +101,10 @@ impl ClerkLayer {
     /// The configuration of the layer.
     ///
     /// ```
-    /// # let config = clerk_axum::ClerkConfig::builder().secret_key("sk_test_xxx").build()?;
+    /// # let config = clerk_axum::ClerkConfig::builder()
+    /// #     .secret_key("sk_test_xxx")
+    /// #     .publishable_key("pk_test_Y2xlcmsuZXhhbXBsZS5jb20k")
+    /// #     .build()?;
     /// let layer = clerk_axum::ClerkLayer::new(config);
     /// assert_eq!(layer.config().api_url(), "https://api.clerk.com");
     /// # Ok::<(), clerk_axum::ConfigError>(())

@@ -133,7 +133,9 @@ async fn missing_layer_is_500_naming_the_fix() {
 async fn state_is_computed_once_per_request() {
     let instance = TestInstance::new();
     let (api_url, hits) = jwks_server(instance.jwks()).await;
+    // The interstitial protocol, whose `x-clerk-auth-status` is on signed-in answers too.
     let config = ClerkConfig::builder()
+        .protocol(clerk_axum::clerk_core::AuthProtocol::Interstitial)
         .secret_key(instance.secret_key())
         .publishable_key(instance.publishable_key())
         .api_url(api_url)

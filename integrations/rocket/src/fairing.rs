@@ -87,7 +87,10 @@ impl ClerkFairing {
     /// ```
     /// use clerk_rocket::{ClerkConfig, ClerkFairing};
     ///
-    /// let config = ClerkConfig::builder().secret_key("sk_test_xxx").build()?;
+    /// let config = ClerkConfig::builder()
+    ///     .secret_key("sk_test_xxx")
+    ///     .publishable_key("pk_test_Y2xlcmsuZXhhbXBsZS5jb20k")
+    ///     .build()?;
     /// let rocket = rocket::build().attach(ClerkFairing::new(config));
     /// # Ok::<(), clerk_rocket::ConfigError>(())
     /// ```
