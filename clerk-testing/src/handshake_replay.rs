@@ -273,6 +273,10 @@ pub struct Framework {
     pub own_response_headers: &'static [&'static str],
 }
 
+/// A request of a case, as [`replay`] hands it to the integration's `send` (an `http` 1.x
+/// request without a body; frameworks on other `http` versions read its parts).
+pub type Request = http::Request<()>;
+
 /// A response, as the framework's test client returned it.
 #[derive(Debug, Clone, Default)]
 pub struct Answer {
@@ -290,7 +294,7 @@ pub struct Answer {
 ///
 /// When the case's request is not valid HTTP.
 #[must_use]
-pub fn request_in_form(case: &Case, form: RequestForm) -> (http::Request<()>, Vec<&'static str>) {
+pub fn request_in_form(case: &Case, form: RequestForm) -> (Request, Vec<&'static str>) {
     let request = modern_cases::request_for(case);
     if form == RequestForm::AbsoluteUri {
         return (request, Vec::new());
@@ -333,7 +337,7 @@ pub async fn replay_one<F, Fut>(
     send: &mut F,
 ) -> (Result<Answer, String>, Vec<RecordedCall>, Vec<&'static str>)
 where
-    F: FnMut(ClerkConfig, http::Request<()>) -> Fut,
+    F: FnMut(ClerkConfig, Request) -> Fut,
     Fut: Future<Output = Answer>,
 {
     let stand_in = BapiStandIn::start(case).await;
@@ -353,7 +357,7 @@ where
 /// A readable list of the cases that differ from the recording, and how.
 pub async fn replay<F, Fut>(framework: &Framework, mut send: F) -> Result<usize, String>
 where
-    F: FnMut(ClerkConfig, http::Request<()>) -> Fut,
+    F: FnMut(ClerkConfig, Request) -> Fut,
     Fut: Future<Output = Answer>,
 {
     let pairs = replayed_pairs();
@@ -510,7 +514,7 @@ pub async fn fixed_deviation<F, Fut>(
     mut send: F,
 ) -> Result<(), String>
 where
-    F: FnMut(ClerkConfig, http::Request<()>) -> Fut,
+    F: FnMut(ClerkConfig, Request) -> Fut,
     Fut: Future<Output = Answer>,
 {
     let (case, _) = case(prefix);

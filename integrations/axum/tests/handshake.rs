@@ -31,7 +31,7 @@ async fn handler(request: Request) -> Json<Value> {
     ))
 }
 
-async fn send(config: ClerkConfig, request: http::Request<()>) -> Answer {
+async fn send(config: ClerkConfig, request: handshake_replay::Request) -> Answer {
     let app = Router::new()
         .fallback(handler)
         .layer(ClerkLayer::new(config));
