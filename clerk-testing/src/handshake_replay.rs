@@ -102,7 +102,10 @@ pub fn replayed_pairs() -> Vec<(Case, Expected)> {
         .filter(|(case, _)| !case.options.session_tokens_only())
         .map(|(case, _)| case.name.as_str())
         .collect();
-    assert_eq!(machine, MACHINE_TOKEN_CASES, "the machine-token cases changed");
+    assert_eq!(
+        machine, MACHINE_TOKEN_CASES,
+        "the machine-token cases changed"
+    );
     for name in FIXED_DEVIATIONS {
         assert!(
             pairs.iter().any(|(case, _)| case.name == name),
@@ -310,12 +313,10 @@ pub fn request_in_form(case: &Case, form: RequestForm) -> (Request, Vec<&'static
         );
         added.push("host");
     }
-    if parts.uri.scheme_str() == Some("https") && !parts.headers.contains_key("x-forwarded-proto")
-    {
-        parts.headers.insert(
-            "x-forwarded-proto",
-            http::HeaderValue::from_static("https"),
-        );
+    if parts.uri.scheme_str() == Some("https") && !parts.headers.contains_key("x-forwarded-proto") {
+        parts
+            .headers
+            .insert("x-forwarded-proto", http::HeaderValue::from_static("https"));
         added.push("x-forwarded-proto");
     }
     parts.uri = parts
@@ -456,7 +457,10 @@ pub fn check(
         None
     } else {
         if answer.status != 200 {
-            problems.push(format!("HTTP {}, expected 200 from the handler", answer.status));
+            problems.push(format!(
+                "HTTP {}, expected 200 from the handler",
+                answer.status
+            ));
         }
         match serde_json::from_slice::<Value>(&answer.body) {
             Ok(body) if body["handler"] == true => Some(body["auth"].clone()),
@@ -682,7 +686,9 @@ pub async fn client_uat_without_session(base: &str) -> Result<(), String> {
                 .find(|(k, _)| k == "redirect_url")
                 .map(|(_, v)| v.into_owned());
             if redirect.as_deref() != Some(url.as_str()) {
-                problems.push(format!("navigation: redirect_url {redirect:?}, expected {url}"));
+                problems.push(format!(
+                    "navigation: redirect_url {redirect:?}, expected {url}"
+                ));
             }
             let reason = l
                 .query_pairs()
@@ -699,7 +705,10 @@ pub async fn client_uat_without_session(base: &str) -> Result<(), String> {
         problems.push(format!("navigation: set-cookie {cookies:?}"));
     }
     if get("cache-control") != ["no-store"] {
-        problems.push(format!("navigation: cache-control {:?}", get("cache-control")));
+        problems.push(format!(
+            "navigation: cache-control {:?}",
+            get("cache-control")
+        ));
     }
     if get("x-clerk-auth-status") != ["handshake"]
         || get("x-clerk-auth-reason") != ["client-uat-but-no-session-token"]
@@ -711,7 +720,10 @@ pub async fn client_uat_without_session(base: &str) -> Result<(), String> {
         ));
     }
     if !get("content-type").is_empty() {
-        problems.push(format!("navigation: content-type {:?}", get("content-type")));
+        problems.push(format!(
+            "navigation: content-type {:?}",
+            get("content-type")
+        ));
     }
     let body = page.bytes().await.map_err(|e| e.to_string())?;
     if !body.is_empty() {
@@ -740,7 +752,9 @@ pub async fn client_uat_without_session(base: &str) -> Result<(), String> {
                 .collect::<Vec<_>>()
         };
         if status != want_status {
-            problems.push(format!("API call {path}: HTTP {status}, expected {want_status}"));
+            problems.push(format!(
+                "API call {path}: HTTP {status}, expected {want_status}"
+            ));
         }
         if get("x-clerk-auth-status") != ["signed-out"]
             || get("x-clerk-auth-reason") != ["client-uat-but-no-session-token"]
@@ -779,7 +793,11 @@ mod tests {
     fn seventy_five_cases_are_replayed() {
         let pairs = replayed_pairs();
         assert_eq!(pairs.len(), REPLAYED);
-        assert!(pairs.iter().all(|(c, _)| !FIXED_DEVIATIONS.contains(&c.name.as_str())));
+        assert!(
+            pairs
+                .iter()
+                .all(|(c, _)| !FIXED_DEVIATIONS.contains(&c.name.as_str()))
+        );
     }
 
     #[test]
@@ -838,7 +856,10 @@ mod tests {
                     .headers
                     .push(("x-clerk-auth-status".into(), "signed-in".into()));
             }
-            assert!(!check(&expected, &OWN, Ok(wrong), calls, &[]).is_empty(), "{prefix}");
+            assert!(
+                !check(&expected, &OWN, Ok(wrong), calls, &[]).is_empty(),
+                "{prefix}"
+            );
         }
     }
 }

@@ -395,8 +395,7 @@ async fn nested_middlewares_decide_with_their_own_configuration() {
 #[actix_web::test]
 async fn handshake_client_uat_without_session() {
     let server = start(clerk_testing::handshake_replay::socket_config(), 1);
-    let result =
-        clerk_testing::handshake_replay::client_uat_without_session(&server.url("")).await;
+    let result = clerk_testing::handshake_replay::client_uat_without_session(&server.url("")).await;
     server.stop().await;
     if let Err(failures) = result {
         panic!("{failures}");

@@ -10,8 +10,8 @@
 use axum::Router;
 use axum::body::Body;
 use axum::extract::{Json, Request};
-use clerk_axum::{ClerkConfig, ClerkLayer};
 use clerk_axum::clerk_core::integration::RequestAuth;
+use clerk_axum::{ClerkConfig, ClerkLayer};
 use clerk_testing::handshake_replay::{
     self, Answer, Framework, REPLAYED, RequestForm, fixed_deviation,
 };
