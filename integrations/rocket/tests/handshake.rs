@@ -24,11 +24,18 @@ use rocket::request::{FromRequest, Outcome};
 use rocket::serde::json::Value;
 use rocket::{Request, get, post, routes};
 
-/// Rocket adds the handler JSON's `content-type`, and `server` to every response (a `307` has
-/// no `content-type`: checked).
+/// Rocket adds the handler JSON's `content-type`, `server` to every response, and its Shield's
+/// headers when the build enables Shield (a `307` has no `content-type`: checked).
 const ROCKET: Framework = Framework {
     form: RequestForm::OriginForm,
-    own_response_headers: &["content-type", "content-length", "server"],
+    own_response_headers: &[
+        "content-type",
+        "content-length",
+        "server",
+        "permissions-policy",
+        "x-content-type-options",
+        "x-frame-options",
+    ],
 };
 
 /// The handler's answer: the auth object the fairing stored.
