@@ -8,66 +8,25 @@
 //!
 //! Not in the table:
 //! * the 22 machine-token cases (`acceptsToken` other than exactly `"session_token"`):
-//!   [`MACHINE_TOKEN_CASES`], a later issue;
-//! * the four deliberate fixes of modern-auth.md §12 ([`FIXED_DEVIATIONS`]), where the recording
-//!   shows the upstream quirk: each has its own test below asserting our behaviour.
+//!   `clerk_testing::handshake_replay::MACHINE_TOKEN_CASES`, a later issue;
+//! * the four deliberate fixes of modern-auth.md §12
+//!   (`clerk_testing::handshake_replay::FIXED_DEVIATIONS`), where the recording shows the
+//!   upstream quirk: each has its own test below asserting our behaviour.
+//!
+//! The configuration of a case (`config_for`) is clerk-testing's, shared with the replay of the
+//! same cases through each integration (`clerk_testing::handshake_replay::replay`).
 //!
 //! Every other case is replayed, satellites included: the Rust builder checks the satellite
 //! sign-in URL at construction (§3, the Origin check moved to build time), and no recorded
 //! satellite case has its sign-in URL on its own domain or an `Origin` header, so the outcome is
 //! the recorded one either way.
 
-use std::sync::Arc;
-use std::time::Duration;
-
-use clerk_core::{
-    Auth, AuthProtocol, AuthState, Check, ClerkConfig, FactorLevel, FixedClock, OrganizationSync,
-    Reverification, get_auth_state,
+use clerk_core::{Auth, AuthState, Check, FactorLevel, Reverification, get_auth_state};
+use clerk_testing::handshake_replay::{
+    FIXED_DEVIATIONS, MACHINE_TOKEN_CASES, case, config_for, unreplayable_options,
 };
-use clerk_testing::modern_cases::{
-    self, BapiStandIn, Case, Expected, Observed, RecordedCall, compare,
-};
+use clerk_testing::modern_cases::{self, BapiStandIn, Case, Observed, RecordedCall, compare};
 use serde_json::{Value, json};
-
-/// The cases whose `acceptsToken` is not exactly `"session_token"` (machine tokens, `any`,
-/// lists), in file order. Replayed by the machine-token work, not here.
-const MACHINE_TOKEN_CASES: [&str; 22] = [
-    "M01-api-key-valid",
-    "M02-api-key-not-found",
-    "M03-api-key-bapi-401",
-    "M04-api-key-bapi-500",
-    "M05-api-key-wrong-type",
-    "M06-api-key-no-token",
-    "M07-m2m-opaque-machine-secret",
-    "M08-m2m-jwt",
-    "M09-m2m-no-keys",
-    "M19-m2m-opaque-secret-key",
-    "M20-api-key-transport-error",
-    "M21-oauth-without-publishable-key",
-    "M22-api-key-without-publishable-key",
-    "M23-jwt-shaped-ak-token",
-    "M10-oauth-opaque",
-    "M11-oauth-jwt-audience-mismatch",
-    "M12-oauth-jwt-valid",
-    "M13-any-session-header",
-    "M14-any-no-token-cookie-path",
-    "M15-array-session-not-accepted",
-    "M16-array-cookie-session",
-    "M17-array-machine-no-token",
-];
-
-/// modern-auth.md §12 "Deviations (fix)" that a session-token case records in its upstream form;
-/// each has its own test.
-const FIXED_DEVIATIONS: [&str; 4] = [
-    // §6.2: a development handshake JWT with a bad signature → signed-out, not a rejected call.
-    "N05-dev-handshake-bad-signature",
-    // §4.2 R4: an unparsable `__clerk_redirect_url` → the rule is skipped, not a TypeError.
-    "D08-dev-primary-bad-redirect-url",
-    // §9.2: a malformed `fea` = no features (header path: upstream's toAuth() throws).
-    "H23-header-v2-bad-fea",
-    // §9.2: the same on the cookie path (upstream: signed-out unexpected-error).
-    "C28-prod-v2-bad-fea-cookie",
-];
 
 #[tokio::test]
 async fn handshake_cases() {
@@ -201,85 +160,6 @@ async fn c28_malformed_fea_in_the_cookie_means_no_features() {
 }
 
 // ------------------------------------------------------------------------------------ helpers
-
-/// The case whose name starts with `prefix`, with its recording.
-fn case(prefix: &str) -> (Case, Expected) {
-    modern_cases::pairs()
-        .into_iter()
-        .find(|(case, _)| case.name.starts_with(prefix))
-        .unwrap_or_else(|| panic!("no case {prefix}"))
-}
-
-/// Options of a replayed case that this test cannot hand to the builder (none today; a new
-/// vector using one fails loudly instead of being replayed without it).
-fn unreplayable_options(case: &Case) -> Vec<String> {
-    let o = &case.options;
-    let mut problems = Vec::new();
-    if o.header_type.is_some() {
-        problems.push("option headerType is not replayed".to_owned());
-    }
-    if o.machine_secret_key.is_some() {
-        problems.push("option machineSecretKey is not replayed".to_owned());
-    }
-    problems
-}
-
-/// The configuration of `case` with the Backend API at `api_url`, or the first line of the
-/// configuration error.
-fn config_for(case: &Case, api_url: &str) -> Result<ClerkConfig, String> {
-    let o = &case.options;
-    let mut b = ClerkConfig::builder()
-        .protocol(AuthProtocol::Handshake)
-        .api_url(api_url)
-        .clock(Arc::new(FixedClock::from_unix_seconds(case.now)));
-    if let Some(v) = &o.secret_key {
-        b = b.secret_key(v.clone());
-    }
-    if let Some(v) = &o.publishable_key {
-        b = b.publishable_key(v.clone());
-    }
-    if let Some(v) = &o.jwt_key {
-        b = b.jwt_key(v.clone());
-    }
-    if let Some(v) = &o.authorized_parties {
-        b = b.authorized_parties(v.clone());
-    }
-    if let Some(v) = &o.audience {
-        b = b.audience(v.to_vec());
-    }
-    if let Some(v) = &o.issuer {
-        b = b.issuer(v.to_vec());
-    }
-    if let Some(v) = &o.domain {
-        b = b.domain(v.clone());
-    }
-    if let Some(v) = &o.proxy_url {
-        b = b.proxy_url(v.clone());
-    }
-    if let Some(v) = o.is_satellite {
-        b = b.is_satellite(v);
-    }
-    if let Some(v) = &o.sign_in_url {
-        b = b.sign_in_url(v.clone());
-    }
-    if let Some(v) = o.satellite_auto_sync {
-        b = b.satellite_auto_sync(v);
-    }
-    if let Some(sync) = &o.organization_sync_options {
-        b = b.organization_sync(OrganizationSync::new(
-            sync.organization_patterns.clone(),
-            sync.personal_account_patterns.clone(),
-        ));
-    }
-    if let Some(ms) = o.clock_skew_in_ms {
-        let ms = u64::try_from(ms).expect("a non-negative clockSkewInMs");
-        b = b.clock_skew(Duration::from_millis(ms));
-    }
-    if let Some(v) = o.skip_jwks_cache {
-        b = b.skip_jwks_cache(v);
-    }
-    b.build().map_err(|e| e.message().to_owned())
-}
 
 /// Runs `case` against a fresh stand-in: the state (or the configuration error) and the calls the
 /// stand-in received.

@@ -4,6 +4,7 @@
 
 pub mod conformance;
 mod emulator;
+pub mod handshake_replay;
 mod html;
 mod instance;
 pub mod modern_cases;

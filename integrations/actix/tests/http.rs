@@ -390,3 +390,16 @@ async fn nested_middlewares_decide_with_their_own_configuration() {
         panic!("{failures}");
     }
 }
+
+/// The handshake protocol over a socket: `__client_uat` > 0 without a session is a `307` to the
+/// frontend API's handshake for a browser navigation, and a signed-out request for an API call
+/// (`clerk_testing::handshake_replay::client_uat_without_session`).
+#[actix_web::test]
+async fn handshake_client_uat_without_session() {
+    let server = start(clerk_testing::handshake_replay::socket_config(), 1);
+    let result = clerk_testing::handshake_replay::client_uat_without_session(&server.url("")).await;
+    server.stop().await;
+    if let Err(failures) = result {
+        panic!("{failures}");
+    }
+}

@@ -43,7 +43,9 @@ impl IntoResponse for ClerkRejection {
 /// the layer).
 pub(crate) fn answer_response(answer: HttpAnswer) -> Response {
     let (status, headers, body) = answer.into_parts();
-    let mut response = body.into_response();
+    // Only the answer's own headers: every answer with a body names its content type, and the
+    // handshake's `307` has neither (not axum's `text/plain` of a `String`).
+    let mut response = Response::new(axum::body::Body::from(body));
     *response.status_mut() =
         StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
     let map = response.headers_mut();

@@ -222,3 +222,16 @@ async fn nested_layers_decide_with_their_own_configuration() {
         panic!("{failures}");
     }
 }
+
+/// The handshake protocol over a socket: `__client_uat` > 0 without a session is a `307` to the
+/// frontend API's handshake for a browser navigation, and a signed-out request for an API call
+/// (`clerk_testing::handshake_replay::client_uat_without_session`).
+#[tokio::test]
+async fn handshake_client_uat_without_session() {
+    let config = clerk_testing::handshake_replay::socket_config();
+    let base = serve(app(&config)).await;
+    let result = clerk_testing::handshake_replay::client_uat_without_session(&base).await;
+    if let Err(failures) = result {
+        panic!("{failures}");
+    }
+}

@@ -127,6 +127,7 @@ pub use clerk_core::{Auth, AuthState, ClerkConfig, ConfigError, Policy, SignedIn
 pub use fairing::ClerkFairing;
 pub use guard::{ClerkUser, Protected};
 pub use rejection::ClerkRejection;
+pub use request::request_auth;
 
 /// Protects a Rocket route: `#[clerk_protected]` (signed in, `401` otherwise),
 /// `#[clerk_protected(roles = ["org:admin", "org:billing"])]` (any of these roles, `403`

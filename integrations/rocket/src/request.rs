@@ -82,3 +82,35 @@ pub(crate) async fn cached_auth<'r>(
         })
         .await
 }
+
+/// The auth state [`ClerkFairing`](crate::ClerkFairing) stored for `request` (what axum and
+/// actix-web handlers read from the request extensions): the auth object, signed out included
+/// (with a pending session's status), the reason, and whether the signing keys could not be
+/// loaded. `None` when no `ClerkFairing` is attached. Computed once per request and cached, like
+/// the guards' state.
+///
+/// ```
+/// use clerk_rocket::clerk_core::integration::RequestAuth;
+/// use rocket::Request;
+/// use rocket::request::{FromRequest, Outcome};
+///
+/// /// A guard with the request's auth object, signed in or not.
+/// struct SessionStatus(Option<String>);
+///
+/// #[rocket::async_trait]
+/// impl<'r> FromRequest<'r> for SessionStatus {
+///     type Error = ();
+///
+///     async fn from_request(request: &'r Request<'_>) -> Outcome<Self, ()> {
+///         let stored: Option<&RequestAuth> = clerk_rocket::request_auth(request).await;
+///         let status = stored
+///             .and_then(RequestAuth::auth)
+///             .and_then(|auth| auth.session_status().map(str::to_owned));
+///         Outcome::Success(SessionStatus(status))
+///     }
+/// }
+/// ```
+pub async fn request_auth<'r>(request: &'r Request<'_>) -> Option<&'r RequestAuth> {
+    let clerk = request.rocket().state::<crate::state::ClerkState>()?;
+    Some(&cached_auth(&clerk.config, request).await.auth)
+}

@@ -874,3 +874,15 @@ async fn a_fairing_attached_after_the_first_ignited_fails_launch() {
         error.kind()
     );
 }
+
+/// The handshake protocol over a socket: `__client_uat` > 0 without a session is a `307` to the
+/// frontend API's handshake for a browser navigation, and a signed-out request for an API call
+/// (`clerk_testing::handshake_replay::client_uat_without_session`).
+#[tokio::test(flavor = "multi_thread")]
+async fn handshake_client_uat_without_session() {
+    let server = serve(clerk_testing::handshake_replay::socket_config()).await;
+    let result = clerk_testing::handshake_replay::client_uat_without_session(&server.base).await;
+    if let Err(failures) = result {
+        panic!("{failures}");
+    }
+}
