@@ -2,7 +2,9 @@
 //! the clerk-js stand-in with its CORS rules, the session-token endpoint, and the whole
 //! development-instance flow as `get_auth_state` sees it.
 
-use clerk_core::{AuthReason, AuthStatus, VerifyTokenOptions, get_auth_state, verify_token};
+use clerk_core::{
+    AuthProtocol, AuthReason, AuthStatus, VerifyTokenOptions, get_auth_state, verify_token,
+};
 use clerk_testing::Emulator;
 use reqwest::header::{
     ACCESS_CONTROL_ALLOW_CREDENTIALS, ACCESS_CONTROL_ALLOW_ORIGIN, CONTENT_TYPE, COOKIE, LOCATION,
@@ -49,7 +51,12 @@ async fn sign_in(emulator: &Emulator, user_id: &str) -> String {
         .await
         .unwrap();
     assert_eq!(resp.status(), 303);
-    assert_eq!(resp.headers()[LOCATION], "http://127.0.0.1:3000/me?a=1");
+    // A development instance sends its dev browser along, for the handshake protocol's sync.
+    let location = resp.headers()[LOCATION].to_str().unwrap();
+    let dev_browser = location
+        .strip_prefix("http://127.0.0.1:3000/me?a=1&__clerk_db_jwt=dvb_")
+        .unwrap_or_else(|| panic!("back to the app with a dev browser: {location}"));
+    assert!(!dev_browser.is_empty() && dev_browser.bytes().all(|b| b.is_ascii_alphanumeric()));
     let cookie = resp.headers()[SET_COOKIE].to_str().unwrap().to_owned();
     assert!(cookie.contains("HttpOnly"), "{cookie}");
     assert!(cookie.contains("SameSite=Lax"), "{cookie}");
@@ -262,7 +269,11 @@ async fn sign_in_creates_a_session_and_sign_out_ends_it() {
         .await
         .unwrap();
     assert_eq!(out.status(), 303);
-    assert_eq!(out.headers()[LOCATION], "http://localhost:3000/");
+    let location = out.headers()[LOCATION].to_str().unwrap();
+    assert!(
+        location.starts_with("http://localhost:3000/?__clerk_db_jwt=dvb_"),
+        "{location}"
+    );
     assert!(
         out.headers()[SET_COOKIE]
             .to_str()
@@ -412,8 +423,11 @@ async fn session_token_endpoint_mints_tokens_verify_token_accepts() {
     let org = claims.organization().unwrap();
     assert_eq!(org.permissions, ["org:invoices:read", "org:invoices:write"]);
 
-    // And through a configuration from config_builder() (JWKS, no jwt_key).
-    let config = emulator.config_builder().build().unwrap();
+    // And through a configuration from config_builder_for() (JWKS, no jwt_key).
+    let config = emulator
+        .config_builder_for(AuthProtocol::Interstitial)
+        .build()
+        .unwrap();
     assert_eq!(config.jwt_key(), "");
     assert_eq!(config.clerk_js_url(), emulator.clerk_js_url());
     let req = http::Request::builder()
@@ -488,7 +502,10 @@ fn as_pairs(cookies: &[(String, String)]) -> Vec<(&str, &str)> {
 #[tokio::test]
 async fn development_flow_ends_signed_in_with_the_right_user_and_org() {
     let emulator = Emulator::start().await.unwrap();
-    let config = emulator.config_builder().build().unwrap();
+    let config = emulator
+        .config_builder_for(AuthProtocol::Interstitial)
+        .build()
+        .unwrap();
 
     // 1. First visit: no __client_uat → interstitial (uat-missing).
     let state = get_auth_state(&config, &app_request(&[], None)).await;
@@ -569,7 +586,7 @@ async fn expired_tokens_send_the_browser_back_through_the_interstitial() {
         .unwrap();
     let clock = std::sync::Arc::new(clerk_core::FixedClock::from_unix_seconds(0));
     let config = emulator
-        .config_builder()
+        .config_builder_for(AuthProtocol::Interstitial)
         .clock_skew(std::time::Duration::ZERO)
         .clock(clock.clone())
         .build()

@@ -6,7 +6,7 @@ const PK: &str = "pk_test_Y2xlcmsuZXhhbXBsZS5jb20k";
 /// The interstitial protocol's builder: most checks here are the interstitial protocol's (the
 /// handshake protocol's are at the end).
 fn builder() -> ClerkConfigBuilder {
-    builder().protocol(AuthProtocol::Interstitial)
+    ClerkConfig::builder().protocol(AuthProtocol::Interstitial)
 }
 
 fn base() -> ClerkConfigBuilder {

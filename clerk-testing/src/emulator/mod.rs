@@ -14,7 +14,7 @@ use std::fmt;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use clerk_core::{ClerkConfig, ClerkConfigBuilder};
+use clerk_core::{AuthProtocol, ClerkConfig, ClerkConfigBuilder};
 use tokio::sync::{oneshot, watch};
 
 use crate::TestInstance;
@@ -402,27 +402,54 @@ impl Emulator {
         format!("{}/sign-in?redirect_url={encoded}", self.shared.url)
     }
 
-    /// A [`ClerkConfig`] builder for an app using this emulator: its secret key, publishable
-    /// key, Backend API URL and clerk-js URL. No `jwt_key`: tokens are verified with the JWKS
-    /// fetched from the emulator, as with real Clerk.
+    /// A [`ClerkConfig`] builder for an app using this emulator with the default protocol
+    /// ([`AuthProtocol::DEFAULT`], the handshake): see
+    /// [`config_builder_for`](Self::config_builder_for).
     pub fn config_builder(&self) -> ClerkConfigBuilder {
-        ClerkConfig::builder()
-            .secret_key(self.secret_key())
-            .publishable_key(self.publishable_key())
-            .api_url(self.api_url())
-            .clerk_js_url(self.clerk_js_url())
+        self.config_builder_for(AuthProtocol::DEFAULT)
     }
 
-    /// The environment variables that point an app at this emulator, in `export` order:
-    /// `CLERK_SECRET_KEY`, `CLERK_PUBLISHABLE_KEY`, `CLERK_API_URL`, `CLERK_JS_URL`.
+    /// A [`ClerkConfig`] builder for an app using this emulator with `protocol`: its secret key,
+    /// publishable key and Backend API URL; for the handshake, the emulator as the Frontend API
+    /// (the proxy URL, since the instance's frontend API host does not resolve); for the
+    /// interstitial, the clerk-js 4 stand-in's URL. No `jwt_key`: tokens are verified with the
+    /// JWKS fetched from the emulator, as with real Clerk.
+    pub fn config_builder_for(&self, protocol: AuthProtocol) -> ClerkConfigBuilder {
+        let builder = ClerkConfig::builder()
+            .protocol(protocol)
+            .secret_key(self.secret_key())
+            .publishable_key(self.publishable_key())
+            .api_url(self.api_url());
+        match protocol {
+            AuthProtocol::Handshake => builder.proxy_url(self.frontend_api_url()),
+            AuthProtocol::Interstitial => builder.clerk_js_url(self.clerk_js_url()),
+        }
+    }
+
+    /// The environment variables that point an app at this emulator with the default protocol
+    /// (see [`env_vars_for`](Self::env_vars_for)).
     #[must_use]
-    pub fn env_vars(&self) -> [(&'static str, String); 4] {
-        [
+    pub fn env_vars(&self) -> Vec<(&'static str, String)> {
+        self.env_vars_for(AuthProtocol::DEFAULT)
+    }
+
+    /// The environment variables that point an app at this emulator with `protocol`, in
+    /// `export` order: `CLERK_AUTH_PROTOCOL`, `CLERK_SECRET_KEY`, `CLERK_PUBLISHABLE_KEY`,
+    /// `CLERK_API_URL`, then `CLERK_PROXY_URL` (handshake) or `CLERK_JS_URL` (interstitial), as
+    /// [`config_builder_for`](Self::config_builder_for).
+    #[must_use]
+    pub fn env_vars_for(&self, protocol: AuthProtocol) -> Vec<(&'static str, String)> {
+        let mut vars = vec![
+            ("CLERK_AUTH_PROTOCOL", protocol.as_str().to_owned()),
             ("CLERK_SECRET_KEY", self.secret_key().to_owned()),
             ("CLERK_PUBLISHABLE_KEY", self.publishable_key().to_owned()),
             ("CLERK_API_URL", self.api_url().to_owned()),
-            ("CLERK_JS_URL", self.clerk_js_url()),
-        ]
+        ];
+        vars.push(match protocol {
+            AuthProtocol::Handshake => ("CLERK_PROXY_URL", self.frontend_api_url().to_owned()),
+            AuthProtocol::Interstitial => ("CLERK_JS_URL", self.clerk_js_url()),
+        });
+        vars
     }
 
     /// Stops accepting connections, lets open ones finish their request, and waits until the

@@ -240,8 +240,28 @@ pub(crate) fn submit(shared: &Shared, req: &Req) -> Resp {
     if shared.lock().sign_in(user_id, &client_id).is_none() {
         return error_page(StatusCode::BAD_REQUEST, "That user does not exist.");
     }
-    let location = redirect.unwrap_or_else(|| "/".to_owned());
+    let location = match redirect {
+        Some(url) => with_dev_browser(shared, &url, &client_id),
+        None => "/".to_owned(),
+    };
     see_other(&location, &[client_cookie(shared, Some(&client_id))])
+}
+
+/// On a development instance, `url` with `__clerk_db_jwt=<a dev browser of this client>`
+/// appended, as Clerk's development sign-in pages send the browser back: the app's next request
+/// syncs through the handshake (`dev-browser-sync`). The interstitial protocol ignores it.
+fn with_dev_browser(shared: &Shared, url: &str, client_id: &str) -> String {
+    if !super::handshake::is_development(shared) {
+        return url.to_owned();
+    }
+    let Ok(mut parsed) = url::Url::parse(url) else {
+        return url.to_owned();
+    };
+    let token = shared.lock().create_dev_browser(Some(client_id));
+    parsed
+        .query_pairs_mut()
+        .append_pair("__clerk_db_jwt", &token);
+    parsed.into()
 }
 
 /// Ends this browser's session (if any); returns the cookie to set.
@@ -273,8 +293,13 @@ pub(crate) fn sign_out(shared: &Shared, req: &Req) -> Resp {
         Ok(r) => r,
         Err(e) => return error_page(StatusCode::BAD_REQUEST, &e),
     };
+    let client = super::handshake::client_from_cookie(shared, req);
     let cookie = end_client_session(shared, req);
-    let location = redirect.unwrap_or_else(|| "/sign-in".to_owned());
+    let location = match (redirect, client) {
+        (Some(url), Some(client)) => with_dev_browser(shared, &url, &client),
+        (Some(url), None) => url,
+        (None, _) => "/sign-in".to_owned(),
+    };
     see_other(&location, &[cookie])
 }
 

@@ -22,9 +22,14 @@
 //! | `GET /admin` | `#[clerk_protected(roles = ["org:admin"])]`: `{"user_id","org_role"}`, `401` or `403` |
 //! | `GET /invoices` | `#[clerk_protected(permissions = ["org:invoices:read"])]`: `{"user_id","org_permissions"}`, `401` or `403` |
 //! | `GET /health` | public: `ok` |
+//!
+//! `/`, `/me`, `/admin` and `/invoices` answer `POST` as `GET`. With the handshake protocol
+//! (`CLERK_AUTH_PROTOCOL=handshake`, the default; `interstitial` for clerk-js 4 frontends) a
+//! request whose session must be refreshed through Clerk's Frontend API gets a `307` there on
+//! every route, and every response carries the auth state's `Set-Cookie` headers.
 
 use actix_web::http::header::ACCEPT;
-use actix_web::{App, HttpRequest, HttpResponse, HttpServer, get, web};
+use actix_web::{App, HttpRequest, HttpResponse, HttpServer, get, route, web};
 use clerk_actix::{ClerkMiddleware, ClerkUser, clerk_protected};
 use example_support::{
     Site, accepts_html, admin_json, app_url, clerk_config, exit_with, home_html, home_json,
@@ -36,7 +41,7 @@ const NAME: &str = "example-actix";
 /// The title of the home page.
 const TITLE: &str = "Clerk + actix-web";
 
-#[get("/")]
+#[route("/", method = "GET", method = "POST")]
 async fn home(
     site: web::Data<Site>,
     user: Option<ClerkUser>,
@@ -53,19 +58,19 @@ async fn home(
     }
 }
 
-#[get("/me")]
+#[route("/me", method = "GET", method = "POST")]
 async fn me(user: ClerkUser) -> HttpResponse {
     HttpResponse::Ok().json(me_json(&user))
 }
 
 #[clerk_protected(roles = ["org:admin"])]
-#[get("/admin")]
+#[route("/admin", method = "GET", method = "POST")]
 async fn admin(user: ClerkUser) -> HttpResponse {
     HttpResponse::Ok().json(admin_json(&user))
 }
 
 #[clerk_protected(permissions = ["org:invoices:read"])]
-#[get("/invoices")]
+#[route("/invoices", method = "GET", method = "POST")]
 async fn invoices(user: ClerkUser) -> HttpResponse {
     HttpResponse::Ok().json(invoices_json(&user))
 }

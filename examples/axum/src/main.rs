@@ -22,6 +22,11 @@
 //! | `GET /admin` | `#[clerk_protected(roles = ["org:admin"])]`: `{"user_id","org_role"}`, `401` or `403` |
 //! | `GET /invoices` | `#[clerk_protected(permissions = ["org:invoices:read"])]`: `{"user_id","org_permissions"}`, `401` or `403` |
 //! | `GET /health` | public: `ok` |
+//!
+//! `/`, `/me`, `/admin` and `/invoices` answer `POST` as `GET`. With the handshake protocol
+//! (`CLERK_AUTH_PROTOCOL=handshake`, the default; `interstitial` for clerk-js 4 frontends) a
+//! request whose session must be refreshed through Clerk's Frontend API gets a `307` there on
+//! every route, and every response carries the auth state's `Set-Cookie` headers.
 
 use std::sync::Arc;
 
@@ -80,10 +85,11 @@ async fn health() -> &'static str {
 /// before it).
 fn app(config: ClerkConfig, site: Site) -> Router {
     Router::new()
-        .route("/", get(home))
-        .route("/me", get(me))
-        .route("/admin", get(admin))
-        .route("/invoices", get(invoices))
+        // A POST is answered like a GET (only Clerk's protocol rules tell them apart).
+        .route("/", get(home).post(home))
+        .route("/me", get(me).post(me))
+        .route("/admin", get(admin).post(admin))
+        .route("/invoices", get(invoices).post(invoices))
         .route("/health", get(health))
         .with_state(Arc::new(site))
         .layer(ClerkLayer::new(config))

@@ -22,6 +22,11 @@
 //! | `GET /admin` | `#[clerk_protected(roles = ["org:admin"])]`: `{"user_id","org_role"}`, `401` or `403` |
 //! | `GET /invoices` | `#[clerk_protected(permissions = ["org:invoices:read"])]`: `{"user_id","org_permissions"}`, `401` or `403` |
 //! | `GET /health` | public: `ok` |
+//!
+//! `/`, `/me`, `/admin` and `/invoices` answer `POST` as `GET`. With the handshake protocol
+//! (`CLERK_AUTH_PROTOCOL=handshake`, the default; `interstitial` for clerk-js 4 frontends) a
+//! request whose session must be refreshed through Clerk's Frontend API gets a `307` there on
+//! every route, and every response carries the auth state's `Set-Cookie` headers.
 
 use std::convert::Infallible;
 use std::net::SocketAddr;
@@ -93,6 +98,31 @@ fn invoices(user: ClerkUser) -> Value {
     invoices_json(&user)
 }
 
+// The same routes for POST (only Clerk's protocol rules tell them apart): Rocket routes have
+// one method each.
+
+#[rocket::post("/")]
+fn home_post(site: &State<Site>, user: Option<ClerkUser>, html: WantsHtml) -> Home {
+    home(site, user, html)
+}
+
+#[rocket::post("/me")]
+fn me_post(user: ClerkUser) -> Value {
+    me(user)
+}
+
+#[clerk_protected(roles = ["org:admin"])]
+#[rocket::post("/admin")]
+fn admin_post(user: ClerkUser) -> Value {
+    admin_json(&user)
+}
+
+#[clerk_protected(permissions = ["org:invoices:read"])]
+#[rocket::post("/invoices")]
+fn invoices_post(user: ClerkUser) -> Value {
+    invoices_json(&user)
+}
+
 #[get("/health")]
 fn health() -> &'static str {
     "ok"
@@ -118,7 +148,20 @@ fn app(config: ClerkConfig, site: Site, addr: SocketAddr) -> Rocket<Build> {
             })
         }))
         .manage(site)
-        .mount("/", routes![home, me, admin, invoices, health])
+        .mount(
+            "/",
+            routes![
+                home,
+                me,
+                admin,
+                invoices,
+                home_post,
+                me_post,
+                admin_post,
+                invoices_post,
+                health
+            ],
+        )
 }
 
 /// `PORT=0` asks for a free port. Rocket binds only at launch, after the emulator must know

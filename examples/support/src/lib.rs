@@ -14,7 +14,7 @@
 use std::net::{IpAddr, SocketAddr};
 use std::time::Duration;
 
-use clerk_core::{Auth, ClerkConfig};
+use clerk_core::{Auth, AuthProtocol, ClerkConfig};
 use clerk_testing::{Emulator, escape_html};
 use serde_json::{Value, json};
 use tracing_subscriber::EnvFilter;
@@ -57,6 +57,10 @@ pub fn clerk_config(name: &str, app_url: &str) -> (ClerkConfig, Option<String>) 
         Ok(lifetime) => lifetime,
         Err(error) => exit_with(name, &error),
     };
+    let protocol = match protocol() {
+        Ok(protocol) => protocol,
+        Err(error) => exit_with(name, &error),
+    };
     let emulator = match Emulator::builder()
         .session_token_lifetime(lifetime)
         .start_on_thread()
@@ -64,7 +68,7 @@ pub fn clerk_config(name: &str, app_url: &str) -> (ClerkConfig, Option<String>) 
         Ok(emulator) => emulator,
         Err(error) => exit_with(name, &format!("cannot start the Clerk emulator: {error}")),
     };
-    let config = match emulator.config_builder().build() {
+    let config = match emulator.config_builder_for(protocol).build() {
         Ok(config) => config,
         Err(error) => exit_with(name, &error),
     };
@@ -80,12 +84,23 @@ pub fn clerk_config(name: &str, app_url: &str) -> (ClerkConfig, Option<String>) 
          \n\
          \x20 Open the app on 127.0.0.1, not localhost: the emulator's cookie must reach it from\n\
          \x20 the app's pages. Session tokens last {seconds} s (CLERK_EMULATOR_TOKEN_LIFETIME).\n\
+         \x20 Protocol: {protocol} (CLERK_AUTH_PROTOCOL: handshake or interstitial).\n\
          \x20 Set CLERK_SECRET_KEY (and CLERK_PUBLISHABLE_KEY) to use real Clerk instead.\n",
         emulator_url = emulator.url(),
         seconds = lifetime.as_secs(),
     );
     emulator.detach(); // serves for the life of the process
     (config, Some(sign_in_url))
+}
+
+/// `CLERK_AUTH_PROTOCOL` for the emulator: `handshake` (the default) or `interstitial`.
+fn protocol() -> Result<AuthProtocol, String> {
+    match std::env::var("CLERK_AUTH_PROTOCOL") {
+        Ok(value) if !value.trim().is_empty() => AuthProtocol::parse(&value).ok_or_else(|| {
+            format!("CLERK_AUTH_PROTOCOL must be `handshake` or `interstitial`, got {value:?}")
+        }),
+        _ => Ok(AuthProtocol::DEFAULT),
+    }
 }
 
 /// `CLERK_EMULATOR_TOKEN_LIFETIME`: the lifetime of the emulator's session tokens in seconds.

@@ -103,30 +103,77 @@ impl Example {
     }
 
     async fn get(&self, path: &str, token: Option<&str>, accept: Option<&str>) -> Answer {
-        let mut request = reqwest::Client::new().get(format!("{}{path}", self.base));
-        if let Some(token) = token {
-            request = request.bearer_auth(token);
-        }
-        if let Some(accept) = accept {
-            request = request.header("accept", accept);
-        }
-        let response = request.send().await.expect("request");
-        let header = |name: &str| {
-            response
-                .headers()
-                .get(name)
-                .and_then(|v| v.to_str().ok())
-                .unwrap_or_default()
-                .to_owned()
+        self.send("GET", path, token, accept, &[]).await
+    }
+
+    async fn post(&self, path: &str, token: Option<&str>) -> Answer {
+        self.send("POST", path, token, None, &[]).await
+    }
+
+    /// One request, redirects not followed.
+    async fn send(
+        &self,
+        method: &str,
+        path: &str,
+        token: Option<&str>,
+        accept: Option<&str>,
+        headers: &[(&str, &str)],
+    ) -> Answer {
+        let url = if path.starts_with("http") {
+            path.to_owned()
+        } else {
+            format!("{}{path}", self.base)
         };
-        Answer {
-            status: response.status().as_u16(),
-            content_type: header("content-type"),
-            auth_status: header("x-clerk-auth-status"),
-            auth_reason: header("x-clerk-auth-reason"),
-            www_authenticate: header("www-authenticate"),
-            body: response.text().await.expect("body"),
-        }
+        send(method, &url, token, accept, headers).await
+    }
+}
+
+/// One request to `url`, redirects not followed.
+async fn send(
+    method: &str,
+    url: &str,
+    token: Option<&str>,
+    accept: Option<&str>,
+    headers: &[(&str, &str)],
+) -> Answer {
+    let client = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .expect("client");
+    let method = reqwest::Method::from_bytes(method.as_bytes()).expect("method");
+    let mut request = client.request(method, url);
+    if let Some(token) = token {
+        request = request.bearer_auth(token);
+    }
+    if let Some(accept) = accept {
+        request = request.header("accept", accept);
+    }
+    for (name, value) in headers {
+        request = request.header(*name, *value);
+    }
+    let response = request.send().await.expect("request");
+    let header = |name: &str| {
+        response
+            .headers()
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+            .to_owned()
+    };
+    Answer {
+        status: response.status().as_u16(),
+        content_type: header("content-type"),
+        auth_status: header("x-clerk-auth-status"),
+        auth_reason: header("x-clerk-auth-reason"),
+        www_authenticate: header("www-authenticate"),
+        location: header("location"),
+        set_cookies: response
+            .headers()
+            .get_all("set-cookie")
+            .iter()
+            .filter_map(|v| v.to_str().ok().map(str::to_owned))
+            .collect(),
+        body: response.text().await.expect("body"),
     }
 }
 
@@ -137,10 +184,24 @@ struct Answer {
     auth_status: String,
     auth_reason: String,
     www_authenticate: String,
+    location: String,
+    set_cookies: Vec<String>,
     body: String,
 }
 
 impl Answer {
+    /// The `name=value` pairs its `Set-Cookie` headers set (an empty value clears).
+    fn cookies(&self) -> Vec<(String, String)> {
+        self.set_cookies
+            .iter()
+            .filter_map(|c| {
+                let pair = c.split(';').next()?;
+                let (name, value) = pair.split_once('=')?;
+                Some((name.trim().to_owned(), value.trim().to_owned()))
+            })
+            .collect()
+    }
+
     fn json(&self) -> Value {
         assert!(
             self.content_type.starts_with("application/json"),
@@ -160,15 +221,29 @@ impl Answer {
 
 const HTML: Option<&str> = Some("text/html,application/xhtml+xml,*/*;q=0.8");
 
+/// The two values of `CLERK_AUTH_PROTOCOL`.
+const PROTOCOLS: [&str; 2] = ["handshake", "interstitial"];
+
 /// The routes with a fixture instance's keys (`CLERK_SECRET_KEY`, `CLERK_PUBLISHABLE_KEY`,
-/// `CLERK_JWT_KEY`): JSON and HTML at `/` (escaped), `/me`, `/admin` by role, `/invoices` by
-/// permission (v1 and v2 session tokens), `401` and `403`.
+/// `CLERK_JWT_KEY`), with each protocol: JSON and HTML at `/` (escaped), `/me`, `/admin` by
+/// role, `/invoices` by permission (v1 and v2 session tokens), `401` and `403`, `POST` as
+/// `GET`; with the handshake protocol, the `307` of a page navigation that needs a handshake.
 pub async fn serves_the_routes_with_fixture_keys(bin: &str) {
-    let instance = TestInstance::new();
+    for protocol in PROTOCOLS {
+        serves_the_routes(bin, protocol).await;
+    }
+}
+
+async fn serves_the_routes(bin: &str, protocol: &str) {
+    // A production instance (publishable and secret key): no development browser rules.
+    let instance = TestInstance::with_frontend_api("clerk.example.com");
+    let handshake = protocol == "handshake";
+    // The handshake protocol sends no `x-clerk-auth-status` on signed-in answers.
+    let signed_in = if handshake { "" } else { "signed-in" };
     let port = free_port();
     let example = Example::start(
         command(bin, port)
-            // A production-like secret key: no development browser rules.
+            .env("CLERK_AUTH_PROTOCOL", protocol)
             .env("CLERK_SECRET_KEY", "sk_live_example")
             .env("CLERK_PUBLISHABLE_KEY", instance.publishable_key())
             .env("CLERK_JWT_KEY", instance.jwt_key()),
@@ -204,7 +279,7 @@ pub async fn serves_the_routes_with_fixture_keys(bin: &str) {
         .await;
     assert_eq!(
         (answer.status, answer.auth_status.as_str()),
-        (200, "signed-in")
+        (200, signed_in)
     );
     assert_eq!(
         answer.json(),
@@ -324,14 +399,93 @@ pub async fn serves_the_routes_with_fixture_keys(bin: &str) {
             "org_permissions": ["org:reports:read", "org:invoices:read"],
         })
     );
+
+    // POST is answered like GET.
+    let answer = example.post("/me", Some(&member)).await;
+    assert_eq!(answer.status, 200, "{answer:?}");
+    assert_eq!(answer.json()["user_id"], "user_member");
+    assert_eq!(example.post("/me", None).await.status, 401);
+    assert_eq!(example.post("/admin", Some(&member)).await.status, 403);
+    assert_eq!(example.post("/invoices", Some(&member)).await.status, 200);
+    let answer = example.post("/", Some(&admin)).await;
+    assert_eq!(
+        answer.json(),
+        json!({ "status": "signed-in", "user_id": "user_admin" })
+    );
+
+    if handshake {
+        handshake_answers(&example, port).await;
+    }
+}
+
+/// The handshake protocol's answers: `__client_uat` says signed in but there is no session
+/// cookie. A page navigation is sent (`307`, empty body) to the Frontend API handshake on every
+/// route, with the loop counter's `Set-Cookie`; a `POST` or an API call goes on signed out.
+async fn handshake_answers(example: &Example, port: u16) {
+    let navigation = [
+        ("sec-fetch-dest", "document"),
+        ("cookie", "__client_uat=1700000000"),
+    ];
+    for path in ["/", "/me", "/admin", "/invoices"] {
+        let answer = example.send("GET", path, None, HTML, &navigation).await;
+        assert_eq!(answer.status, 307, "{path}: {answer:?}");
+        assert_eq!(answer.body, "", "{path}");
+        let redirect = format!(
+            "http%3A%2F%2F127.0.0.1%3A{port}{}",
+            path.replace('/', "%2F")
+        );
+        assert!(
+            answer.location.starts_with(&format!(
+                "https://clerk.example.com/v1/client/handshake?redirect_url={redirect}&"
+            )),
+            "{path}: {}",
+            answer.location
+        );
+        assert!(
+            answer
+                .location
+                .contains("&__clerk_hs_reason=client-uat-but-no-session-token&"),
+            "{}",
+            answer.location
+        );
+        assert_eq!(
+            answer.set_cookies,
+            ["__clerk_redirect_count=1; SameSite=Lax; HttpOnly; Max-Age=2"]
+        );
+        assert_eq!(
+            (answer.auth_status.as_str(), answer.auth_reason.as_str()),
+            ("handshake", "client-uat-but-no-session-token")
+        );
+    }
+    let answer = example.send("POST", "/me", None, HTML, &navigation).await;
+    assert_eq!(
+        (
+            answer.status,
+            answer.auth_status.as_str(),
+            answer.auth_reason.as_str()
+        ),
+        (401, "signed-out", "client-uat-but-no-session-token")
+    );
+    let answer = example.send("GET", "/", None, None, &[navigation[1]]).await;
+    assert_eq!(answer.status, 200, "an API call is not redirected");
+    assert_eq!(answer.json()["status"], "signed-out");
 }
 
 /// Without Clerk keys: the embedded emulator, the sign-in instructions printed, a development
-/// instance's answers.
+/// instance's answers with each protocol (with the handshake, a whole handshake with the
+/// emulator's Frontend API and Backend API, over HTTP).
 pub async fn runs_offline_on_the_emulator_without_clerk_keys(bin: &str) {
+    for protocol in PROTOCOLS {
+        runs_offline(bin, protocol).await;
+    }
+}
+
+async fn runs_offline(bin: &str, protocol: &str) {
     let port = free_port();
     let example = Example::start(
-        command(bin, port).env("CLERK_EMULATOR_TOKEN_LIFETIME", "5"),
+        command(bin, port)
+            .env("CLERK_EMULATOR_TOKEN_LIFETIME", "5")
+            .env("CLERK_AUTH_PROTOCOL", protocol),
         port,
     )
     .await;
@@ -346,6 +500,7 @@ pub async fn runs_offline_on_the_emulator_without_clerk_keys(bin: &str) {
         "user_member",
         "127.0.0.1, not localhost",
         "5 s",
+        &format!("Protocol: {protocol}"),
     ] {
         assert!(out.contains(needle), "{needle}: {out}");
     }
@@ -353,16 +508,24 @@ pub async fn runs_offline_on_the_emulator_without_clerk_keys(bin: &str) {
     // A development instance: a non-browser client without a token is signed out.
     let answer = example.get("/", None, None).await;
     assert_eq!(answer.status, 200);
+    let reason = if protocol == "handshake" {
+        "dev-browser-missing"
+    } else {
+        "header-missing-non-browser"
+    };
     assert_eq!(
         (answer.auth_status.as_str(), answer.auth_reason.as_str()),
-        ("signed-out", "header-missing-non-browser")
+        ("signed-out", reason)
     );
     assert_eq!(
         answer.json(),
         json!({ "status": "signed-out", "user_id": null })
     );
 
-    let answer = example.get("/", None, HTML).await;
+    let mut answer = example.get("/", None, HTML).await;
+    if protocol == "handshake" {
+        answer = offline_handshake(&example, &answer, port).await;
+    }
     assert_eq!(answer.status, 200);
     let page = answer.html();
     assert!(page.contains("Signed out."), "{page}");
@@ -373,6 +536,74 @@ pub async fn runs_offline_on_the_emulator_without_clerk_keys(bin: &str) {
         (answer.status, answer.www_authenticate.as_str()),
         (401, "Bearer")
     );
+}
+
+/// A browser's first page on the emulator, handshake protocol: the app sends it to the
+/// emulator's Frontend API, which sends it back with a nonce; the app exchanges the nonce with
+/// the Backend API, sets the cookies and sends it to the clean URL, where it is signed out
+/// with its development browser. Returns that last answer.
+async fn offline_handshake(example: &Example, first: &Answer, port: u16) -> Answer {
+    assert_eq!(first.status, 307, "{first:?}");
+    assert_eq!(first.auth_reason, "dev-browser-missing");
+    assert!(
+        first.location.starts_with("http://127.0.0.1:")
+            && first.location.contains(&format!(
+                "/v1/client/handshake?redirect_url=http%3A%2F%2F127.0.0.1%3A{port}%2F&"
+            )),
+        "to the emulator's Frontend API: {}",
+        first.location
+    );
+    let mut cookies: Vec<(String, String)> = first.cookies();
+    let jar = |cookies: &[(String, String)]| {
+        cookies
+            .iter()
+            .filter(|(_, v)| !v.is_empty())
+            .map(|(n, v)| format!("{n}={v}"))
+            .collect::<Vec<_>>()
+            .join("; ")
+    };
+    let fapi = send("GET", &first.location, None, HTML, &[]).await;
+    assert_eq!(fapi.status, 307, "{fapi:?}");
+    assert!(
+        fapi.location.starts_with(&format!(
+            "http://127.0.0.1:{port}/?__clerk_handshake_nonce="
+        )),
+        "back to the app with a nonce: {}",
+        fapi.location
+    );
+    let back = example
+        .send(
+            "GET",
+            &fapi.location,
+            None,
+            HTML,
+            &[("sec-fetch-dest", "document"), ("cookie", &jar(&cookies))],
+        )
+        .await;
+    // Development: the cookies, then the page itself without the handshake parameters.
+    assert_eq!(back.status, 307, "{back:?}");
+    assert_eq!(back.location, format!("http://127.0.0.1:{port}/"));
+    let set = back.cookies();
+    assert!(
+        set.iter()
+            .any(|(n, v)| n == "__clerk_db_jwt" && v.starts_with("dvb_")),
+        "a dev browser: {set:?}"
+    );
+    assert!(
+        set.iter().any(|(n, v)| n == "__client_uat" && v == "0"),
+        "{set:?}"
+    );
+    cookies.retain(|(n, _)| !set.iter().any(|(m, _)| m == n));
+    cookies.extend(set);
+    example
+        .send(
+            "GET",
+            "/",
+            None,
+            HTML,
+            &[("sec-fetch-dest", "document"), ("cookie", &jar(&cookies))],
+        )
+        .await
 }
 
 /// A bad `CLERK_EMULATOR_TOKEN_LIFETIME`: exit status 1, the variable named on stderr.
