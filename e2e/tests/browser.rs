@@ -1,8 +1,23 @@
 //! The example apps in a real browser: Debian's chromium, driven through chromedriver
 //! (WebDriver, with `fantoccini`), against each example binary running on a Clerk emulator
-//! started in this process with a short session-token lifetime.
+//! started in this process with a short session-token lifetime, once per protocol.
 //!
-//! For each of `example-axum`, `example-actix` and `example-rocket`, what a person sees:
+//! For each of `example-axum`, `example-actix` and `example-rocket`, what a person sees.
+//!
+//! With the **handshake** protocol (the default):
+//!
+//! 1. `/me` signed out: a `307` to the emulator's Frontend API handshake (`dev-browser-missing`),
+//!    back with a nonce, then `401`;
+//! 2. sign in on the emulator's page as Ada Admin: back on `/me` through the handshake
+//!    (`dev-browser-sync`), `200` with `user_admin`; `/admin` `200`;
+//! 3. sign out on the emulator's page (the handshake clears the cookies: `401`), sign in as Max
+//!    Member: `/me` `200` with `user_member`, `/admin` `403`;
+//! 4. the session token expires: a reload refreshes it in place with the `__refresh` cookie;
+//! 5. it expires again, without the `__refresh` cookie: the reload goes through the handshake
+//!    (`session-token-expired-refresh-non-eligible-no-refresh-cookie`) and is signed in again
+//!    without the sign-in page.
+//!
+//! With the **interstitial** protocol:
 //!
 //! 1. `/me` signed out: the interstitial (`uat-missing`) runs, then `401`;
 //! 2. sign in on the emulator's page as Ada Admin: back on `/me` through the interstitial
@@ -33,7 +48,7 @@
 //! `CLERK_E2E_REQUIRED=1` (set by CI), which makes a missing browser a failure. `CHROME_BIN`
 //! picks the browser binary; by default chromedriver finds chromium itself.
 //!
-//! The three examples run one after the other (a lock serializes the tests), each with its own
+//! The six flows run one after the other (a lock serializes the tests), each with its own
 //! emulator, app process, chromedriver and fresh browser profile; everything binds 127.0.0.1.
 
 use std::fmt::Write as _;
@@ -43,6 +58,7 @@ use std::process::Command;
 use std::time::{Duration, Instant};
 
 use base64::Engine as _;
+use clerk_core::AuthProtocol;
 use clerk_e2e::{Guard, Scratch, example_binary, free_port, tail};
 use clerk_testing::Emulator;
 use fantoccini::wd::{Capabilities, WebDriverCompatibleCommand};
@@ -65,26 +81,29 @@ const POLL: Duration = Duration::from_millis(100);
 static SERIAL: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
 
 macro_rules! browser_tests {
-    ($($name:ident => $bin:literal,)*) => {$(
+    ($($name:ident => $bin:literal, $protocol:expr;)*) => {$(
         #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
         #[ignore = "needs chromium, chromedriver and the example binaries: run .ci/browser-e2e, or \
                     `cargo build -p example-axum -p example-actix -p example-rocket && \
                     cargo test -p clerk-e2e --test browser -- --ignored --nocapture`"]
         async fn $name() {
-            run_example($bin).await;
+            run_example($bin, $protocol).await;
         }
     )*};
 }
 
 browser_tests! {
-    axum_example_in_chromium => "example-axum",
-    actix_example_in_chromium => "example-actix",
-    rocket_example_in_chromium => "example-rocket",
+    axum_example_handshake_in_chromium => "example-axum", AuthProtocol::Handshake;
+    actix_example_handshake_in_chromium => "example-actix", AuthProtocol::Handshake;
+    rocket_example_handshake_in_chromium => "example-rocket", AuthProtocol::Handshake;
+    axum_example_interstitial_in_chromium => "example-axum", AuthProtocol::Interstitial;
+    actix_example_interstitial_in_chromium => "example-actix", AuthProtocol::Interstitial;
+    rocket_example_interstitial_in_chromium => "example-rocket", AuthProtocol::Interstitial;
 }
 
 // ---- the flow --------------------------------------------------------------------------------
 
-async fn run_example(bin: &'static str) {
+async fn run_example(bin: &'static str, protocol: AuthProtocol) {
     let _serial = SERIAL.lock().await;
     let Some(chromedriver) = find_chromedriver() else {
         let msg = "no chromedriver found (CHROMEDRIVER, PATH, /usr/lib/chromium/chromedriver); \
@@ -102,14 +121,23 @@ async fn run_example(bin: &'static str) {
         .start()
         .await
         .expect("start the Clerk emulator");
-    let app = App::start(bin, &binary, &emulator, &scratch).await;
+    let app = App::start(bin, &binary, &emulator, &scratch, protocol).await;
     let driver = ChromeDriver::start(&chromedriver, &scratch).await;
     let client = driver.session(&scratch).await;
 
     let started = Instant::now();
-    let outcome = AssertUnwindSafe(flow(&client, &app, &emulator))
-        .catch_unwind()
-        .await;
+    let outcome = match protocol {
+        AuthProtocol::Handshake => {
+            AssertUnwindSafe(handshake_flow(&client, &app, &emulator))
+                .catch_unwind()
+                .await
+        }
+        AuthProtocol::Interstitial => {
+            AssertUnwindSafe(flow(&client, &app, &emulator))
+                .catch_unwind()
+                .await
+        }
+    };
     let total = started.elapsed();
     // Quit chromium before chromedriver goes (the guard kills both anyway).
     if let Err(e) = client.close().await {
@@ -140,7 +168,280 @@ async fn run_example(bin: &'static str) {
     emulator.shutdown().await;
 }
 
-/// What the person does and sees; returns the timeline.
+/// What the person does and sees with the handshake protocol; returns the timeline.
+async fn handshake_flow(c: &Client, app: &App, emulator: &Emulator) -> Timeline {
+    let mut t = Timeline::new();
+    let me = format!("{}/me", app.origin);
+    let admin = format!("{}/admin", app.origin);
+
+    // 0. A client that is not a browser gets a plain 401 (no handshake for it).
+    let answer = reqwest::get(&me).await.expect("GET /me");
+    assert_eq!(answer.status().as_u16(), 401, "GET /me without credentials");
+    assert_eq!(
+        answer.headers()["x-clerk-auth-reason"],
+        "dev-browser-missing"
+    );
+
+    // 1. Signed out: the first page goes through the emulator's handshake (a new development
+    //    browser), then /me answers 401.
+    c.goto(&me).await.expect("open /me");
+    let page = wait_page(c, &me, "/me signed out: 401", |p| p.status == Some(401)).await;
+    assert!(
+        !page.text.contains("user_"),
+        "signed out, yet: {}",
+        page.text
+    );
+    let docs = take_documents(c).await;
+    assert_handshake_then(&docs, &me, "dev-browser-missing", 401);
+    assert!(
+        cookie(c, "__clerk_db_jwt")
+            .await
+            .is_some_and(|v| v.starts_with("dvb_")),
+        "the handshake set the development browser"
+    );
+    assert_eq!(cookie(c, "__client_uat").await.as_deref(), Some("0"));
+    t.step(
+        "/me signed out",
+        format!("401 {}", one_line(&page.text)),
+        &docs,
+    );
+
+    // 2. Sign in as the admin: back on /me through the handshake (dev-browser-sync).
+    handshake_sign_in(c, app, emulator, "user_admin", &mut t).await;
+    c.goto(&admin).await.expect("open /admin");
+    let page = wait_page(c, &admin, "/admin as the admin: 200", |p| {
+        p.status == Some(200) && p.user_id().as_deref() == Some("user_admin")
+    })
+    .await;
+    t.step(
+        "/admin as user_admin",
+        format!("200 {}", one_line(&page.text)),
+        &take_documents(c).await,
+    );
+
+    // 3. Sign out on the emulator's page: the handshake clears the app's cookies.
+    c.goto(&emulator.sign_in_url(&me))
+        .await
+        .expect("open sign-in");
+    let link = c
+        .wait()
+        .at_most(WAIT)
+        .for_element(Locator::LinkText("Sign out"))
+        .await
+        .expect("the emulator's page offers to sign out");
+    link.click().await.expect("click Sign out");
+    let page = wait_page(c, &me, "/me after signing out: 401", |p| {
+        p.status == Some(401)
+    })
+    .await;
+    assert!(
+        !page.text.contains("user_"),
+        "signed out, yet: {}",
+        page.text
+    );
+    let docs = take_documents(c).await;
+    assert_handshake_then(&docs, &me, "dev-browser-sync", 401);
+    assert_eq!(cookie(c, "__client_uat").await.as_deref(), Some("0"));
+    assert!(
+        cookie(c, "__session").await.is_none_or(|s| s.is_empty()),
+        "__session is cleared on sign-out"
+    );
+    t.step("sign out", format!("401 {}", one_line(&page.text)), &docs);
+
+    let member_token = handshake_sign_in(c, app, emulator, "user_member", &mut t).await;
+    c.goto(&admin).await.expect("open /admin");
+    let page = wait_page(c, &admin, "/admin as the member: 403", |p| {
+        p.status == Some(403)
+    })
+    .await;
+    assert!(!page.text.contains("user_admin"), "{}", page.text);
+    t.step(
+        "/admin as user_member",
+        format!("403 {}", one_line(&page.text)),
+        &take_documents(c).await,
+    );
+
+    // 4. The session token expires; a reload refreshes it with the __refresh cookie (one
+    //    Backend API call, no redirect).
+    c.goto(&me).await.expect("open /me");
+    wait_page(c, &me, "/me as the member: 200", |p| {
+        p.status == Some(200) && p.user_id().as_deref() == Some("user_member")
+    })
+    .await;
+    let _ = take_documents(c).await;
+    t.step(
+        "token expired",
+        wait_until_expired(&member_token).await,
+        &[],
+    );
+    c.refresh().await.expect("reload /me");
+    let page = wait_page(c, &me, "/me after expiry: 200 again", |p| {
+        p.status == Some(200) && p.user_id().as_deref() == Some("user_member")
+    })
+    .await;
+    let docs = take_documents(c).await;
+    assert!(
+        docs.iter()
+            .all(|d| d.url.starts_with(&app.origin) && d.status == 200),
+        "refreshed in place, no redirect: {docs:#?}"
+    );
+    let refreshed = cookie(c, "__session")
+        .await
+        .expect("__session after refresh");
+    assert!(claim(&refreshed, "iat") > claim(&member_token, "iat"));
+    assert_eq!(
+        claim_str(&refreshed, "sid"),
+        claim_str(&member_token, "sid")
+    );
+    t.step(
+        "reload /me after expiry (refresh cookie)",
+        format!("200 {}", one_line(&page.text)),
+        &docs,
+    );
+
+    // 5. Expired again, without the refresh cookie: the reload goes through the handshake,
+    //    which signs the browser in again without the sign-in page.
+    t.step("token expired", wait_until_expired(&refreshed).await, &[]);
+    let refresh_cookie = format!("__refresh_{}", emulator.cookie_suffix());
+    c.delete_cookie(&refresh_cookie)
+        .await
+        .expect("delete the refresh cookie");
+    c.refresh().await.expect("reload /me");
+    let page = wait_page(c, &me, "/me after expiry: 200 through the handshake", |p| {
+        p.status == Some(200) && p.user_id().as_deref() == Some("user_member")
+    })
+    .await;
+    let docs = take_documents(c).await;
+    assert_handshake_then(
+        &docs,
+        &me,
+        "session-token-expired-refresh-non-eligible-no-refresh-cookie",
+        200,
+    );
+    assert!(
+        !docs.iter().any(|d| d.url.contains("/sign-in")),
+        "no new sign-in: {docs:#?}"
+    );
+    let after = cookie(c, "__session")
+        .await
+        .expect("__session after the handshake");
+    assert!(claim(&after, "iat") > claim(&refreshed, "iat"));
+    assert_eq!(claim_str(&after, "sid"), claim_str(&member_token, "sid"));
+    assert_eq!(claim_str(&after, "sub"), "user_member");
+    t.step(
+        "reload /me after expiry (handshake)",
+        format!(
+            "200 {}; same session {}",
+            one_line(&page.text),
+            claim_str(&after, "sid")
+        ),
+        &docs,
+    );
+    t
+}
+
+/// Signs `user_id` in on the emulator's page (handshake protocol) and waits until `/me` shows
+/// that user after the handshake; returns the session token the handshake set.
+async fn handshake_sign_in(
+    c: &Client,
+    app: &App,
+    emulator: &Emulator,
+    user_id: &str,
+    t: &mut Timeline,
+) -> String {
+    let me = format!("{}/me", app.origin);
+    c.goto(&emulator.sign_in_url(&me))
+        .await
+        .expect("open the emulator's sign-in page");
+    let button = c
+        .wait()
+        .at_most(WAIT)
+        .for_element(Locator::XPath(&format!(
+            "//form[input[@name='user_id'][@value='{user_id}']]//button"
+        )))
+        .await
+        .unwrap_or_else(|e| panic!("no sign-in button for {user_id}: {e}"));
+    let _ = take_documents(c).await;
+    t.step(&format!("sign-in page ({user_id})"), String::new(), &[]);
+    loop_guard_expired(c).await;
+    button.click().await.expect("click the user");
+    let page = wait_page(c, &me, &format!("/me as {user_id}: 200"), |p| {
+        p.status == Some(200) && p.user_id().as_deref() == Some(user_id)
+    })
+    .await;
+    let docs = take_documents(c).await;
+    assert_handshake_then(&docs, &me, "dev-browser-sync", 200);
+    let uat = cookie(c, "__client_uat").await.expect("__client_uat");
+    assert!(
+        uat.parse::<u64>().is_ok_and(|n| n > 0),
+        "__client_uat={uat}"
+    );
+    let token = cookie(c, "__session").await.expect("__session");
+    assert_eq!(claim_str(&token, "sub"), user_id);
+    t.step(
+        &format!("signed in, /me as {user_id}"),
+        format!("200 {}", one_line(&page.text)),
+        &docs,
+    );
+    token
+}
+
+/// Waits until the redirect-loop counter of the last handshake (`__clerk_redirect_count`,
+/// `Max-Age=2`) is gone: a person does not sign in and out within two seconds, and three
+/// handshakes inside that window are treated as a loop (signed out), as Clerk does.
+async fn loop_guard_expired(c: &Client) {
+    let deadline = Instant::now() + Duration::from_secs(5);
+    while cookie(c, "__clerk_redirect_count").await.is_some() {
+        assert!(
+            Instant::now() < deadline,
+            "__clerk_redirect_count never expired"
+        );
+        tokio::time::sleep(POLL).await;
+    }
+}
+
+/// Sleeps until the app refuses `token` as expired (its `exp` plus the clock skew).
+async fn wait_until_expired(token: &str) -> String {
+    let exp = claim(token, "exp");
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .expect("clock")
+        .as_secs();
+    let wait = Duration::from_secs((exp + CLOCK_SKEW.as_secs() + 1).saturating_sub(now));
+    tokio::time::sleep(wait).await;
+    format!(
+        "waited {:.1} s past exp {exp} (+ {} s skew)",
+        wait.as_secs_f64(),
+        CLOCK_SKEW.as_secs()
+    )
+}
+
+/// The app's documents at `url` went through a handshake (`307` for `reason`) and ended with
+/// `final_status`.
+fn assert_handshake_then(docs: &[Document], url: &str, reason: &str, final_status: u16) {
+    let at_url: Vec<&Document> = docs
+        .iter()
+        .filter(|d| d.url.split(['?', '#']).next() == Some(url))
+        .collect();
+    assert!(
+        at_url
+            .iter()
+            .any(|d| d.status == 307 && d.auth_status == "handshake" && d.auth_reason == reason),
+        "expected a handshake ({reason}) at {url}; documents: {docs:#?}"
+    );
+    assert!(
+        docs.iter()
+            .any(|d| d.url.contains("/v1/client/handshake?") && d.status == 307),
+        "expected the Frontend API's handshake; documents: {docs:#?}"
+    );
+    let last = at_url.last().expect("documents at the URL");
+    assert_eq!(
+        last.status, final_status,
+        "expected {final_status} after the handshake at {url}; documents: {docs:#?}"
+    );
+}
+
+/// What the person does and sees with the interstitial protocol; returns the timeline.
 async fn flow(c: &Client, app: &App, emulator: &Emulator) -> Timeline {
     let mut t = Timeline::new();
     let me = format!("{}/me", app.origin);
@@ -483,16 +784,16 @@ async fn take_documents(c: &Client) -> Vec<Document> {
             continue;
         };
         let event = &message["message"];
-        let url = event["params"]["response"]["url"]
-            .as_str()
-            .unwrap_or_default();
-        if event["method"] != "Network.responseReceived"
-            || event["params"]["type"] != "Document"
-            || !url.starts_with("http")
-        {
+        // A document's response, or a redirect (3xx) a document request followed.
+        let response = match event["method"].as_str() {
+            Some("Network.responseReceived") => &event["params"]["response"],
+            Some("Network.requestWillBeSent") => &event["params"]["redirectResponse"],
+            _ => continue,
+        };
+        let url = response["url"].as_str().unwrap_or_default();
+        if event["params"]["type"] != "Document" || !url.starts_with("http") {
             continue;
         }
-        let response = &event["params"]["response"];
         let header = |name: &str| {
             response["headers"]
                 .as_object()
@@ -580,7 +881,7 @@ impl Timeline {
                 self.out,
                 "             {} {}{}",
                 d.status,
-                d.url,
+                one_line(&d.url),
                 if d.auth_status.is_empty() {
                     String::new()
                 } else {
@@ -629,7 +930,13 @@ struct App {
 }
 
 impl App {
-    async fn start(bin: &str, binary: &Path, emulator: &Emulator, scratch: &Scratch) -> Self {
+    async fn start(
+        bin: &str,
+        binary: &Path,
+        emulator: &Emulator,
+        scratch: &Scratch,
+        protocol: AuthProtocol,
+    ) -> Self {
         let port = free_port();
         let log = scratch.0.join(format!("{bin}.log"));
         let mut command = Command::new(binary);
@@ -640,7 +947,7 @@ impl App {
             }
         }
         command
-            .envs(emulator.env_vars())
+            .envs(emulator.env_vars_for(protocol))
             .env("HOST", "127.0.0.1")
             .env("PORT", port.to_string())
             .env("ROCKET_CLI_COLORS", "false")
