@@ -1,6 +1,8 @@
 //! `get_auth_state` for a signed-in cookie request (cached key) against `verify_jwt` of the same
-//! token, in the same run: with the verified-token cache off, the difference is what the request
-//! rules cost; with it on (a hit), it is compared with `decode_jwt` (parsing alone).
+//! token, in the same run, with each protocol (`/handshake`, `/interstitial`): with the
+//! verified-token cache off, the difference is what the request rules cost; with it on (a hit),
+//! it is compared with `verify_token` on a hit (the verification alone) and `decode_jwt`
+//! (parsing alone).
 //!
 //! Run: `cargo bench -p clerk-core --bench auth_state`.
 #![allow(missing_docs)]
@@ -11,8 +13,8 @@ use std::hint::black_box;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use clerk_core::{
-    ClerkConfig, Issuer, VerificationKey, VerifyJwtOptions, decode_jwt, get_auth_state,
-    try_get_auth_state, verify_jwt,
+    AuthProtocol, ClerkConfig, Issuer, VerificationKey, VerifyJwtOptions, VerifyTokenOptions,
+    decode_jwt, get_auth_state, try_get_auth_state, verify_jwt, verify_token,
 };
 use criterion::{Criterion, criterion_group, criterion_main};
 
@@ -32,8 +34,9 @@ fn bench(c: &mut Criterion) {
         .unwrap()
         .as_secs();
     let token = clerk_token(now);
-    let config = |capacity| {
+    let config = |capacity, protocol| {
         ClerkConfig::builder()
+            .protocol(protocol)
             .secret_key("sk_live_bench")
             .publishable_key("pk_live_Y2xlcmsuZXhhbXBsZS5jb20k")
             .jwt_key(PEM)
@@ -42,8 +45,15 @@ fn bench(c: &mut Criterion) {
             .build()
             .unwrap()
     };
-    let uncached = config(0);
-    let cached = config(4096);
+    let uncached = config(0, AuthProtocol::Interstitial);
+    let cached = config(4096, AuthProtocol::Interstitial);
+    let uncached_handshake = config(0, AuthProtocol::Handshake);
+    let cached_handshake = config(4096, AuthProtocol::Handshake);
+    let token_options = VerifyTokenOptions::builder()
+        .jwt_key(PEM)
+        .authorized_parties(["https://example.com"])
+        .build()
+        .unwrap();
     let request = http::Request::builder()
         .uri("https://example.com/dashboard")
         .header("host", "example.com")
@@ -72,13 +82,31 @@ fn bench(c: &mut Criterion) {
             .is_signed_in()
     );
     assert!(verify_jwt(&token, &options).is_ok());
+    for config in [&uncached_handshake, &cached_handshake] {
+        assert!(
+            runtime
+                .block_on(get_auth_state(config, &request))
+                .is_signed_in()
+        );
+    }
+    assert!(
+        runtime
+            .block_on(verify_token(&token, &token_options))
+            .is_ok()
+    );
 
     let mut group = c.benchmark_group("auth_state");
     group.bench_function("verify_jwt", |b| {
         b.iter(|| verify_jwt(black_box(&token), &options).unwrap())
     });
-    group.bench_function("get_auth_state_signed_in_cookie", |b| {
+    group.bench_function("verify_token_cache_hit", |b| {
+        b.iter(|| runtime.block_on(verify_token(black_box(&token), &token_options)))
+    });
+    group.bench_function("get_auth_state_signed_in_cookie/interstitial", |b| {
         b.iter(|| runtime.block_on(get_auth_state(&uncached, black_box(&request))))
+    });
+    group.bench_function("get_auth_state_signed_in_cookie/handshake", |b| {
+        b.iter(|| runtime.block_on(get_auth_state(&uncached_handshake, black_box(&request))))
     });
     group.bench_function("decode_jwt", |b| {
         b.iter(|| decode_jwt(black_box(&token)).unwrap())
@@ -86,9 +114,14 @@ fn bench(c: &mut Criterion) {
     group.bench_function("get_auth_state_signed_in_cookie_cache_hit", |b| {
         b.iter(|| runtime.block_on(get_auth_state(&cached, black_box(&request))))
     });
-    group.bench_function("try_get_auth_state_signed_in_cookie_cache_hit", |b| {
-        b.iter(|| try_get_auth_state(&cached, black_box(&request)).unwrap())
-    });
+    group.bench_function(
+        "try_get_auth_state_signed_in_cookie_cache_hit/interstitial",
+        |b| b.iter(|| try_get_auth_state(&cached, black_box(&request)).unwrap()),
+    );
+    group.bench_function(
+        "try_get_auth_state_signed_in_cookie_cache_hit/handshake",
+        |b| b.iter(|| try_get_auth_state(&cached_handshake, black_box(&request)).unwrap()),
+    );
     let header_request = http::Request::builder()
         .uri("https://example.com/me")
         .header("host", "example.com")

@@ -2,6 +2,7 @@
 //! forwarding headers, its cookies (suffixed or not) and the values the rules use.
 
 use std::borrow::Cow;
+use std::sync::Arc;
 
 use serde_json::Value;
 use url::Url;
@@ -10,8 +11,8 @@ use super::HandshakeSettings;
 use crate::auth::origin::js_parse_int;
 use crate::auth::request::{RequestView, header_value};
 use crate::config::ClerkConfig;
-use crate::jwt::Jwt;
 use crate::jwt::decode::decode_jwt;
+use crate::jwt::{Jwt, TokenVerificationError, Verified, is_other_kind};
 
 /// One request, read once.
 pub(crate) struct Context<'a, R: RequestView + ?Sized> {
@@ -25,9 +26,9 @@ pub(crate) struct Context<'a, R: RequestView + ?Sized> {
     pub(crate) suffixed: bool,
     /// The session cookie (suffixed or not), non-empty.
     pub(crate) session: Option<String>,
-    /// The unsuffixed session cookie decoded while choosing the suffix, reused when it is the
+    /// The unsuffixed session cookie read while choosing the suffix, reused when it is the
     /// session cookie.
-    decoded_unsuffixed: Option<Jwt>,
+    read_unsuffixed: Option<TokenView>,
     /// `__client_uat` as a number, `0` when absent or not a number (`0` means signed out).
     pub(crate) client_uat: f64,
 }
@@ -49,7 +50,7 @@ impl<'a, R: RequestView + ?Sized> Context<'a, R> {
             cookies,
             suffixed: false,
             session: None,
-            decoded_unsuffixed: None,
+            read_unsuffixed: None,
             client_uat: 0.0,
         };
         this.choose_cookies();
@@ -59,6 +60,11 @@ impl<'a, R: RequestView + ?Sized> Context<'a, R> {
     /// A cookie's value (first occurrence, percent-decoded once when it holds `%`; quotes
     /// kept), `None` when absent or empty.
     pub(crate) fn cookie(&self, name: &str) -> Option<String> {
+        self.cookie_ref(name).map(Cow::into_owned)
+    }
+
+    /// [`cookie`](Self::cookie), borrowed from the request when it needs no decoding.
+    fn cookie_ref(&self, name: &str) -> Option<Cow<'_, str>> {
         let header = self.cookies.as_deref()?;
         let found = header.split(';').find_map(|piece| {
             let (n, v) = piece.split_once('=')?;
@@ -67,12 +73,16 @@ impl<'a, R: RequestView + ?Sized> Context<'a, R> {
         if found.is_empty() {
             return None;
         }
-        Some(decode_uri_component(found).unwrap_or_else(|| found.to_owned()))
+        Some(decode_uri_component(found).unwrap_or(Cow::Borrowed(found)))
     }
 
     /// The cookie `<name>_<suffix>`.
     pub(crate) fn suffixed_cookie(&self, name: &str) -> Option<String> {
-        self.cookie(&format!("{name}_{}", self.settings.suffix))
+        self.suffixed_cookie_ref(name).map(Cow::into_owned)
+    }
+
+    fn suffixed_cookie_ref(&self, name: &str) -> Option<Cow<'_, str>> {
+        self.cookie_ref(&format!("{name}_{}", self.settings.suffix))
     }
 
     /// A request header, `None` when absent or empty (repeated fields joined with `, `).
@@ -155,32 +165,33 @@ impl<'a, R: RequestView + ?Sized> Context<'a, R> {
             .map_or(0.0, |v| js_number(&v))
     }
 
-    /// The session cookie decoded (`None` without one).
-    pub(crate) fn decoded_session(&mut self) -> Option<Result<Jwt, crate::TokenVerificationError>> {
+    /// The session cookie's claims and kind (`None` without one), from the verified-token cache
+    /// or decoded.
+    pub(crate) fn session_view(&mut self) -> Option<Result<TokenView, TokenVerificationError>> {
         let session = self.session.as_deref()?;
         if !self.suffixed
-            && let Some(jwt) = self.decoded_unsuffixed.take()
+            && let Some(view) = self.read_unsuffixed.take()
         {
-            return Some(Ok(jwt));
+            return Some(Ok(view));
         }
-        Some(decode_jwt(session))
+        Some(TokenView::read(self.config, session))
     }
 
     /// Whether the instance's suffixed cookies are the ones to read (docs/auth-rules.md §9.2,
     /// rules 1 to 8), then the session cookie and `__client_uat` it implies.
     fn choose_cookies(&mut self) {
-        let s = self.cookie("__session");
-        let ss = self.suffixed_cookie("__session");
-        let u = self.cookie("__client_uat");
-        let su = self.suffixed_cookie("__client_uat");
-        let zero = |v: &Option<String>| v.as_deref() == Some("0");
-        let decoded = s.as_deref().map(decode_jwt);
+        let s = self.cookie_ref("__session");
+        let ss = self.suffixed_cookie_ref("__session");
+        let u = self.cookie_ref("__client_uat");
+        let su = self.suffixed_cookie_ref("__client_uat");
+        let zero = |v: &Option<Cow<'_, str>>| v.as_deref() == Some("0");
+        let decoded = s.as_deref().map(|t| TokenView::read(self.config, t));
         let suffixed = 'choice: {
             if let Some(decoded) = &decoded {
                 let iss = decoded
                     .as_ref()
                     .ok()
-                    .and_then(|jwt| jwt.payload().get("iss"))
+                    .and_then(|view| view.claim("iss"))
                     .filter(|v| js_truthy(v));
                 let Some(iss) = iss else { break 'choice false };
                 if let Some(iss) = iss.as_str()
@@ -192,13 +203,15 @@ impl<'a, R: RequestView + ?Sized> Context<'a, R> {
             if su.is_none() && ss.is_none() {
                 break 'choice false;
             }
-            let iat = |jwt: Option<&Jwt>| {
-                jwt.and_then(|j| j.payload().get("iat"))
+            let iat = |view: Option<&TokenView>| {
+                view.and_then(|v| v.claim("iat"))
                     .and_then(Value::as_f64)
                     .unwrap_or(0.0)
             };
             let iat_s = iat(decoded.as_ref().and_then(|d| d.as_ref().ok()));
-            let decoded_ss = ss.as_deref().and_then(|t| decode_jwt(t).ok());
+            let decoded_ss = ss
+                .as_deref()
+                .and_then(|t| TokenView::read(self.config, t).ok());
             if !zero(&su) && !zero(&u) && iat_s > iat(decoded_ss.as_ref()) {
                 break 'choice false;
             }
@@ -210,7 +223,7 @@ impl<'a, R: RequestView + ?Sized> Context<'a, R> {
                 && zero(&u)
                 && decoded_ss
                     .as_ref()
-                    .and_then(|j| j.payload().get("exp"))
+                    .and_then(|v| v.claim("exp"))
                     .and_then(Value::as_f64)
                     .is_some_and(|exp| {
                         exp <= (self.config.inner.verifier.now_ms() as f64 / 1000.0).floor()
@@ -223,24 +236,27 @@ impl<'a, R: RequestView + ?Sized> Context<'a, R> {
             }
             true
         };
-        self.suffixed = suffixed;
         let (session, uat) = if suffixed { (ss, su) } else { (s, u) };
+        let session = session.map(Cow::into_owned);
+        let client_uat = uat
+            .as_deref()
+            .and_then(js_parse_int)
+            .filter(|n| !n.is_nan())
+            .unwrap_or(0.0);
+        self.suffixed = suffixed;
         if !suffixed {
-            self.decoded_unsuffixed = decoded.and_then(Result::ok);
+            self.read_unsuffixed = decoded.and_then(Result::ok);
         }
         self.session = session;
-        self.client_uat = uat.as_deref().and_then(js_parse_int).unwrap_or(0.0);
-        if self.client_uat.is_nan() {
-            self.client_uat = 0.0;
-        }
+        self.client_uat = client_uat;
     }
 }
 
 /// JavaScript's `decodeURIComponent`: `None` when an escape is malformed or the bytes are not
 /// UTF-8 (the caller keeps the raw value then).
-fn decode_uri_component(value: &str) -> Option<String> {
+fn decode_uri_component(value: &str) -> Option<Cow<'_, str>> {
     if !value.contains('%') {
-        return Some(value.to_owned());
+        return Some(Cow::Borrowed(value));
     }
     let bytes = value.as_bytes();
     let well_formed = bytes.iter().enumerate().all(|(i, &b)| {
@@ -255,7 +271,7 @@ fn decode_uri_component(value: &str) -> Option<String> {
     percent_encoding::percent_decode_str(value)
         .decode_utf8()
         .ok()
-        .map(Cow::into_owned)
+        .map(|decoded| Cow::Owned(decoded.into_owned()))
 }
 
 /// JavaScript's `Number(text)` for the redirect counter, non-finite and unparsable values as
@@ -275,6 +291,36 @@ fn js_number(text: &str) -> f64 {
         None
     };
     parsed.filter(|n| n.is_finite()).unwrap_or(0.0)
+}
+
+/// What the rules read of a token before verifying it: its claims and whether it is of another
+/// kind than a session token. A token in the verified-token cache is not decoded again.
+pub(crate) enum TokenView {
+    Cached(Arc<Verified>),
+    Decoded(Jwt),
+}
+
+impl TokenView {
+    pub(crate) fn read(config: &ClerkConfig, token: &str) -> Result<Self, TokenVerificationError> {
+        match config.inner.verifier.cached(token) {
+            Some(verified) => Ok(Self::Cached(verified)),
+            None => decode_jwt(token).map(Self::Decoded),
+        }
+    }
+
+    pub(crate) fn claim(&self, name: &str) -> Option<&Value> {
+        match self {
+            Self::Cached(verified) => verified.claims.get(name),
+            Self::Decoded(jwt) => jwt.payload().get(name),
+        }
+    }
+
+    pub(crate) fn is_other_kind(&self) -> bool {
+        match self {
+            Self::Cached(verified) => verified.other_kind,
+            Self::Decoded(jwt) => is_other_kind(jwt),
+        }
+    }
 }
 
 /// Trims spaces and tabs (the cookie parser's whitespace).

@@ -6,17 +6,16 @@ use std::sync::Arc;
 use serde_json::Value;
 
 use super::HandshakeSettings;
-use super::context::Context;
+use super::context::{Context, TokenView};
 use super::redirect::{Redirect, maybe_handshake};
 use super::{org_sync, refresh, resolve};
 use crate::auth::reason::{AuthReason, AuthStatus};
 use crate::auth::request::RequestView;
 use crate::auth::state::AuthState;
 use crate::config::ClerkConfig;
-use crate::jwt::decode::decode_jwt;
 use crate::jwt::{
-    Attempt, Jwt, TokenVerificationError, TokenVerificationErrorReason as TokenReason, Verified,
-    verify_token_now, verify_token_shared,
+    Attempt, TokenVerificationError, TokenVerificationErrorReason as TokenReason, Verified,
+    verify_decoded_now, verify_token_now, verify_token_shared,
 };
 
 /// Whether the decision may wait for the network (JWKS, refresh, handshake payload).
@@ -31,10 +30,6 @@ pub(crate) enum Io {
 /// The decision needs the network (only with [`Io::Forbidden`]).
 #[derive(Debug)]
 pub(crate) struct NeedsIo;
-
-/// The header `cat` of session (and handshake) tokens, and of tokens that carry no class.
-const SESSION_CATEGORY: &str = "cl_B7d4PD111AAA";
-const IGNORED_CATEGORY: &str = "cl_I7d4PD111III";
 
 /// Where the token came from (it is named in the error message).
 #[derive(Clone, Copy)]
@@ -106,32 +101,43 @@ pub(crate) fn signed_in(
     )
 }
 
-/// A machine token (an OAuth access token, an M2M token) or a token of another category (a JWT
-/// template) where a session token is expected.
-fn is_other_kind(jwt: &Jwt) -> bool {
-    let header = jwt.header();
-    let typ = header.get("typ").and_then(Value::as_str);
-    let oauth = matches!(typ, Some("at+jwt" | "application/at+jwt"));
-    let m2m = jwt
-        .payload()
-        .get("sub")
-        .and_then(Value::as_str)
-        .is_some_and(|s| s.starts_with("mch_"));
-    let category = header
-        .get("cat")
-        .and_then(Value::as_str)
-        .is_some_and(|c| c != SESSION_CATEGORY && c != IGNORED_CATEGORY);
-    oauth || m2m || category
-}
-
 /// Verifies a session token with the handshake protocol's rules and words.
 pub(crate) async fn verify(
     config: &ClerkConfig,
     token: &str,
     io: Io,
 ) -> Result<Result<Arc<Verified>, TokenVerificationError>, NeedsIo> {
+    verify_attempt(
+        config,
+        token,
+        verify_token_now(token, &config.inner.verifier),
+        io,
+    )
+    .await
+}
+
+/// [`verify`] of a token the rules already read (not decoded again).
+async fn verify_view(
+    config: &ClerkConfig,
+    token: &str,
+    view: TokenView,
+    io: Io,
+) -> Result<Result<Arc<Verified>, TokenVerificationError>, NeedsIo> {
+    let attempt = match view {
+        TokenView::Decoded(jwt) => verify_decoded_now(token, jwt, &config.inner.verifier),
+        TokenView::Cached(_) => verify_token_now(token, &config.inner.verifier),
+    };
+    verify_attempt(config, token, attempt, io).await
+}
+
+async fn verify_attempt(
+    config: &ClerkConfig,
+    token: &str,
+    attempt: Attempt,
+    io: Io,
+) -> Result<Result<Arc<Verified>, TokenVerificationError>, NeedsIo> {
     let verifier = &config.inner.verifier;
-    let result = match verify_token_now(token, verifier) {
+    let result = match attempt {
         Attempt::Done(result) => result,
         Attempt::NeedsKeys { .. } if io == Io::Forbidden => return Err(NeedsIo),
         Attempt::NeedsKeys { .. } => verify_token_shared(token, verifier).await,
@@ -145,7 +151,7 @@ async fn header_path<R: RequestView + ?Sized>(
     token: &str,
     io: Io,
 ) -> Result<AuthState, NeedsIo> {
-    if decode_jwt(token).is_ok_and(|jwt| is_other_kind(&jwt)) {
+    if TokenView::read(ctx.config, token).is_ok_and(|view| view.is_other_kind()) {
         return Ok(signed_out(
             ctx.config,
             AuthReason::TokenTypeMismatch,
@@ -248,8 +254,8 @@ async fn cookie_path<R: RequestView + ?Sized>(
         ));
     }
     // R10
-    let jwt = match ctx.decoded_session() {
-        Some(Ok(jwt)) => jwt,
+    let view = match ctx.session_view() {
+        Some(Ok(view)) => view,
         Some(Err(e)) => {
             return token_error(ctx, &e.into_handshake_dialect(), Carrier::Cookie, io).await;
         }
@@ -264,11 +270,11 @@ async fn cookie_path<R: RequestView + ?Sized>(
         }
     };
     // R11
-    if is_other_kind(&jwt) {
+    if view.is_other_kind() {
         return Ok(signed_out(config, A::TokenTypeMismatch, "", Vec::new()));
     }
     // R12: decided on the decoded token, before any verification.
-    if let Some(iat) = jwt.payload().get("iat").and_then(Value::as_f64)
+    if let Some(iat) = view.claim("iat").and_then(Value::as_f64)
         && iat < ctx.client_uat
     {
         return Ok(maybe_handshake(
@@ -278,9 +284,8 @@ async fn cookie_path<R: RequestView + ?Sized>(
             Redirect::Handshake,
         ));
     }
-    drop(jwt);
     // R13
-    let verified = match verify(config, &session, io).await? {
+    let verified = match verify_view(config, &session, view, io).await? {
         Ok(verified) => verified,
         Err(e) => return token_error(ctx, &e, Carrier::Cookie, io).await,
     };

@@ -15,7 +15,7 @@ use super::error::{
 use super::jwks::{JwksCache, JwksCacheSettings, JwksSource, KeyLookup};
 use super::key::{KeyError, VerificationKey};
 use super::token_cache::{DEFAULT_TOKEN_CACHE_CAPACITY, TokenCache};
-use super::verified::Verified;
+use super::verified::{Verified, is_other_kind};
 use super::verify::{
     ClaimRules, Dialect, Issuer, M2M_TOKEN_CAT, m2m_error, non_empty, verify_decoded,
 };
@@ -551,8 +551,9 @@ pub(crate) async fn verify_token_shared(
             let key = cache
                 .refreshed_key(generation, jwt.header().kid(), now)
                 .await?;
+            let other_kind = is_other_kind(&jwt);
             let claims = verify_decoded(jwt, &key, &options.rules)?;
-            Ok(remember(token, claims, Some(key), options, now))
+            Ok(remember(token, claims, Some(key), other_kind, options, now))
         }
     }
 }
@@ -561,6 +562,14 @@ pub(crate) async fn verify_token_shared(
 /// The same options with another clock skew and no verified-token cache (the handshake
 /// protocol's development retry of a handshake's session token with a day of skew).
 impl VerifyTokenOptions {
+    /// `token` from the verified-token cache, without any check beyond its lifetime: what the
+    /// handshake rules read before verifying (its claims, its kind).
+    pub(crate) fn cached(&self, token: &str) -> Option<Arc<Verified>> {
+        let now = self.rules.clock.now_ms();
+        let skew = i64::try_from(self.rules.clock_skew.as_millis()).unwrap_or(i64::MAX);
+        self.token_cache()?.get(token, now, skew)
+    }
+
     /// The verifier's clock, in milliseconds.
     pub(crate) fn now_ms(&self) -> i64 {
         self.rules.clock.now_ms()
@@ -638,6 +647,12 @@ pub(crate) fn verify_token_now(token: &str, options: &VerifyTokenOptions) -> Att
         Ok(jwt) => jwt,
         Err(e) => return Attempt::Done(Err(e)),
     };
+    verify_decoded_now(token, jwt, options)
+}
+
+/// [`verify_token_now`] of a token the caller already decoded (and found in no cache).
+pub(crate) fn verify_decoded_now(token: &str, jwt: Jwt, options: &VerifyTokenOptions) -> Attempt {
+    let now = options.rules.clock.now_ms();
     if jwt.header().get("cat").and_then(Value::as_str) == Some(M2M_TOKEN_CAT) {
         return Attempt::Done(Err(m2m_error(options.rules.dialect)));
     }
@@ -664,9 +679,10 @@ pub(crate) fn verify_token_now(token: &str, options: &VerifyTokenOptions) -> Att
             .with_action(Action::SetClerkJwtKey)));
         }
     };
+    let other_kind = is_other_kind(&jwt);
     Attempt::Done(
         verify_decoded(jwt, &key, &options.rules)
-            .map(|claims| remember(token, claims, jwks_key, options, now)),
+            .map(|claims| remember(token, claims, jwks_key, other_kind, options, now)),
     )
 }
 
@@ -675,6 +691,7 @@ fn remember(
     token: &str,
     claims: SessionClaims,
     jwks_key: Option<Arc<VerificationKey>>,
+    other_kind: bool,
     options: &VerifyTokenOptions,
     now: i64,
 ) -> Arc<Verified> {
@@ -682,6 +699,7 @@ fn remember(
         claims,
         token: token.into(),
         jwks_key,
+        other_kind,
     });
     if let Some(cache) = options.token_cache() {
         cache.insert(Arc::clone(&verified), now);
