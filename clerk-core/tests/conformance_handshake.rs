@@ -22,45 +22,23 @@
 //! the recorded one either way.
 
 use clerk_core::{Auth, AuthState, Check, FactorLevel, Reverification, get_auth_state};
-use clerk_testing::handshake_replay::{
-    FIXED_DEVIATIONS, MACHINE_TOKEN_CASES, case, config_for, unreplayable_options,
-};
+use clerk_testing::handshake_replay::{case, config_for, replayed_pairs, unreplayable_options};
 use clerk_testing::modern_cases::{self, BapiStandIn, Case, Observed, RecordedCall, compare};
 use serde_json::{Value, json};
 
 #[tokio::test]
 async fn handshake_cases() {
-    let pairs = modern_cases::pairs();
-    assert_eq!(pairs.len(), 101);
-    let skipped: Vec<&str> = pairs
-        .iter()
-        .filter(|(case, _)| !case.options.session_tokens_only())
-        .map(|(case, _)| case.name.as_str())
-        .collect();
-    assert_eq!(
-        skipped, MACHINE_TOKEN_CASES,
-        "the machine-token cases changed"
-    );
-    for name in FIXED_DEVIATIONS {
-        assert!(
-            pairs.iter().any(|(case, _)| case.name == name),
-            "no case {name}"
-        );
-    }
+    // The 75 session-token cases that are not deliberate fixes (the table's checks included).
+    let pairs = replayed_pairs();
     let mut failures = Vec::new();
-    let mut replayed = 0;
     for (case, expected) in &pairs {
-        if !case.options.session_tokens_only() || FIXED_DEVIATIONS.contains(&case.name.as_str()) {
-            continue;
-        }
-        replayed += 1;
         let mut problems = unreplayable_options(case);
         problems.extend(compare(expected, &replay(case).await));
         if !problems.is_empty() {
             failures.push(format!("{}:\n    {}", case.name, problems.join("\n    ")));
         }
     }
-    assert_eq!(replayed, 101 - 22 - 4);
+    let replayed = pairs.len();
     assert!(
         failures.is_empty(),
         "{} of {replayed} cases differ from @clerk/backend 3.25.0:\n{}",

@@ -2,6 +2,8 @@
 //! the clerk-js stand-in with its CORS rules, the session-token endpoint, and the whole
 //! development-instance flow as `get_auth_state` sees it.
 
+mod common;
+
 use clerk_core::{
     AuthProtocol, AuthReason, AuthStatus, VerifyTokenOptions, get_auth_state, verify_token,
 };
@@ -10,58 +12,22 @@ use reqwest::header::{
     ACCESS_CONTROL_ALLOW_CREDENTIALS, ACCESS_CONTROL_ALLOW_ORIGIN, CONTENT_TYPE, COOKIE, LOCATION,
     ORIGIN, SET_COOKIE,
 };
-use serde_json::Value;
+
+use common::{assert_clerk_errors, body_json, http, sign_in_to};
 
 const APP: &str = "http://127.0.0.1:3000";
 const BROWSER_UA: &str =
     "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 Chrome/120.0 Safari/537.36";
 
-fn http() -> reqwest::Client {
-    reqwest::Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .unwrap()
-}
-
-async fn body_json(resp: reqwest::Response) -> Value {
-    serde_json::from_str(&resp.text().await.unwrap()).unwrap()
-}
-
-fn assert_clerk_errors(body: &Value, code: &str) {
-    let e = &body["errors"][0];
-    assert_eq!(e["code"], code, "{body}");
-    assert!(
-        e["message"].is_string() && e["long_message"].is_string(),
-        "{body}"
-    );
-    assert!(e["meta"].is_object(), "{body}");
-    assert!(body["clerk_trace_id"].is_string(), "{body}");
-}
-
 /// Signs `user_id` in through the sign-in form; returns the emulator cookie (`name=value`).
 async fn sign_in(emulator: &Emulator, user_id: &str) -> String {
-    let resp = http()
-        .post(format!("{}/sign-in", emulator.url()))
-        .header(ORIGIN, emulator.url())
-        .header(CONTENT_TYPE, "application/x-www-form-urlencoded")
-        .body(format!(
-            "user_id={user_id}&redirect_url=http%3A%2F%2F127.0.0.1%3A3000%2Fme%3Fa%3D1"
-        ))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(resp.status(), 303);
+    let (cookie, location) = sign_in_to(emulator, user_id, "http://127.0.0.1:3000/me?a=1").await;
     // A development instance sends its dev browser along, for the handshake protocol's sync.
-    let location = resp.headers()[LOCATION].to_str().unwrap();
     let dev_browser = location
         .strip_prefix("http://127.0.0.1:3000/me?a=1&__clerk_db_jwt=dvb_")
         .unwrap_or_else(|| panic!("back to the app with a dev browser: {location}"));
     assert!(!dev_browser.is_empty() && dev_browser.bytes().all(|b| b.is_ascii_alphanumeric()));
-    let cookie = resp.headers()[SET_COOKIE].to_str().unwrap().to_owned();
-    assert!(cookie.contains("HttpOnly"), "{cookie}");
-    assert!(cookie.contains("SameSite=Lax"), "{cookie}");
-    assert!(cookie.contains("Path=/"), "{cookie}");
-    cookie.split(';').next().unwrap().to_owned()
+    cookie
 }
 
 #[tokio::test]

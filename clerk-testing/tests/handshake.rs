@@ -2,6 +2,8 @@
 //! Frontend API handshake in both formats, dev browsers, the Backend API handshake payload and
 //! session refresh, and the clerk-js 5 stand-in's route.
 
+mod common;
+
 use std::time::Duration;
 
 use aws_lc_rs::signature::{RSA_PKCS1_2048_8192_SHA256, RsaPublicKeyComponents};
@@ -9,51 +11,21 @@ use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use clerk_core::{VerifyTokenOptions, verify_token};
 use clerk_testing::Emulator;
-use reqwest::header::{CONTENT_TYPE, COOKIE, LOCATION, ORIGIN, SET_COOKIE};
+use reqwest::header::{CONTENT_TYPE, COOKIE, LOCATION, ORIGIN};
 use serde_json::{Value, json};
+
+use common::{assert_clerk_errors, body_json, http, sign_in_to};
 
 const APP: &str = "http://127.0.0.1:3000";
 const RETURN_TO: &str = "http://127.0.0.1:3000/dashboard?tab=1";
-
-fn http() -> reqwest::Client {
-    reqwest::Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .unwrap()
-}
 
 fn enc(s: &str) -> String {
     url::form_urlencoded::byte_serialize(s.as_bytes()).collect()
 }
 
-async fn body_json(resp: reqwest::Response) -> Value {
-    serde_json::from_str(&resp.text().await.unwrap()).unwrap()
-}
-
-fn assert_clerk_errors(body: &Value, code: &str) {
-    let e = &body["errors"][0];
-    assert_eq!(e["code"], code, "{body}");
-    assert!(
-        e["message"].is_string() && e["long_message"].is_string(),
-        "{body}"
-    );
-    assert!(e["meta"].is_object(), "{body}");
-    assert!(body["clerk_trace_id"].is_string(), "{body}");
-}
-
 /// Signs `user_id` in through the sign-in form; returns the emulator cookie (`name=value`).
 async fn sign_in(emulator: &Emulator, user_id: &str) -> String {
-    let resp = http()
-        .post(format!("{}/sign-in", emulator.url()))
-        .header(ORIGIN, emulator.url())
-        .header(CONTENT_TYPE, "application/x-www-form-urlencoded")
-        .body(format!("user_id={user_id}&redirect_url={}", enc(RETURN_TO)))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(resp.status(), 303);
-    let cookie = resp.headers()[SET_COOKIE].to_str().unwrap();
-    cookie.split(';').next().unwrap().to_owned()
+    sign_in_to(emulator, user_id, RETURN_TO).await.0
 }
 
 /// `GET /v1/client/handshake` with `query` (after `redirect_url`) and the emulator cookie.

@@ -207,7 +207,15 @@ async fn handshake_flow(c: &Client, app: &App, emulator: &Emulator) -> Timeline 
     );
 
     // 2. Sign in as the admin: back on /me through the handshake (dev-browser-sync).
-    handshake_sign_in(c, app, emulator, "user_admin", &mut t).await;
+    sign_in(
+        c,
+        app,
+        emulator,
+        "user_admin",
+        AuthProtocol::Handshake,
+        &mut t,
+    )
+    .await;
     c.goto(&admin).await.expect("open /admin");
     let page = wait_page(c, &admin, "/admin as the admin: 200", |p| {
         p.status == Some(200) && p.user_id().as_deref() == Some("user_admin")
@@ -248,7 +256,15 @@ async fn handshake_flow(c: &Client, app: &App, emulator: &Emulator) -> Timeline 
     );
     t.step("sign out", format!("401 {}", one_line(&page.text)), &docs);
 
-    let member_token = handshake_sign_in(c, app, emulator, "user_member", &mut t).await;
+    let member_token = sign_in(
+        c,
+        app,
+        emulator,
+        "user_member",
+        AuthProtocol::Handshake,
+        &mut t,
+    )
+    .await;
     c.goto(&admin).await.expect("open /admin");
     let page = wait_page(c, &admin, "/admin as the member: 403", |p| {
         p.status == Some(403)
@@ -338,52 +354,6 @@ async fn handshake_flow(c: &Client, app: &App, emulator: &Emulator) -> Timeline 
         &docs,
     );
     t
-}
-
-/// Signs `user_id` in on the emulator's page (handshake protocol) and waits until `/me` shows
-/// that user after the handshake; returns the session token the handshake set.
-async fn handshake_sign_in(
-    c: &Client,
-    app: &App,
-    emulator: &Emulator,
-    user_id: &str,
-    t: &mut Timeline,
-) -> String {
-    let me = format!("{}/me", app.origin);
-    c.goto(&emulator.sign_in_url(&me))
-        .await
-        .expect("open the emulator's sign-in page");
-    let button = c
-        .wait()
-        .at_most(WAIT)
-        .for_element(Locator::XPath(&format!(
-            "//form[input[@name='user_id'][@value='{user_id}']]//button"
-        )))
-        .await
-        .unwrap_or_else(|e| panic!("no sign-in button for {user_id}: {e}"));
-    let _ = take_documents(c).await;
-    t.step(&format!("sign-in page ({user_id})"), String::new(), &[]);
-    loop_guard_expired(c).await;
-    button.click().await.expect("click the user");
-    let page = wait_page(c, &me, &format!("/me as {user_id}: 200"), |p| {
-        p.status == Some(200) && p.user_id().as_deref() == Some(user_id)
-    })
-    .await;
-    let docs = take_documents(c).await;
-    assert_handshake_then(&docs, &me, "dev-browser-sync", 200);
-    let uat = cookie(c, "__client_uat").await.expect("__client_uat");
-    assert!(
-        uat.parse::<u64>().is_ok_and(|n| n > 0),
-        "__client_uat={uat}"
-    );
-    let token = cookie(c, "__session").await.expect("__session");
-    assert_eq!(claim_str(&token, "sub"), user_id);
-    t.step(
-        &format!("signed in, /me as {user_id}"),
-        format!("200 {}", one_line(&page.text)),
-        &docs,
-    );
-    token
 }
 
 /// Waits until the redirect-loop counter of the last handshake (`__clerk_redirect_count`,
@@ -477,7 +447,15 @@ async fn flow(c: &Client, app: &App, emulator: &Emulator) -> Timeline {
     );
 
     // 2. Sign in as the admin, land back on /me through the interstitial.
-    sign_in(c, app, emulator, "user_admin", &mut t).await;
+    sign_in(
+        c,
+        app,
+        emulator,
+        "user_admin",
+        AuthProtocol::Interstitial,
+        &mut t,
+    )
+    .await;
     c.goto(&admin).await.expect("open /admin");
     let page = wait_page(c, &admin, "/admin as the admin: 200", |p| {
         p.status == Some(200) && p.user_id().as_deref() == Some("user_admin")
@@ -518,7 +496,15 @@ async fn flow(c: &Client, app: &App, emulator: &Emulator) -> Timeline {
     );
     t.step("sign out", format!("401 {}", one_line(&page.text)), &docs);
 
-    let member_token = sign_in(c, app, emulator, "user_member", &mut t).await;
+    let member_token = sign_in(
+        c,
+        app,
+        emulator,
+        "user_member",
+        AuthProtocol::Interstitial,
+        &mut t,
+    )
+    .await;
     c.goto(&admin).await.expect("open /admin");
     let page = wait_page(c, &admin, "/admin as the member: 403", |p| {
         p.status == Some(403)
@@ -576,12 +562,14 @@ async fn flow(c: &Client, app: &App, emulator: &Emulator) -> Timeline {
 }
 
 /// Opens the emulator's sign-in page for `/me`, clicks `user_id`'s button, and waits until
-/// `/me` shows that user; returns the session token the interstitial set.
+/// `/me` shows that user, back through the interstitial (`cross-origin-referrer`) or the
+/// handshake (`dev-browser-sync`); returns the session token that set.
 async fn sign_in(
     c: &Client,
     app: &App,
     emulator: &Emulator,
     user_id: &str,
+    protocol: AuthProtocol,
     t: &mut Timeline,
 ) -> String {
     let me = format!("{}/me", app.origin);
@@ -598,13 +586,19 @@ async fn sign_in(
         .unwrap_or_else(|e| panic!("no sign-in button for {user_id}: {e}"));
     let _ = take_documents(c).await;
     t.step(&format!("sign-in page ({user_id})"), String::new(), &[]);
+    loop_guard_expired(c).await;
     button.click().await.expect("click the user");
     let page = wait_page(c, &me, &format!("/me as {user_id}: 200"), |p| {
         p.status == Some(200) && p.user_id().as_deref() == Some(user_id)
     })
     .await;
     let docs = take_documents(c).await;
-    assert_interstitial_then(&docs, &me, "cross-origin-referrer", 200);
+    match protocol {
+        AuthProtocol::Interstitial => {
+            assert_interstitial_then(&docs, &me, "cross-origin-referrer", 200);
+        }
+        AuthProtocol::Handshake => assert_handshake_then(&docs, &me, "dev-browser-sync", 200),
+    }
     let uat = cookie(c, "__client_uat").await.expect("__client_uat");
     assert!(
         uat.parse::<u64>().is_ok_and(|n| n > 0),

@@ -12,6 +12,7 @@ use crate::auth::origin::js_parse_int;
 use crate::auth::request::{RequestView, header_value};
 use crate::config::ClerkConfig;
 use crate::jwt::decode::decode_jwt;
+use crate::jwt::verify::js_truthy;
 use crate::jwt::{Jwt, TokenVerificationError, Verified, is_other_kind};
 
 /// One request, read once.
@@ -378,14 +379,4 @@ fn strip_schemes(iss: &str) -> String {
         }
     }
     out
-}
-
-pub(crate) fn js_truthy(v: &Value) -> bool {
-    match v {
-        Value::Null => false,
-        Value::Bool(b) => *b,
-        Value::Number(n) => n.as_f64().is_some_and(|f| f != 0.0),
-        Value::String(s) => !s.is_empty(),
-        Value::Array(_) | Value::Object(_) => true,
-    }
 }

@@ -105,7 +105,7 @@ fn frontend_api<R: RequestView + ?Sized>(ctx: &Context<'_, R>) -> String {
 }
 
 /// The request URL without the given query parameters (the query re-serialised form-style).
-fn without_params(url: &Url, names: &[&str]) -> Url {
+pub(crate) fn without_params(url: &Url, names: &[&str]) -> Url {
     let mut url = url.clone();
     let kept: Vec<(String, String)> = url
         .query_pairs()

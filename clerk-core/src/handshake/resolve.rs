@@ -73,22 +73,15 @@ pub(crate) async fn handshake_in_request<R: RequestView + ?Sized>(
     let session = session_token_of(&directives);
     headers.extend(directives.into_iter().map(|d| ("set-cookie", d)));
     if dev {
-        let mut url = ctx.url.clone();
-        let names = [
-            "__clerk_handshake",
-            "__clerk_help",
-            "__clerk_db_jwt",
-            "__clerk_handshake_nonce",
-        ];
-        let kept: Vec<(String, String)> = url
-            .query_pairs()
-            .filter(|(n, _)| !names.contains(&n.as_ref()))
-            .map(|(n, v)| (n.into_owned(), v.into_owned()))
-            .collect();
-        url.set_query(None);
-        if !kept.is_empty() {
-            url.query_pairs_mut().extend_pairs(kept);
-        }
+        let url = super::redirect::without_params(
+            &ctx.url,
+            &[
+                "__clerk_handshake",
+                "__clerk_help",
+                "__clerk_db_jwt",
+                "__clerk_handshake_nonce",
+            ],
+        );
         headers.push(("location", url.into()));
         headers.push(("cache-control", "no-store".to_owned()));
     }

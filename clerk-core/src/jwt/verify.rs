@@ -483,7 +483,8 @@ pub(crate) fn m2m_error(dialect: Dialect) -> TokenVerificationError {
     }
 }
 
-fn js_truthy(v: &Value) -> bool {
+/// JavaScript's truthiness of a JSON value.
+pub(crate) fn js_truthy(v: &Value) -> bool {
     match v {
         Value::Null => false,
         Value::Bool(b) => *b,

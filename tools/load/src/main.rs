@@ -97,7 +97,8 @@ fn main() {
 
 fn run(options: &Options) -> Result<(), String> {
     wrk::check_installed()?;
-    let instance = clerk_testing::TestInstance::new();
+    // A production instance (pk_live): no browser-only development rules.
+    let instance = clerk_testing::TestInstance::with_frontend_api("clerk.example.com");
     let token = instance
         .token()
         .user_id("user_admin")
@@ -109,7 +110,9 @@ fn run(options: &Options) -> Result<(), String> {
     let config = |cache: usize| {
         instance
             .config_builder()
-            .secret_key("sk_live_load_harness") // production rules: no browser-only dev rules
+            // The examples' protocol (the default), not the test instance's interstitial.
+            .protocol(clerk_core::AuthProtocol::DEFAULT)
+            .secret_key("sk_live_load_harness")
             .token_cache_capacity(cache)
             .build()
             .map_err(|e| e.to_string())
