@@ -16,6 +16,7 @@ pub mod integration;
 pub mod interstitial;
 pub mod jwt;
 pub mod keys;
+mod machine;
 mod secure_url;
 
 // What an application uses sits at the root; the modules hold the rest: `api` (the Backend API
@@ -49,4 +50,5 @@ pub use jwt::token::{
 };
 pub use jwt::verify::{Issuer, VerifyJwtOptions, has_valid_signature, verify_jwt};
 pub use keys::{InstanceType, PublishableKey};
+pub use machine::{AcceptsToken, MachineToken, TokenType};
 // --- end Backend API client ---

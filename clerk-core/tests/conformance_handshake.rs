@@ -21,15 +21,15 @@
 //! satellite case has its sign-in URL on its own domain or an `Origin` header, so the outcome is
 //! the recorded one either way.
 
-use clerk_core::{Auth, AuthState, Check, FactorLevel, Reverification, get_auth_state};
-use clerk_testing::handshake_replay::{case, config_for, replayed_pairs, unreplayable_options};
+use clerk_core::{Auth, AuthState, Check, FactorLevel, Reverification, TokenType, get_auth_state};
+use clerk_testing::handshake_replay::{all_replayed_pairs, case, config_for, unreplayable_options};
 use clerk_testing::modern_cases::{self, BapiStandIn, Case, Observed, RecordedCall, compare};
 use serde_json::{Value, json};
 
 #[tokio::test]
 async fn handshake_cases() {
-    // The 75 session-token cases that are not deliberate fixes (the table's checks included).
-    let pairs = replayed_pairs();
+    // The 97 cases that are not deliberate fixes: 75 session-token cases, 22 machine-token ones.
+    let pairs = all_replayed_pairs();
     let mut failures = Vec::new();
     for (case, expected) in &pairs {
         let mut problems = unreplayable_options(case);
@@ -201,6 +201,11 @@ fn observe(case: &Case, state: &AuthState, calls: Vec<RecordedCall>) -> Observed
 
 /// The auth object in the recording's shape (`toAuth()` without its functions).
 fn auth_json(state: &AuthState, auth: &Auth) -> Value {
+    match auth.token_type() {
+        None => return json!({"isAuthenticated": false, "tokenType": null}),
+        Some(TokenType::SessionToken) => {}
+        Some(machine_type) => return machine_json(auth, machine_type),
+    }
     json!({
         // An auth object of a session-token state is a session_token one; `Auth` has no type of
         // its own, the state's is the same value.
@@ -218,6 +223,39 @@ fn auth_json(state: &AuthState, auth: &Auth) -> Value {
         "factorVerificationAge": auth.factor_verification_age(),
         "isAuthenticated": auth.is_signed_in(),
     })
+}
+
+/// A machine auth object in the recording's shape: the common fields and the type's own.
+fn machine_json(auth: &Auth, token_type: TokenType) -> Value {
+    let m = auth.machine();
+    let mut object = json!({
+        "tokenType": token_type.as_str(),
+        "id": m.map(|m| m.id()),
+        "subject": m.map(|m| m.subject()),
+        "scopes": m.map(|m| m.scopes()),
+        "isAuthenticated": auth.is_authenticated(),
+    });
+    let own = match token_type {
+        TokenType::ApiKey => json!({
+            "name": m.and_then(|m| m.name()),
+            "claims": m.and_then(|m| m.claims()),
+            "userId": m.and_then(|m| m.user_id()),
+            "orgId": m.and_then(|m| m.org_id()),
+        }),
+        TokenType::M2mToken => json!({
+            "claims": m.and_then(|m| m.claims()),
+            "machineId": m.and_then(|m| m.machine_id()),
+        }),
+        TokenType::OauthToken => json!({
+            "userId": m.and_then(|m| m.user_id()),
+            "clientId": m.and_then(|m| m.client_id()),
+        }),
+        TokenType::SessionToken => json!({}),
+    };
+    if let (Some(object), Value::Object(own)) = (object.as_object_mut(), own) {
+        object.extend(own);
+    }
+    object
 }
 
 /// The `Check` of a `has()` argument (`role`, `permission`, `feature`, `plan`,

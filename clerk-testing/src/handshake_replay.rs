@@ -40,10 +40,14 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use clerk_core::integration::RequestAuth;
-use clerk_core::{Auth, AuthProtocol, ClerkConfig, FixedClock, OrganizationSync};
+use clerk_core::{
+    AcceptsToken, Auth, AuthProtocol, ClerkConfig, FixedClock, OrganizationSync, TokenType,
+};
 use serde_json::{Value, json};
 
-use crate::modern_cases::{self, BapiStandIn, Case, Expected, Observed, RecordedCall, compare};
+use crate::modern_cases::{
+    self, BapiStandIn, Case, Expected, Observed, OneOrMany, RecordedCall, compare,
+};
 
 /// The cases whose `acceptsToken` is not exactly `"session_token"` (machine tokens, `any`,
 /// lists), in file order. Replayed by the machine-token work, not here.
@@ -122,6 +126,19 @@ pub fn replayed_pairs() -> Vec<(Case, Expected)> {
     replayed
 }
 
+/// Every case but the [`FIXED_DEVIATIONS`] (97: the session-token cases and the machine-token
+/// ones), with their recordings, in file order. clerk-core replays them all; the integrations
+/// replay [`replayed_pairs`].
+#[must_use]
+pub fn all_replayed_pairs() -> Vec<(Case, Expected)> {
+    let pairs: Vec<(Case, Expected)> = modern_cases::pairs()
+        .into_iter()
+        .filter(|(case, _)| !FIXED_DEVIATIONS.contains(&case.name.as_str()))
+        .collect();
+    assert_eq!(pairs.len(), 101 - FIXED_DEVIATIONS.len());
+    pairs
+}
+
 /// The case whose name starts with `prefix`, with its recording.
 ///
 /// # Panics
@@ -143,9 +160,6 @@ pub fn unreplayable_options(case: &Case) -> Vec<String> {
     let mut problems = Vec::new();
     if o.header_type.is_some() {
         problems.push("option headerType is not replayed".to_owned());
-    }
-    if o.machine_secret_key.is_some() {
-        problems.push("option machineSecretKey is not replayed".to_owned());
     }
     problems
 }
@@ -212,6 +226,24 @@ pub fn config_for(case: &Case, api_url: &str) -> Result<ClerkConfig, String> {
     }
     if let Some(v) = o.skip_jwks_cache {
         b = b.skip_jwks_cache(v);
+    }
+    if let Some(v) = &o.machine_secret_key {
+        b = b.machine_secret_key(v.clone());
+    }
+    if let Some(accepts) = &o.accepts_token {
+        let types = |names: &[String]| -> Vec<TokenType> {
+            names
+                .iter()
+                .map(|n| TokenType::parse(n).expect("a token type"))
+                .collect()
+        };
+        b = b.accepts_token(match accepts {
+            OneOrMany::One(name) if name == "any" => AcceptsToken::Any,
+            OneOrMany::One(name) => {
+                AcceptsToken::Only(TokenType::parse(name).expect("a token type"))
+            }
+            OneOrMany::Many(names) => AcceptsToken::OneOf(types(names)),
+        });
     }
     b.build().map_err(|e| e.message().to_owned())
 }

@@ -106,6 +106,9 @@ pub enum AuthReason {
     /// `token-type-mismatch`: a token of another kind (machine token, JWT template) where a
     /// session token is expected.
     TokenTypeMismatch,
+    /// `No token in header` (Clerk's literal text): only machine tokens are accepted, and the
+    /// request has no `Authorization` token.
+    NoTokenInHeader,
     /// The session token was rejected for this reason.
     Token(TokenVerificationErrorReason),
 }
@@ -139,6 +142,7 @@ impl AuthReason {
             Self::PrimaryDomainCrossOriginSync => "primary-domain-cross-origin-sync",
             Self::ActiveOrganizationMismatch => "active-organization-mismatch",
             Self::TokenTypeMismatch => "token-type-mismatch",
+            Self::NoTokenInHeader => "No token in header",
             Self::Token(reason) => reason.as_str(),
         }
     }

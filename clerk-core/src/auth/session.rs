@@ -8,6 +8,7 @@ use serde_json::{Map, Value, json};
 use crate::authz::{Policy, Requirement};
 use crate::config::{ClerkConfig, redact_secret_key};
 use crate::jwt::{Actor, SessionClaims, Verified};
+use crate::machine::{MachineToken, TokenType};
 
 /// The auth object of a request: who is signed in, with which session and organization.
 ///
@@ -19,6 +20,10 @@ pub struct Auth {
     config: ClerkConfig,
     /// A pending session, treated as signed out (handshake protocol).
     pending: Option<Arc<Verified>>,
+    /// The token type (handshake protocol): a machine auth object has no session.
+    token_type: Option<TokenType>,
+    /// The verified machine token of a machine auth object.
+    machine: Option<Arc<MachineToken>>,
 }
 
 impl Auth {
@@ -27,6 +32,8 @@ impl Auth {
             signed_in: Some(session),
             config,
             pending: None,
+            token_type: Some(TokenType::SessionToken),
+            machine: None,
         }
     }
 
@@ -37,6 +44,8 @@ impl Auth {
             signed_in: None,
             config,
             pending: Some(session),
+            token_type: Some(TokenType::SessionToken),
+            machine: None,
         }
     }
 
@@ -45,6 +54,8 @@ impl Auth {
             signed_in: None,
             config,
             pending: None,
+            token_type: Some(TokenType::SessionToken),
+            machine: None,
         }
     }
 
@@ -100,6 +111,54 @@ impl Auth {
     #[must_use]
     pub fn actor(&self) -> Option<&Actor> {
         self.session_claims().and_then(SessionClaims::actor)
+    }
+
+    /// The auth object of a verified machine token.
+    pub(crate) fn for_machine(config: ClerkConfig, token: Arc<MachineToken>) -> Self {
+        Self {
+            signed_in: None,
+            config,
+            pending: None,
+            token_type: Some(token.token_type()),
+            machine: Some(token),
+        }
+    }
+
+    /// The unauthenticated auth object of a machine token type.
+    pub(crate) fn machine_signed_out(config: ClerkConfig, token_type: TokenType) -> Self {
+        Self {
+            token_type: Some(token_type),
+            ..Self::signed_out(config)
+        }
+    }
+
+    /// The auth object of a token of a type the configuration does not accept.
+    pub(crate) fn invalid_token(config: ClerkConfig) -> Self {
+        Self {
+            token_type: None,
+            ..Self::signed_out(config)
+        }
+    }
+
+    /// The kind of token behind this auth object (handshake protocol): `session_token` for a
+    /// session (signed in or out), a machine type, or `None` for a token of a type the
+    /// configuration does not accept.
+    #[must_use]
+    pub fn token_type(&self) -> Option<TokenType> {
+        self.token_type
+    }
+
+    /// The verified machine token (API key, M2M token, OAuth access token), for a machine
+    /// caller.
+    #[must_use]
+    pub fn machine(&self) -> Option<&MachineToken> {
+        self.machine.as_deref()
+    }
+
+    /// Whether a user session or a machine token is verified (Clerk's `isAuthenticated`).
+    #[must_use]
+    pub fn is_authenticated(&self) -> bool {
+        self.signed_in.is_some() || self.machine.is_some()
     }
 
     /// The session status (`sts`): `pending` for a pending session (which is signed out),

@@ -25,6 +25,7 @@ use crate::jwt::{
     verify_token_now, verify_token_shared,
 };
 use crate::keys::InstanceType;
+use crate::machine::{MachineToken, TokenType};
 
 /// The authentication state of one request.
 ///
@@ -41,6 +42,11 @@ pub struct AuthState {
     /// The headers of the state itself (handshake protocol): `Location`, `Set-Cookie`,
     /// `Cache-Control`, … in Clerk's order. Empty otherwise.
     headers: Vec<(&'static str, String)>,
+    /// The kind of token the state is about (handshake protocol; `None` otherwise, and for the
+    /// invalid-token state of a token type the configuration does not accept).
+    token_type: Option<TokenType>,
+    /// The verified machine token of a signed-in machine state.
+    machine: Option<Arc<MachineToken>>,
 }
 
 /// What an integration answers for an [`AuthState`] (see [`AuthState::outcome`]).
@@ -85,6 +91,8 @@ impl AuthState {
             signed_in: None,
             config: config.clone(),
             headers: Vec::new(),
+            token_type: None,
+            machine: None,
         }
     }
 
@@ -105,7 +113,25 @@ impl AuthState {
             signed_in,
             config: config.clone(),
             headers,
+            token_type: Some(TokenType::SessionToken),
+            machine: None,
         }
+    }
+
+    /// The same state about another kind of token (`None`: the invalid-token state).
+    pub(crate) fn with_token_type(mut self, token_type: Option<TokenType>) -> Self {
+        self.token_type = token_type;
+        self
+    }
+
+    /// A signed-in machine state (handshake protocol).
+    pub(crate) fn signed_in_machine(config: &ClerkConfig, token: MachineToken) -> Self {
+        let token_type = token.token_type();
+        Self {
+            machine: Some(Arc::new(token)),
+            ..Self::from_parts(config, AuthStatus::SignedIn, None, None, None, Vec::new())
+        }
+        .with_token_type(Some(token_type))
     }
 
     pub(crate) fn set_key_fetch_failure(&mut self, failure: bool) {
@@ -121,6 +147,8 @@ impl AuthState {
             signed_in: Some(verified),
             config: config.clone(),
             headers: Vec::new(),
+            token_type: None,
+            machine: None,
         }
     }
 
@@ -203,6 +231,18 @@ impl AuthState {
     /// and unknown states.
     #[must_use]
     pub fn to_auth(&self) -> Option<Auth> {
+        if self.config.handshake().is_some() {
+            match (self.token_type, &self.machine) {
+                (_, Some(machine)) => {
+                    return Some(Auth::for_machine(self.config.clone(), Arc::clone(machine)));
+                }
+                (None, None) => return Some(Auth::invalid_token(self.config.clone())),
+                (Some(TokenType::SessionToken), None) => {}
+                (Some(other), None) => {
+                    return Some(Auth::machine_signed_out(self.config.clone(), other));
+                }
+            }
+        }
         match (self.status, &self.signed_in) {
             // The handshake protocol treats a pending session as signed out.
             (AuthStatus::SignedIn, Some(session))
@@ -229,14 +269,25 @@ impl AuthState {
     /// unless signed in.
     #[must_use]
     pub fn token(&self) -> Option<&str> {
-        self.signed_in.as_ref().map(|v| &*v.token)
+        match &self.machine {
+            Some(machine) => Some(machine.token()),
+            None => self.signed_in.as_ref().map(|v| &*v.token),
+        }
     }
 
-    /// The kind of token the state is about: `session_token` with the handshake protocol,
-    /// `None` with the interstitial protocol (which knows no other kind).
+    /// The verified machine token of a signed-in machine request (API key, M2M token, OAuth
+    /// access token).
+    #[must_use]
+    pub fn machine(&self) -> Option<&MachineToken> {
+        self.machine.as_deref()
+    }
+
+    /// The kind of token the state is about (`session_token`, `api_key`, `m2m_token`,
+    /// `oauth_token`) with the handshake protocol; `None` with the interstitial protocol (which
+    /// knows session tokens only) and for a token of a type the configuration does not accept.
     #[must_use]
     pub fn token_type(&self) -> Option<&'static str> {
-        self.config.handshake().map(|_| "session_token")
+        self.token_type.map(TokenType::as_str)
     }
 
     /// The `Location` of a handshake state (the Frontend API handshake, the development

@@ -17,6 +17,7 @@ use crate::jwt::{
     DEFAULT_CLOCK_SKEW, Issuer, JwksCacheSettings, VerifyOptionsError, VerifyTokenOptions,
 };
 use crate::keys::{InstanceType, PublishableKey, instance_type_of_secret_key};
+use crate::machine::{AcceptsToken, TokenType};
 use crate::secure_url::secure_url;
 
 impl ClerkConfig {
@@ -59,6 +60,7 @@ impl ClerkConfig {
     /// | `CLERK_AUTHORIZED_PARTIES` | [`authorized_parties`](ClerkConfigBuilder::authorized_parties) (comma-separated) |
     /// | `CLERK_AUTH_PROTOCOL` | [`protocol`](ClerkConfigBuilder::protocol) (`handshake`/`interstitial`) |
     /// | `CLERK_SATELLITE_AUTO_SYNC` | [`satellite_auto_sync`](ClerkConfigBuilder::satellite_auto_sync) (`true`/`false`/`1`/`0`) |
+    /// | `CLERK_MACHINE_SECRET_KEY` | [`machine_secret_key`](ClerkConfigBuilder::machine_secret_key) |
     ///
     /// Unset and empty variables leave the default.
     ///
@@ -137,6 +139,8 @@ pub struct ClerkConfigBuilder {
     satellite_auto_sync: bool,
     organization_sync: Option<OrganizationSync>,
     issuer: Vec<String>,
+    accepts_token: AcceptsToken,
+    machine_secret_key: String,
 }
 
 impl fmt::Debug for ClerkConfigBuilder {
@@ -242,6 +246,9 @@ impl ClerkConfigBuilder {
                     "Unset CLERK_AUTH_PROTOCOL for Clerk's current protocol (the handshake), or set it to `interstitial` for clerk-js 4 frontends.",
                 )
             })?);
+        }
+        if let Some(v) = get("CLERK_MACHINE_SECRET_KEY") {
+            b.machine_secret_key = v.trim().to_owned();
         }
         if let Some(v) = get("CLERK_SATELLITE_AUTO_SYNC") {
             b.satellite_auto_sync = parse_bool(&v).ok_or_else(|| {
@@ -472,6 +479,21 @@ impl ClerkConfigBuilder {
         self
     }
 
+    /// Which tokens the `Authorization` header may carry (handshake protocol): session tokens
+    /// (the default), API keys, M2M tokens, OAuth access tokens, any, or a list. Machine tokens
+    /// are verified with the Backend API (opaque ones) or the instance's keys (JWT ones).
+    pub fn accepts_token(mut self, accepts: AcceptsToken) -> Self {
+        self.accepts_token = accepts;
+        self
+    }
+
+    /// The machine secret key (`ak_…`) that verifies opaque M2M tokens instead of the secret key.
+    /// Env `CLERK_MACHINE_SECRET_KEY`. Keep it out of logs.
+    pub fn machine_secret_key(mut self, key: impl Into<String>) -> Self {
+        self.machine_secret_key = key.into();
+        self
+    }
+
     /// Whether integrations answer interstitial states with the interstitial page. Defaults to
     /// `true`.
     pub fn interstitial(mut self, enabled: bool) -> Self {
@@ -493,10 +515,7 @@ impl ClerkConfigBuilder {
     /// Clerk's text where Clerk has one, and it names the variable and the fix.
     pub fn build(self) -> Result<ClerkConfig, ConfigError> {
         let protocol = self.protocol.unwrap_or(AuthProtocol::DEFAULT);
-        if protocol == AuthProtocol::Handshake {
-            self.check_handshake_publishable_key()?;
-        }
-        self.check_secret_key(protocol)?;
+        self.check_keys(protocol)?;
         let key_frontend_api = self.publishable_key_frontend_api()?;
         let api_url = self
             .api_url
@@ -555,6 +574,8 @@ impl ClerkConfigBuilder {
                 http,
                 protocol,
                 handshake,
+                accepts_token: self.accepts_token,
+                machine_secret_key: self.machine_secret_key,
             }),
         })
     }
@@ -574,6 +595,42 @@ impl ClerkConfigBuilder {
         ));
         }
         Ok(())
+    }
+
+    /// The keys each protocol needs: the interstitial protocol a secret key (and session tokens
+    /// only); the handshake protocol a strictly valid publishable key (unless only API keys or
+    /// M2M tokens are accepted, which read headers only) and a secret key (for M2M tokens alone,
+    /// a machine secret key will do).
+    fn check_keys(&self, protocol: AuthProtocol) -> Result<(), ConfigError> {
+        let accepts = &self.accepts_token;
+        if protocol == AuthProtocol::Interstitial {
+            if !accepts.is_only(TokenType::SessionToken) {
+                return Err(ConfigError::new(
+                    ConfigErrorKind::MachineTokensNeedHandshake,
+                    "CLERK_AUTH_PROTOCOL",
+                    "Machine tokens are accepted by the handshake protocol only.".to_owned(),
+                    "Unset CLERK_AUTH_PROTOCOL (the handshake is the default), or accept session tokens only.",
+                ));
+            }
+            return self.check_secret_key(protocol);
+        }
+        let headers_only =
+            accepts.is_only(TokenType::ApiKey) || accepts.is_only(TokenType::M2mToken);
+        if !headers_only {
+            self.check_handshake_publishable_key()?;
+        }
+        if accepts.is_only(TokenType::M2mToken) {
+            if self.secret_key.is_empty() && self.machine_secret_key.is_empty() {
+                return Err(ConfigError::new(
+                    ConfigErrorKind::MissingSecretKey,
+                    "CLERK_MACHINE_SECRET_KEY",
+                    "Machine token authentication requires either a Machine secret key or a Clerk secret key. Ensure a Clerk secret key or Machine secret key is set.".to_owned(),
+                    "Set CLERK_MACHINE_SECRET_KEY (or CLERK_SECRET_KEY).",
+                ));
+            }
+            return Ok(());
+        }
+        self.check_secret_key(protocol)
     }
 
     /// The handshake protocol's first check: a publishable key is set and strictly valid (its
@@ -800,6 +857,7 @@ fn parse_bool(v: &str) -> Option<bool> {
 
 const ENV_VARS: &[&str] = &[
     "CLERK_AUTH_PROTOCOL",
+    "CLERK_MACHINE_SECRET_KEY",
     "CLERK_SATELLITE_AUTO_SYNC",
     "CLERK_SECRET_KEY",
     "CLERK_PUBLISHABLE_KEY",

@@ -30,6 +30,8 @@ pub enum ConfigErrorKind {
     MissingPublishableKey,
     /// An organization sync pattern does not compile.
     InvalidOrganizationPattern,
+    /// Machine tokens are accepted with the interstitial protocol.
+    MachineTokensNeedHandshake,
 }
 
 /// An invalid Clerk configuration. It names the environment variable at fault and the fix, and

@@ -13,6 +13,7 @@ use std::time::Duration;
 use crate::handshake::{AuthProtocol, HandshakeSettings};
 use crate::jwt::VerifyTokenOptions;
 use crate::keys::{InstanceType, instance_type_of_secret_key};
+use crate::machine::AcceptsToken;
 
 pub use builder::ClerkConfigBuilder;
 pub use error::{ConfigError, ConfigErrorKind};
@@ -71,6 +72,10 @@ pub(crate) struct ConfigInner {
     pub(crate) protocol: AuthProtocol,
     /// The handshake protocol's per-instance values (`None` with the interstitial protocol).
     pub(crate) handshake: Option<HandshakeSettings>,
+    /// Which tokens the `Authorization` header may carry.
+    pub(crate) accepts_token: AcceptsToken,
+    /// The machine secret key for opaque M2M tokens (`""`: the secret key).
+    pub(crate) machine_secret_key: String,
 }
 
 /// The identity of one built [`ClerkConfig`]: its clones share it, and no two
@@ -125,6 +130,18 @@ impl ClerkConfig {
             .handshake
             .as_ref()
             .is_some_and(|h| h.satellite_auto_sync)
+    }
+
+    /// Which tokens the `Authorization` header may carry.
+    #[must_use]
+    pub fn accepts_token(&self) -> &AcceptsToken {
+        &self.inner.accepts_token
+    }
+
+    /// The machine secret key (`""` when unset). Keep it out of logs.
+    #[must_use]
+    pub fn machine_secret_key(&self) -> &str {
+        &self.inner.machine_secret_key
     }
 
     /// The handshake protocol's values (`None` with the interstitial protocol).

@@ -15,6 +15,7 @@ mod rules;
 use std::fmt;
 
 pub use org_sync::OrganizationSync;
+pub(crate) use redirect::CLERK_API_VERSION;
 pub(crate) use rules::{Io, NeedsIo, authenticate};
 
 use crate::config::{ConfigError, ConfigErrorKind};
@@ -109,6 +110,18 @@ impl HandshakeSettings {
         satellite_auto_sync: bool,
         organization_sync: Option<OrganizationSync>,
     ) -> Result<Self, ConfigError> {
+        if publishable_key.is_empty() {
+            // Only machine tokens in headers: no cookie is read.
+            return Ok(Self {
+                instance: InstanceType::Production,
+                suffix: String::new(),
+                original_frontend_api: String::new(),
+                proxy_url: proxy_url.to_owned(),
+                is_satellite,
+                satellite_auto_sync,
+                organization_sync,
+            });
+        }
         let pk = PublishableKey::parse(publishable_key).map_err(|e| {
             ConfigError::new(
                 ConfigErrorKind::InvalidPublishableKey,

@@ -17,6 +17,7 @@ use crate::jwt::{
     Attempt, TokenVerificationError, TokenVerificationErrorReason as TokenReason, Verified,
     verify_decoded_now, verify_token_now, verify_token_shared,
 };
+use crate::machine::{self, AcceptsToken, TokenType};
 
 /// Whether the decision may wait for the network (JWKS, refresh, handshake payload).
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -62,10 +63,69 @@ pub(crate) async fn authenticate<R: RequestView + ?Sized>(
             Vec::new(),
         ));
     };
-    if let Some(token) = ctx.header_token() {
-        return header_path(&ctx, &token, io).await;
+    let header_token = ctx.header_token();
+    let accepts = config.accepts_token();
+    // A list: a token of a type it does not hold gives the invalid-token state.
+    if let AcceptsToken::OneOf(list) = accepts {
+        let detected = header_token
+            .as_deref()
+            .and_then(machine::detect)
+            .unwrap_or(TokenType::SessionToken);
+        if !list.contains(&detected) {
+            return Ok(
+                signed_out(config, AuthReason::TokenTypeMismatch, "", Vec::new())
+                    .with_token_type(None),
+            );
+        }
     }
-    cookie_path(&mut ctx, io).await
+    match (header_token, accepts) {
+        (Some(token), AcceptsToken::Any | AcceptsToken::OneOf(_)) => {
+            match machine::detect(&token) {
+                Some(token_type) => machine_path(&ctx, &token, token_type, io).await,
+                None => header_path(&ctx, &token, io).await,
+            }
+        }
+        (Some(token), AcceptsToken::Only(TokenType::SessionToken)) => {
+            header_path(&ctx, &token, io).await
+        }
+        (Some(token), AcceptsToken::Only(expected)) => match machine::detect(&token) {
+            Some(detected) if detected == *expected => {
+                machine_path(&ctx, &token, detected, io).await
+            }
+            _ => Ok(
+                signed_out(config, AuthReason::TokenTypeMismatch, "", Vec::new())
+                    .with_token_type(Some(*expected)),
+            ),
+        },
+        (None, AcceptsToken::Only(expected)) if *expected != TokenType::SessionToken => Ok(
+            signed_out(config, AuthReason::NoTokenInHeader, "", Vec::new())
+                .with_token_type(Some(*expected)),
+        ),
+        (None, _) => cookie_path(&mut ctx, io).await,
+    }
+}
+
+/// A machine token in the `Authorization` header (docs/auth-rules.md §9.13): verified, or
+/// signed out with the verifier's code; never a handshake.
+async fn machine_path<R: RequestView + ?Sized>(
+    ctx: &Context<'_, R>,
+    token: &str,
+    token_type: TokenType,
+    io: Io,
+) -> Result<AuthState, NeedsIo> {
+    if io == Io::Forbidden {
+        return Err(NeedsIo);
+    }
+    let user_agent = ctx.header("user-agent");
+    match machine::verify(ctx.config, token, token_type, user_agent.as_deref()).await {
+        Ok(verified) => Ok(AuthState::signed_in_machine(ctx.config, verified)),
+        Err(e) => {
+            let mut state = signed_out(ctx.config, e.reason.into(), &e.full_message(), Vec::new())
+                .with_token_type(Some(e.token_type));
+            state.set_key_fetch_failure(false);
+            Ok(state)
+        }
+    }
 }
 
 /// A signed-out state.

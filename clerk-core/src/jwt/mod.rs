@@ -29,4 +29,4 @@ pub(crate) use error::{TokenVerificationError, TokenVerificationErrorReason};
 pub(crate) use key::{VerificationKey, rsa_algorithm};
 pub(crate) use token::{VerifyOptionsError, VerifyTokenOptions};
 pub(crate) use verify::Issuer;
-pub(crate) use verify::check_signature;
+pub(crate) use verify::{TokenKind, check_signature, verify_decoded};

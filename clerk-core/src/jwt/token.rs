@@ -570,6 +570,20 @@ impl VerifyTokenOptions {
         self.token_cache()?.get(token, now, skew)
     }
 
+    /// The claim rules for a JWT-format machine token of `kind` (docs/auth-rules.md §9.10): the
+    /// audience and clock rules of these options, no authorized parties and no issuer.
+    pub(crate) fn machine_rules(&self, kind: super::verify::TokenKind) -> ClaimRules {
+        let mut rules = self.rules.clone();
+        rules.kind = kind;
+        rules.authorized_parties.clear();
+        rules.issuer = None;
+        if kind == super::verify::TokenKind::OAuth {
+            // The OAuth audience rule is checked afterwards, with its own messages.
+            rules.audience.clear();
+        }
+        rules
+    }
+
     /// The verifier's clock, in milliseconds.
     pub(crate) fn now_ms(&self) -> i64 {
         self.rules.clock.now_ms()

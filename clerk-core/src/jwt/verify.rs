@@ -157,6 +157,41 @@ pub(crate) struct ClaimRules {
     pub(crate) clock_skew: Duration,
     pub(crate) clock: Arc<dyn Clock>,
     pub(crate) dialect: Dialect,
+    /// Which kind of token is verified: its accepted `typ` values and categories.
+    pub(crate) kind: TokenKind,
+}
+
+/// The kind of token a verification accepts (docs/auth-rules.md §9.10).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub(crate) enum TokenKind {
+    /// A session token: `typ` absent or `JWT`, not the M2M category.
+    #[default]
+    Session,
+    /// A JWT-format M2M token: `typ` absent or `JWT`, the M2M category.
+    M2m,
+    /// A JWT-format OAuth access token: `typ` `at+jwt` or `application/at+jwt`.
+    OAuth,
+}
+
+impl TokenKind {
+    /// Whether the header `typ` (absent, or any JSON value) is one this kind accepts.
+    fn typ_allowed(self, typ: Option<&Value>) -> bool {
+        match (self, typ) {
+            (Self::Session | Self::M2m, None) => true,
+            (Self::Session | Self::M2m, Some(t)) => t.as_str() == Some("JWT"),
+            (Self::OAuth, t) => matches!(
+                t.and_then(Value::as_str),
+                Some("at+jwt" | "application/at+jwt")
+            ),
+        }
+    }
+
+    fn typ_expected(self) -> &'static str {
+        match self {
+            Self::Session | Self::M2m => "JWT",
+            Self::OAuth => "at+jwt, application/at+jwt",
+        }
+    }
 }
 
 /// Which protocol's verification rules apply (docs/auth-rules.md §4 and §9.10).
@@ -174,6 +209,7 @@ impl Default for ClaimRules {
     fn default() -> Self {
         Self {
             dialect: Dialect::Interstitial,
+            kind: TokenKind::Session,
             issuer: None,
             audience: Vec::new(),
             authorized_parties: Vec::new(),
@@ -293,14 +329,14 @@ pub(crate) fn verify_decoded(
     let payload = jwt.payload();
 
     // 2. typ
-    if let Some(typ) = header.get("typ")
-        && typ.as_str() != Some("JWT")
-    {
+    let typ = header.get("typ");
+    if !rules.kind.typ_allowed(typ) {
         return Err(TokenVerificationError::new(
             Reason::TokenInvalid,
             format!(
-                "Invalid JWT type {}. Expected \"JWT\".",
-                js_stringify(Some(typ))
+                "Invalid JWT type {}. Expected \"{}\".",
+                js_stringify(typ),
+                rules.kind.typ_expected()
             ),
         )
         .with_action(Action::EnsureClerkJwt));
@@ -320,7 +356,7 @@ pub(crate) fn verify_decoded(
         )
         .with_action(Action::EnsureClerkJwt));
     };
-    check_header_hardening(&jwt, rules.dialect)?;
+    check_header_hardening(&jwt, rules)?;
     let handshake = rules.dialect == Dialect::Handshake;
     if handshake {
         // The handshake protocol checks the signature before reading any claim.
@@ -437,7 +473,7 @@ fn invalid(message: &str) -> TokenVerificationError {
 }
 
 /// Header checks jsonwebtoken does not make (auth-rules §4.4): they run right after the `alg` check.
-fn check_header_hardening(jwt: &Jwt, dialect: Dialect) -> Result<(), TokenVerificationError> {
+fn check_header_hardening(jwt: &Jwt, rules: &ClaimRules) -> Result<(), TokenVerificationError> {
     let header = jwt.header();
     if header.get("crit").is_some() {
         return Err(invalid(
@@ -456,8 +492,10 @@ fn check_header_hardening(jwt: &Jwt, dialect: Dialect) -> Result<(), TokenVerifi
             )));
         }
     }
-    if header.get("cat").and_then(Value::as_str) == Some(M2M_TOKEN_CAT) {
-        return Err(m2m_error(dialect));
+    if header.get("cat").and_then(Value::as_str) == Some(M2M_TOKEN_CAT)
+        && rules.kind != TokenKind::M2m
+    {
+        return Err(m2m_error(rules.dialect));
     }
     if let Some(kid) = header.get("kid")
         && kid.as_str().is_none_or(|k| k.len() > MAX_KID_LEN)
