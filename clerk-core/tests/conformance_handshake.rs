@@ -6,12 +6,11 @@
 //! everything the recording shows is compared (status, reason, message, token type, token,
 //! headers, Location, auth object, `has()` answers, outbound calls).
 //!
-//! Not in the table:
-//! * the 22 machine-token cases (`acceptsToken` other than exactly `"session_token"`):
-//!   `clerk_testing::handshake_replay::MACHINE_TOKEN_CASES`, a later issue;
-//! * the four deliberate fixes of modern-auth.md §12
-//!   (`clerk_testing::handshake_replay::FIXED_DEVIATIONS`), where the recording shows the
-//!   upstream quirk: each has its own test below asserting our behaviour.
+//! The table holds 97 cases: the 75 session-token ones and the 22 machine-token ones
+//! (`clerk_testing::handshake_replay::MACHINE_TOKEN_CASES`, `acceptsToken` other than exactly
+//! `"session_token"`). Not in it: the four deliberate fixes of docs/auth-rules.md §9.12
+//! (`clerk_testing::handshake_replay::FIXED_DEVIATIONS`), where the recording shows the upstream
+//! quirk: each has its own test below asserting our behaviour.
 //!
 //! The configuration of a case (`config_for`) is clerk-testing's, shared with the replay of the
 //! same cases through each integration (`clerk_testing::handshake_replay::replay`).
@@ -21,15 +20,17 @@
 //! satellite case has its sign-in URL on its own domain or an `Origin` header, so the outcome is
 //! the recorded one either way.
 
-use clerk_core::{Auth, AuthState, Check, FactorLevel, Reverification, TokenType, get_auth_state};
-use clerk_testing::handshake_replay::{all_replayed_pairs, case, config_for, unreplayable_options};
+use clerk_core::{AuthState, Check, FactorLevel, Reverification, get_auth_state};
+use clerk_testing::handshake_replay::{
+    auth_json, case, config_for, replayed_pairs, unreplayable_options,
+};
 use clerk_testing::modern_cases::{self, BapiStandIn, Case, Observed, RecordedCall, compare};
-use serde_json::{Value, json};
+use serde_json::Value;
 
 #[tokio::test]
 async fn handshake_cases() {
     // The 97 cases that are not deliberate fixes: 75 session-token cases, 22 machine-token ones.
-    let pairs = all_replayed_pairs();
+    let pairs = replayed_pairs();
     let mut failures = Vec::new();
     for (case, expected) in &pairs {
         let mut problems = unreplayable_options(case);
@@ -167,7 +168,7 @@ fn observe(case: &Case, state: &AuthState, calls: Vec<RecordedCall>) -> Observed
     let to_auth_pending_allowed = if case.probe.to_auth_pending {
         auth.as_ref()
             .and_then(|a| a.to_signed_in_even_if_pending())
-            .map(|a| auth_json(state, &a))
+            .map(|a| auth_json(&a))
     } else {
         None
     };
@@ -184,7 +185,7 @@ fn observe(case: &Case, state: &AuthState, calls: Vec<RecordedCall>) -> Observed
             .map(|(name, value)| (name.to_ascii_lowercase(), value))
             .collect(),
         location: None,
-        to_auth: auth.as_ref().map(|a| auth_json(state, a)),
+        to_auth: auth.as_ref().map(|a| auth_json(a)),
         to_auth_pending_allowed,
         has: case
             .probe
@@ -197,65 +198,6 @@ fn observe(case: &Case, state: &AuthState, calls: Vec<RecordedCall>) -> Observed
             .collect(),
         calls,
     }
-}
-
-/// The auth object in the recording's shape (`toAuth()` without its functions).
-fn auth_json(state: &AuthState, auth: &Auth) -> Value {
-    match auth.token_type() {
-        None => return json!({"isAuthenticated": false, "tokenType": null}),
-        Some(TokenType::SessionToken) => {}
-        Some(machine_type) => return machine_json(auth, machine_type),
-    }
-    json!({
-        // An auth object of a session-token state is a session_token one; `Auth` has no type of
-        // its own, the state's is the same value.
-        "tokenType": state.token_type(),
-        "actor": auth.actor().map(|a| Value::Object(a.claims.clone())),
-        "sessionClaims": auth.session_claims().map(|c| Value::Object(c.all().clone())),
-        "sessionId": auth.session_id(),
-        "sessionStatus": auth.session_status(),
-        "userId": auth.user_id(),
-        "orgId": auth.org_id(),
-        "orgRole": auth.org_role(),
-        "orgSlug": auth.org_slug(),
-        // compare() takes [] and null for the same answer.
-        "orgPermissions": auth.org_permissions(),
-        "factorVerificationAge": auth.factor_verification_age(),
-        "isAuthenticated": auth.is_signed_in(),
-    })
-}
-
-/// A machine auth object in the recording's shape: the common fields and the type's own.
-fn machine_json(auth: &Auth, token_type: TokenType) -> Value {
-    let m = auth.machine();
-    let mut object = json!({
-        "tokenType": token_type.as_str(),
-        "id": m.map(|m| m.id()),
-        "subject": m.map(|m| m.subject()),
-        "scopes": m.map(|m| m.scopes()),
-        "isAuthenticated": auth.is_authenticated(),
-    });
-    let own = match token_type {
-        TokenType::ApiKey => json!({
-            "name": m.and_then(|m| m.name()),
-            "claims": m.and_then(|m| m.claims()),
-            "userId": m.and_then(|m| m.user_id()),
-            "orgId": m.and_then(|m| m.org_id()),
-        }),
-        TokenType::M2mToken => json!({
-            "claims": m.and_then(|m| m.claims()),
-            "machineId": m.and_then(|m| m.machine_id()),
-        }),
-        TokenType::OauthToken => json!({
-            "userId": m.and_then(|m| m.user_id()),
-            "clientId": m.and_then(|m| m.client_id()),
-        }),
-        TokenType::SessionToken => json!({}),
-    };
-    if let (Some(object), Value::Object(own)) = (object.as_object_mut(), own) {
-        object.extend(own);
-    }
-    object
 }
 
 /// The `Check` of a `has()` argument (`role`, `permission`, `feature`, `plan`,

@@ -50,7 +50,7 @@ use crate::modern_cases::{
 };
 
 /// The cases whose `acceptsToken` is not exactly `"session_token"` (machine tokens, `any`,
-/// lists), in file order. Replayed by the machine-token work, not here.
+/// lists), in file order (docs/auth-rules.md §9.13). They replay with the others.
 pub const MACHINE_TOKEN_CASES: [&str; 22] = [
     "M01-api-key-valid",
     "M02-api-key-not-found",
@@ -76,7 +76,7 @@ pub const MACHINE_TOKEN_CASES: [&str; 22] = [
     "M17-array-machine-no-token",
 ];
 
-/// modern-auth.md §12 "Deviations (fix)" that a session-token case records in its upstream form;
+/// docs/auth-rules.md §9.12 (fixed on purpose) that a case records in its upstream form;
 /// each has its own test, in core and through each integration ([`fixed_deviation`]).
 pub const FIXED_DEVIATIONS: [&str; 4] = [
     // §6.2: a development handshake JWT with a bad signature → signed-out, not a rejected call.
@@ -89,11 +89,11 @@ pub const FIXED_DEVIATIONS: [&str; 4] = [
     "C28-prod-v2-bad-fea-cookie",
 ];
 
-/// The number of replayed cases: 101 − 22 machine-token cases − 4 fixed deviations.
-pub const REPLAYED: usize = 75;
+/// The number of replayed cases: 101 − 4 fixed deviations (75 session-token, 22 machine-token).
+pub const REPLAYED: usize = 97;
 
-/// The session-token cases that replay as recorded (every case but [`MACHINE_TOKEN_CASES`] and
-/// [`FIXED_DEVIATIONS`]), with their recordings, in file order.
+/// The cases that replay as recorded (every case but the [`FIXED_DEVIATIONS`]: the session-token
+/// cases and the [`MACHINE_TOKEN_CASES`]), with their recordings, in file order.
 ///
 /// # Panics
 ///
@@ -118,25 +118,10 @@ pub fn replayed_pairs() -> Vec<(Case, Expected)> {
     }
     let replayed: Vec<(Case, Expected)> = pairs
         .into_iter()
-        .filter(|(case, _)| {
-            case.options.session_tokens_only() && !FIXED_DEVIATIONS.contains(&case.name.as_str())
-        })
+        .filter(|(case, _)| !FIXED_DEVIATIONS.contains(&case.name.as_str()))
         .collect();
     assert_eq!(replayed.len(), REPLAYED);
     replayed
-}
-
-/// Every case but the [`FIXED_DEVIATIONS`] (97: the session-token cases and the machine-token
-/// ones), with their recordings, in file order. clerk-core replays them all; the integrations
-/// replay [`replayed_pairs`].
-#[must_use]
-pub fn all_replayed_pairs() -> Vec<(Case, Expected)> {
-    let pairs: Vec<(Case, Expected)> = modern_cases::pairs()
-        .into_iter()
-        .filter(|(case, _)| !FIXED_DEVIATIONS.contains(&case.name.as_str()))
-        .collect();
-    assert_eq!(pairs.len(), 101 - FIXED_DEVIATIONS.len());
-    pairs
 }
 
 /// The case whose name starts with `prefix`, with its recording.
@@ -254,6 +239,11 @@ pub fn config_for(case: &Case, api_url: &str) -> Result<ClerkConfig, String> {
 /// `tokenType` is `session_token`: every replayed case authenticates session tokens only.
 #[must_use]
 pub fn auth_json(auth: &Auth) -> Value {
+    match auth.token_type() {
+        None => return json!({"isAuthenticated": false, "tokenType": null}),
+        Some(TokenType::SessionToken) => {}
+        Some(machine_type) => return machine_json(auth, machine_type),
+    }
     json!({
         "tokenType": "session_token",
         "actor": auth.actor().map(|a| Value::Object(a.claims.clone())),
@@ -268,6 +258,39 @@ pub fn auth_json(auth: &Auth) -> Value {
         "factorVerificationAge": auth.factor_verification_age(),
         "isAuthenticated": auth.is_signed_in(),
     })
+}
+
+/// A machine auth object in the recording's shape: the common fields and the type's own.
+fn machine_json(auth: &Auth, token_type: TokenType) -> Value {
+    let m = auth.machine();
+    let mut object = json!({
+        "tokenType": token_type.as_str(),
+        "id": m.map(|m| m.id()),
+        "subject": m.map(|m| m.subject()),
+        "scopes": m.map(|m| m.scopes()),
+        "isAuthenticated": auth.is_authenticated(),
+    });
+    let own = match token_type {
+        TokenType::ApiKey => json!({
+            "name": m.and_then(|m| m.name()),
+            "claims": m.and_then(|m| m.claims()),
+            "userId": m.and_then(|m| m.user_id()),
+            "orgId": m.and_then(|m| m.org_id()),
+        }),
+        TokenType::M2mToken => json!({
+            "claims": m.and_then(|m| m.claims()),
+            "machineId": m.and_then(|m| m.machine_id()),
+        }),
+        TokenType::OauthToken => json!({
+            "userId": m.and_then(|m| m.user_id()),
+            "clientId": m.and_then(|m| m.client_id()),
+        }),
+        TokenType::SessionToken => json!({}),
+    };
+    if let (Some(object), Value::Object(own)) = (object.as_object_mut(), own) {
+        object.extend(own);
+    }
+    object
 }
 
 /// What the test application's catch-all handler answers (`200`, JSON): `{"handler": true,
@@ -822,7 +845,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn seventy_five_cases_are_replayed() {
+    fn ninety_seven_cases_are_replayed() {
         let pairs = replayed_pairs();
         assert_eq!(pairs.len(), REPLAYED);
         assert!(
