@@ -185,7 +185,7 @@ fn observe(case: &Case, state: &AuthState, calls: Vec<RecordedCall>) -> Observed
             .map(|(name, value)| (name.to_ascii_lowercase(), value))
             .collect(),
         location: None,
-        to_auth: auth.as_ref().map(|a| auth_json(a)),
+        to_auth: auth.as_ref().map(auth_json),
         to_auth_pending_allowed,
         has: case
             .probe
