@@ -4,6 +4,7 @@
 mod api;
 mod exchange;
 mod handshake;
+mod machines;
 mod router;
 mod script;
 mod server;
@@ -450,6 +451,63 @@ impl Emulator {
             AuthProtocol::Interstitial => ("CLERK_JS_URL", self.clerk_js_url()),
         });
         vars
+    }
+
+    /// The demo machine's (`mch_demo`) secret key (`ak_...`), as `CLERK_MACHINE_SECRET_KEY`:
+    /// it creates M2M tokens (`POST /v1/m2m_tokens`) and verifies them
+    /// (`POST /m2m_tokens/verify`). `None` without the demo data.
+    #[must_use]
+    pub fn machine_secret_key(&self) -> Option<String> {
+        let s = self.shared.lock();
+        s.machine(machines::DEMO_MACHINE)
+            .map(|m| m.secret_key.0.clone())
+    }
+
+    /// The secret (`ak_...`) of the demo API key of `user_admin` (scopes `read`, `write`; no
+    /// expiry), for `Authorization: Bearer` calls to an app that accepts API keys. `None`
+    /// without the demo data (or once revoked).
+    #[must_use]
+    pub fn demo_api_key(&self) -> Option<String> {
+        let s = self.shared.lock();
+        s.api_keys
+            .iter()
+            .find(|k| k.subject == "user_admin" && !k.validity.revoked)
+            .map(|k| k.secret.0.clone())
+    }
+
+    /// Issues an opaque OAuth access token (`oat_...`, valid for an hour) of `user_id` for the
+    /// OAuth application `client_id`, as Clerk does when it is the identity provider of an OAuth
+    /// flow. `POST /oauth_applications/access_tokens/verify` then finds it. The user need not
+    /// exist (an OAuth access token outlives no check here).
+    #[must_use]
+    pub fn issue_oauth_access_token(
+        &self,
+        user_id: &str,
+        client_id: &str,
+        scopes: &[&str],
+    ) -> String {
+        self.issue_oauth(user_id, client_id, scopes, false)
+    }
+
+    /// Issues a JWT-format OAuth access token (valid for an hour) of `user_id` for `client_id`:
+    /// RS256 with the instance key (verify it with the JWKS), header `typ: at+jwt`, claims
+    /// `iss`, `sub`, `client_id`, `scp` (array), `scope` (space separated), `jti` (the token's
+    /// `oat_` id), `iat`, `nbf`, `exp`. The verify endpoint finds it too.
+    #[must_use]
+    pub fn issue_oauth_access_token_jwt(
+        &self,
+        user_id: &str,
+        client_id: &str,
+        scopes: &[&str],
+    ) -> String {
+        self.issue_oauth(user_id, client_id, scopes, true)
+    }
+
+    fn issue_oauth(&self, user_id: &str, client_id: &str, scopes: &[&str], jwt: bool) -> String {
+        let scopes = scopes.iter().map(|s| (*s).to_owned()).collect();
+        self.shared
+            .lock()
+            .issue_oauth(&self.shared.instance, user_id, client_id, scopes, jwt)
     }
 
     /// Stops accepting connections, lets open ones finish their request, and waits until the
