@@ -47,9 +47,24 @@ use store::State;
 /// | `POST /v1/dev_browser` | Frontend API: a development browser, `{"object": "dev_browser", "id", "token"}`; the `token` is the `__clerk_db_jwt` value (opaque `dvb_...`), bound to the browser's client when the emulator cookie comes along (CORS for loopback origins) |
 /// | `GET /v1/clients/handshake_payload?nonce=` | the handshake's cookie directives, `{"directives": [...]}`; a nonce works once and for 5 minutes, then `404` |
 /// | `POST /v1/sessions/{id}/refresh` | a new session token for an expired one and the session's refresh token (`__refresh_<suffix>`): `{"object": "token", "jwt"}` or, with `"format": "cookie"`, `{"object": "cookies", "cookies": [...]}` (`__client_uat`, `__session`, suffixed too with `?suffixed_cookies=true`); `401` `expired_token_invalid` / `refresh_token_invalid` |
+/// | `POST /v1/machines`, `GET /v1/machines/{id}`, `GET /v1/machines/{id}/secret_key` | create a machine (`name`, `scoped_machines`, `default_token_ttl`; the answer carries its `secret_key`, `ak_...`), get it, its secret key |
+/// | `POST /v1/api_keys`, `POST /v1/api_keys/{id}/revoke` | an API key of a user, organization or machine (`name`, `subject`, `scopes`, `claims`, `description`, `seconds_until_expiration`; the `secret`, `ak_...`, is in this answer only), revoke |
+/// | `POST /v1/m2m_tokens`, `POST /v1/m2m_tokens/{id}/revoke` | an M2M token (`201`) for the machine whose secret key is the Bearer (or, with the instance secret key, the `machine_id` of the body: an emulator extension): `token_format` `opaque` (`mt_...`) or `jwt`, `claims`, `seconds_until_expiration` (default: the machine's `default_token_ttl`); `scopes` = the machines it may call. Revoke |
+/// | `POST /v1/api_keys/verify` `{"secret"}`, `POST /v1/m2m_tokens/verify` `{"token"}`, `POST /v1/oauth_applications/access_tokens/verify` `{"access_token"}`, and the same without `/v1` (as `@clerk/backend` 3.x calls them) | verify; M2M verification also accepts a machine secret key as the Bearer. Unknown, revoked or expired: `404` (`API key not found`, `Machine token not found`, `OAuth token not found`): the SDK takes any `200` as valid |
 ///
-/// Every Backend API route requires `Authorization: Bearer <secret key>`; errors, unknown
+/// Every Backend API route requires `Authorization: Bearer <secret key>` (a machine secret key
+/// only on the M2M create and verify routes; any other is `401`); errors, unknown
 /// routes included, answer in Clerk's `{"errors": [...], "clerk_trace_id": ...}` shape.
+///
+/// # Machine tokens
+///
+/// JWT-format tokens are RS256 with the instance key (the JWKS verifies them): M2M tokens with
+/// header `cat: cl_B7d4PD333AAA` and claims `sub` (the machine), `scopes` (space separated),
+/// `jti` (the token id), the custom claims, `iss`, `iat`, `nbf`, `exp`; OAuth access tokens
+/// ([`issue_oauth_access_token_jwt`](Self::issue_oauth_access_token_jwt)) with header
+/// `typ: at+jwt` and `sub`, `client_id`, `scp`, `scope`, `jti`. The verify endpoints know the
+/// JWT formats too. The OAuth verification answer has no `type` field: the official spec's
+/// schema forbids it.
 ///
 /// # The handshake (clerk-js 5, `@clerk/backend` 3.x)
 ///
@@ -88,7 +103,9 @@ use store::State;
 /// `org_demo` ("Acme Inc.", slug `acme`); `user_admin` (Ada Admin, `ada@example.com`),
 /// `org:admin` with `org:invoices:read` and `org:invoices:write`; `user_member` (Max Member,
 /// `max@example.com`), `org:member` with `org:invoices:read`; `user_solo` (Sam Solo,
-/// `sam@example.com`) in no organization.
+/// `sam@example.com`) in no organization; the machine `mch_demo` (allowed to call itself, secret
+/// key [`machine_secret_key`](Self::machine_secret_key)) and an API key of `user_admin` (scopes
+/// `read` and `write`, [`demo_api_key`](Self::demo_api_key)).
 ///
 /// # Example
 ///

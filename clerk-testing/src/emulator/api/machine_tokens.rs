@@ -300,13 +300,13 @@ fn m2m_create(shared: &Shared, req: &Req, caller: &Caller) -> Answer {
         )));
     }
     let lifetime = lifetime_ms(&body)?;
-    if let Field::Value(n) = body.int("min_remaining_ttl_seconds").map_err(bad)? {
-        if n < 0 {
-            return Err(bad(ApiError::invalid(
-                "min_remaining_ttl_seconds",
-                "min_remaining_ttl_seconds must be 0 or more.",
-            )));
-        }
+    if let Field::Value(n) = body.int("min_remaining_ttl_seconds").map_err(bad)?
+        && n < 0
+    {
+        return Err(bad(ApiError::invalid(
+            "min_remaining_ttl_seconds",
+            "min_remaining_ttl_seconds must be 0 or more.",
+        )));
     }
     let mut s = shared.lock();
     let t = s
