@@ -77,6 +77,17 @@ const EMULATED: &[&str] = &[
     "UpdateOrganizationMembershipMetadata",
     "DeleteOrganizationMembership",
     "RefreshSession",
+    // Machine authentication.
+    "CreateMachine",
+    "GetMachine",
+    "GetMachineSecretKey",
+    "createApiKey",
+    "verifyApiKey",
+    "revokeApiKey",
+    "createM2MToken",
+    "verifyM2MToken",
+    "revokeM2MToken",
+    "verifyOAuthAccessToken",
     // Not in the official spec (an empty path item); the script's fill-in names it.
     "GetHandshakePayload",
     // Frontend API.
@@ -554,6 +565,9 @@ async fn emulated_operations_conform_to_the_official_spec() {
     t.err("sessions get, unknown", 404, r);
 
     handshake_protocol(&mut t).await;
+    if let Some(grace) = &grace {
+        machine_authentication(&mut t, grace).await;
+    }
 
     // Clean up: deletes.
     if let Some(globex) = &globex {
@@ -568,6 +582,103 @@ async fn emulated_operations_conform_to_the_official_spec() {
     }
 
     t.finish();
+}
+
+/// Machines, API keys (of `user_id`), M2M tokens and OAuth access token verification. The
+/// spec's id patterns (`mch_`, `user_` and 27 characters) rule out the demo ids, so the scenario
+/// creates its own machines.
+async fn machine_authentication(t: &mut Conformance, user_id: &str) {
+    let (bapi, key) = (t.url.clone(), t.key.clone());
+    let post = |t: &Conformance, bearer: &str, path: &str, body: Value| {
+        t.http
+            .post(format!("{bapi}{path}"))
+            .bearer_auth(bearer)
+            .header(reqwest::header::CONTENT_TYPE, "application/json")
+            .body(body.to_string())
+    };
+    let r = post(t, &key, "/v1/machines", json!({"name": "billing"}));
+    let (_, billing) = t.expect("CreateMachine", r, 200).await;
+    let billing_id = billing["id"].as_str().unwrap_or_default().to_owned();
+    let r = post(
+        t,
+        &key,
+        "/v1/machines",
+        json!({"name": "worker", "scoped_machines": [billing_id], "default_token_ttl": 600}),
+    );
+    let (_, worker) = t.expect("CreateMachine", r, 200).await;
+    let worker_id = worker["id"].as_str().unwrap_or_default().to_owned();
+    let r = t
+        .http
+        .get(format!("{bapi}/v1/machines/{worker_id}"))
+        .bearer_auth(&key);
+    t.expect("GetMachine", r, 200).await;
+    let r = t
+        .http
+        .get(format!("{bapi}/v1/machines/{worker_id}/secret_key"))
+        .bearer_auth(&key);
+    let (_, secret) = t.expect("GetMachineSecretKey", r, 200).await;
+    let worker_key = secret["secret"].as_str().unwrap_or_default().to_owned();
+
+    // API keys.
+    let r = post(
+        t,
+        &key,
+        "/v1/api_keys",
+        json!({"name": "ci-key", "subject": user_id, "scopes": ["read"], "claims": {"a": 1},
+               "description": "conformance", "seconds_until_expiration": 3600}),
+    );
+    let (_, api_key) = t.expect("createApiKey", r, 200).await;
+    let (id, secret) = (
+        api_key["id"].as_str().unwrap_or_default().to_owned(),
+        api_key["secret"].as_str().unwrap_or_default().to_owned(),
+    );
+    let r = post(t, &key, "/v1/api_keys/verify", json!({"secret": secret}));
+    t.expect("verifyApiKey", r, 200).await;
+    let r = post(
+        t,
+        &key,
+        &format!("/v1/api_keys/{id}/revoke"),
+        json!({"revocation_reason": "done"}),
+    );
+    t.expect("revokeApiKey", r, 200).await;
+    let r = post(t, &key, "/v1/api_keys/verify", json!({"secret": secret}));
+    t.expect("verifyApiKey", r, 404).await;
+
+    // M2M tokens: opaque and JWT, created with the machine's secret key.
+    for format in ["opaque", "jwt"] {
+        let r = post(
+            t,
+            &worker_key,
+            "/v1/m2m_tokens",
+            json!({"token_format": format, "claims": {"job": "sync"}, "seconds_until_expiration": 60}),
+        );
+        let (_, m2m) = t.expect("createM2MToken", r, 201).await;
+        let (id, token) = (
+            m2m["id"].as_str().unwrap_or_default().to_owned(),
+            m2m["token"].as_str().unwrap_or_default().to_owned(),
+        );
+        let r = post(
+            t,
+            &worker_key,
+            "/v1/m2m_tokens/verify",
+            json!({"token": token}),
+        );
+        t.expect("verifyM2MToken", r, 200).await;
+        let r = post(t, &key, &format!("/v1/m2m_tokens/{id}/revoke"), json!({}));
+        t.expect("revokeM2MToken", r, 200).await;
+        let r = post(t, &key, "/v1/m2m_tokens/verify", json!({"token": token}));
+        t.expect("verifyM2MToken", r, 404).await;
+    }
+
+    // OAuth access tokens are issued in-process (Emulator::issue_oauth_access_token): only the
+    // unknown-token answer goes through here.
+    let r = post(
+        t,
+        &key,
+        "/v1/oauth_applications/access_tokens/verify",
+        json!({"access_token": "oat_unknown"}),
+    );
+    t.expect("verifyOAuthAccessToken", r, 404).await;
 }
 
 /// The query value `name` of a redirect's `Location`.

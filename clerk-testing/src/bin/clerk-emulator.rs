@@ -81,6 +81,13 @@ fn main() -> ExitCode {
             "# Sign in as a demo user: {}",
             emulator.sign_in_url("http://127.0.0.1:3000/")
         );
+        if let (Some(machine), Some(api_key)) =
+            (emulator.machine_secret_key(), emulator.demo_api_key())
+        {
+            println!("# Machine tokens: the demo machine mch_demo's secret key");
+            println!("#   CLERK_MACHINE_SECRET_KEY={machine}");
+            println!("# and an API key of user_admin (Authorization: Bearer): {api_key}");
+        }
         println!("# Press Ctrl-C to stop.");
         if tokio::signal::ctrl_c().await.is_err() {
             eprintln!("clerk-emulator: cannot listen for Ctrl-C; stopping");

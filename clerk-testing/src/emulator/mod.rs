@@ -4,6 +4,7 @@
 mod api;
 mod exchange;
 mod handshake;
+mod machines;
 mod router;
 mod script;
 mod server;
@@ -46,9 +47,24 @@ use store::State;
 /// | `POST /v1/dev_browser` | Frontend API: a development browser, `{"object": "dev_browser", "id", "token"}`; the `token` is the `__clerk_db_jwt` value (opaque `dvb_...`), bound to the browser's client when the emulator cookie comes along (CORS for loopback origins) |
 /// | `GET /v1/clients/handshake_payload?nonce=` | the handshake's cookie directives, `{"directives": [...]}`; a nonce works once and for 5 minutes, then `404` |
 /// | `POST /v1/sessions/{id}/refresh` | a new session token for an expired one and the session's refresh token (`__refresh_<suffix>`): `{"object": "token", "jwt"}` or, with `"format": "cookie"`, `{"object": "cookies", "cookies": [...]}` (`__client_uat`, `__session`, suffixed too with `?suffixed_cookies=true`); `401` `expired_token_invalid` / `refresh_token_invalid` |
+/// | `POST /v1/machines`, `GET /v1/machines/{id}`, `GET /v1/machines/{id}/secret_key` | create a machine (`name`, `scoped_machines`, `default_token_ttl`; the answer carries its `secret_key`, `ak_...`), get it, its secret key |
+/// | `POST /v1/api_keys`, `POST /v1/api_keys/{id}/revoke` | an API key of a user, organization or machine (`name`, `subject`, `scopes`, `claims`, `description`, `seconds_until_expiration`; the `secret`, `ak_...`, is in this answer only), revoke |
+/// | `POST /v1/m2m_tokens`, `POST /v1/m2m_tokens/{id}/revoke` | an M2M token (`201`) for the machine whose secret key is the Bearer (or, with the instance secret key, the `machine_id` of the body: an emulator extension): `token_format` `opaque` (`mt_...`) or `jwt`, `claims`, `seconds_until_expiration` (default: the machine's `default_token_ttl`); `scopes` = the machines it may call. Revoke |
+/// | `POST /v1/api_keys/verify` `{"secret"}`, `POST /v1/m2m_tokens/verify` `{"token"}`, `POST /v1/oauth_applications/access_tokens/verify` `{"access_token"}`, and the same without `/v1` (as `@clerk/backend` 3.x calls them) | verify; M2M verification also accepts a machine secret key as the Bearer. Unknown, revoked or expired: `404` (`API key not found`, `Machine token not found`, `OAuth token not found`): the SDK takes any `200` as valid |
 ///
-/// Every Backend API route requires `Authorization: Bearer <secret key>`; errors, unknown
+/// Every Backend API route requires `Authorization: Bearer <secret key>` (a machine secret key
+/// only on the M2M create and verify routes; any other is `401`); errors, unknown
 /// routes included, answer in Clerk's `{"errors": [...], "clerk_trace_id": ...}` shape.
+///
+/// # Machine tokens
+///
+/// JWT-format tokens are RS256 with the instance key (the JWKS verifies them): M2M tokens with
+/// header `cat: cl_B7d4PD333AAA` and claims `sub` (the machine), `scopes` (space separated),
+/// `jti` (the token id), the custom claims, `iss`, `iat`, `nbf`, `exp`; OAuth access tokens
+/// ([`issue_oauth_access_token_jwt`](Self::issue_oauth_access_token_jwt)) with header
+/// `typ: at+jwt` and `sub`, `client_id`, `scp`, `scope`, `jti`. The verify endpoints know the
+/// JWT formats too. The OAuth verification answer has no `type` field: the official spec's
+/// schema forbids it.
 ///
 /// # The handshake (clerk-js 5, `@clerk/backend` 3.x)
 ///
@@ -87,7 +103,9 @@ use store::State;
 /// `org_demo` ("Acme Inc.", slug `acme`); `user_admin` (Ada Admin, `ada@example.com`),
 /// `org:admin` with `org:invoices:read` and `org:invoices:write`; `user_member` (Max Member,
 /// `max@example.com`), `org:member` with `org:invoices:read`; `user_solo` (Sam Solo,
-/// `sam@example.com`) in no organization.
+/// `sam@example.com`) in no organization; the machine `mch_demo` (allowed to call itself, secret
+/// key [`machine_secret_key`](Self::machine_secret_key)) and an API key of `user_admin` (scopes
+/// `read` and `write`, [`demo_api_key`](Self::demo_api_key)).
 ///
 /// # Example
 ///
@@ -450,6 +468,63 @@ impl Emulator {
             AuthProtocol::Interstitial => ("CLERK_JS_URL", self.clerk_js_url()),
         });
         vars
+    }
+
+    /// The demo machine's (`mch_demo`) secret key (`ak_...`), as `CLERK_MACHINE_SECRET_KEY`:
+    /// it creates M2M tokens (`POST /v1/m2m_tokens`) and verifies them
+    /// (`POST /m2m_tokens/verify`). `None` without the demo data.
+    #[must_use]
+    pub fn machine_secret_key(&self) -> Option<String> {
+        let s = self.shared.lock();
+        s.machine(machines::DEMO_MACHINE)
+            .map(|m| m.secret_key.0.clone())
+    }
+
+    /// The secret (`ak_...`) of the demo API key of `user_admin` (scopes `read`, `write`; no
+    /// expiry), for `Authorization: Bearer` calls to an app that accepts API keys. `None`
+    /// without the demo data (or once revoked).
+    #[must_use]
+    pub fn demo_api_key(&self) -> Option<String> {
+        let s = self.shared.lock();
+        s.api_keys
+            .iter()
+            .find(|k| k.subject == "user_admin" && !k.validity.revoked)
+            .map(|k| k.secret.0.clone())
+    }
+
+    /// Issues an opaque OAuth access token (`oat_...`, valid for an hour) of `user_id` for the
+    /// OAuth application `client_id`, as Clerk does when it is the identity provider of an OAuth
+    /// flow. `POST /oauth_applications/access_tokens/verify` then finds it. The user need not
+    /// exist (an OAuth access token outlives no check here).
+    #[must_use]
+    pub fn issue_oauth_access_token(
+        &self,
+        user_id: &str,
+        client_id: &str,
+        scopes: &[&str],
+    ) -> String {
+        self.issue_oauth(user_id, client_id, scopes, false)
+    }
+
+    /// Issues a JWT-format OAuth access token (valid for an hour) of `user_id` for `client_id`:
+    /// RS256 with the instance key (verify it with the JWKS), header `typ: at+jwt`, claims
+    /// `iss`, `sub`, `client_id`, `scp` (array), `scope` (space separated), `jti` (the token's
+    /// `oat_` id), `iat`, `nbf`, `exp`. The verify endpoint finds it too.
+    #[must_use]
+    pub fn issue_oauth_access_token_jwt(
+        &self,
+        user_id: &str,
+        client_id: &str,
+        scopes: &[&str],
+    ) -> String {
+        self.issue_oauth(user_id, client_id, scopes, true)
+    }
+
+    fn issue_oauth(&self, user_id: &str, client_id: &str, scopes: &[&str], jwt: bool) -> String {
+        let scopes = scopes.iter().map(|s| (*s).to_owned()).collect();
+        self.shared
+            .lock()
+            .issue_oauth(&self.shared.instance, user_id, client_id, scopes, jwt)
     }
 
     /// Stops accepting connections, lets open ones finish their request, and waits until the

@@ -46,13 +46,26 @@ pub(crate) fn dispatch(shared: &Shared, req: &Req) -> Resp {
         ["v1", "client", "handshake"] if get => handshake::handshake(shared, req),
         ["v1", "dev_browser"] if post => handshake::dev_browser(shared, req),
         ["v1", "client", rest @ ..] => script::client_api(shared, req, rest),
-        ["v1", rest @ ..] => {
-            match api::authorize(shared, req).and_then(|()| api::backend_api(shared, req, rest)) {
-                Ok((status, body)) => json(status, &body),
-                Err(e) => error_response(&e),
-            }
+        ["v1", rest @ ..] => backend_api(shared, req, rest),
+        // What `@clerk/backend` calls without the `/v1` segment: the verify endpoints.
+        ["api_keys", "verify"]
+        | ["m2m_tokens", "verify"]
+        | ["oauth_applications", "access_tokens", "verify"]
+            if post =>
+        {
+            backend_api(shared, req, &segs)
         }
         _ => error_response(&ApiError::not_found()),
+    }
+}
+
+/// A Backend API request (`Bearer` checked first), answered in JSON.
+fn backend_api(shared: &Shared, req: &Req, path: &[&str]) -> Resp {
+    match api::authorize(shared, req)
+        .and_then(|caller| api::backend_api(shared, req, &caller, path))
+    {
+        Ok((status, body)) => json(status, &body),
+        Err(e) => error_response(&e),
     }
 }
 

@@ -6,6 +6,8 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 use serde_json::{Map, Value, json};
 
+pub(crate) use super::machines::{ApiKey, M2mToken, Machine, OAuthToken};
+
 /// Unix milliseconds now.
 pub(crate) fn now_ms() -> i64 {
     SystemTime::now()
@@ -15,8 +17,19 @@ pub(crate) fn now_ms() -> i64 {
 
 /// A fresh id: `<prefix>_` followed by 27 random alphanumerics, like Clerk's.
 pub(crate) fn new_id(prefix: &str) -> String {
-    const ALPHABET: &[u8] = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
-    let mut bytes = [0u8; 27];
+    format!("{prefix}_{}", random_chars(27, ALPHANUMERIC))
+}
+
+/// Letters and digits.
+pub(crate) const ALPHANUMERIC: &[u8] =
+    b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+
+/// Lowercase hexadecimal digits.
+pub(crate) const HEX: &[u8] = b"0123456789abcdef";
+
+/// `len` random characters of `alphabet` (at most 256 characters long).
+pub(crate) fn random_chars(len: usize, alphabet: &[u8]) -> String {
+    let mut bytes = vec![0u8; len];
     if aws_lc_rs::rand::fill(&mut bytes).is_err() {
         // No entropy: fall back to the clock; ids only need to be unique within the store.
         let t = now_ms().to_le_bytes();
@@ -24,11 +37,10 @@ pub(crate) fn new_id(prefix: &str) -> String {
             *b = t[i % t.len()].wrapping_add(u8::try_from(i).unwrap_or(0));
         }
     }
-    let body: String = bytes
+    bytes
         .iter()
-        .map(|b| char::from(ALPHABET[usize::from(*b) % ALPHABET.len()]))
-        .collect();
-    format!("{prefix}_{body}")
+        .map(|b| char::from(alphabet[usize::from(*b) % alphabet.len()]))
+        .collect()
 }
 
 /// An email address of a user.
@@ -243,6 +255,10 @@ pub(crate) struct State {
     pub(crate) dev_browsers: Vec<DevBrowser>,
     pub(crate) nonces: Vec<HandshakeNonce>,
     pub(crate) refresh_tokens: Vec<RefreshToken>,
+    pub(crate) machines: Vec<Machine>,
+    pub(crate) api_keys: Vec<ApiKey>,
+    pub(crate) m2m_tokens: Vec<M2mToken>,
+    pub(crate) oauth_tokens: Vec<OAuthToken>,
     last_ts: i64,
 }
 
@@ -344,6 +360,7 @@ impl State {
                 updated_at: now,
             });
         }
+        self.seed_demo_machines();
     }
 
     pub(crate) fn user(&self, id: &str) -> Option<&User> {

@@ -3,6 +3,7 @@
 mod errors;
 mod handshake;
 mod lookup;
+mod machine_tokens;
 mod memberships;
 mod organizations;
 mod params;
@@ -19,6 +20,7 @@ use super::store::{Membership, new_id};
 use errors::{Answer, ok};
 pub(crate) use errors::{ApiError, error_response};
 use lookup::{org, session, user};
+pub(crate) use machine_tokens::Caller;
 use memberships::{check_role, membership_update, memberships_create, memberships_list};
 use organizations::{orgs_create, orgs_list, orgs_update};
 use params::{Body, Field, Query, data_page, merge_object};
@@ -28,8 +30,9 @@ use users::{users_count, users_create, users_list, users_metadata, users_update}
 
 // ---- routing --------------------------------------------------------------------------------
 
-/// `Authorization: Bearer <secret key>`.
-pub(crate) fn authorize(shared: &Shared, req: &Req) -> Result<(), ApiError> {
+/// `Authorization: Bearer <secret key>`: the instance's secret key, or a machine's secret key
+/// (accepted only by the routes a machine calls: creating and verifying M2M tokens).
+pub(crate) fn authorize(shared: &Shared, req: &Req) -> Result<Caller, ApiError> {
     let Some(header) = req.header("authorization") else {
         return Err(ApiError::new(
             StatusCode::UNAUTHORIZED,
@@ -44,18 +47,23 @@ pub(crate) fn authorize(shared: &Shared, req: &Req) -> Result<(), ApiError> {
         .and_then(|_| header.get(7..))
         .map(str::trim);
     if token == Some(shared.instance.secret_key()) {
-        Ok(())
-    } else {
-        Err(ApiError::new(
+        return Ok(Caller::Instance);
+    }
+    let machine = token.and_then(|t| shared.lock().machine_by_secret(t).map(|m| m.id.clone()));
+    let path: Vec<&str> = req.path.split('/').filter(|s| !s.is_empty()).collect();
+    let path = path.strip_prefix(&["v1"][..]).unwrap_or(&path);
+    match machine {
+        Some(id) if machine_tokens::machine_route(&req.method, path) => Ok(Caller::Machine(id)),
+        _ => Err(ApiError::new(
             StatusCode::UNAUTHORIZED,
             "clerk_key_invalid",
             "The provided Clerk Secret Key is invalid. Make sure that your Clerk Secret Key is correct.",
             "The provided Clerk Secret Key is invalid. Make sure that your Clerk Secret Key is correct.",
-        ))
+        )),
     }
 }
 
-pub(crate) fn backend_api(shared: &Shared, req: &Req, path: &[&str]) -> Answer {
+pub(crate) fn backend_api(shared: &Shared, req: &Req, caller: &Caller, path: &[&str]) -> Answer {
     use Method as M;
     let q = Query(req.query_pairs());
     let method = if req.method == M::HEAD {
@@ -63,6 +71,9 @@ pub(crate) fn backend_api(shared: &Shared, req: &Req, path: &[&str]) -> Answer {
     } else {
         req.method.clone()
     };
+    if let Some(answer) = machine_tokens::route(shared, req, caller, &method, path) {
+        return answer;
+    }
     match (method, path) {
         (M::GET, ["jwks"]) => ok(shared.instance.jwks()),
         // users

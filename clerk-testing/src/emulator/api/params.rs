@@ -118,6 +118,11 @@ impl Body {
         }
     }
 
+    /// A field as it is.
+    pub(super) fn value(&self, key: &str) -> Option<&Value> {
+        self.0.get(key)
+    }
+
     pub(super) fn string(&self, key: &str) -> Result<Field<String>, ApiError> {
         match self.0.get(key) {
             None => Ok(Field::Absent),
