@@ -7,7 +7,7 @@
 //! An integration's test serves one application per case: its layer, middleware or fairing with
 //! the configuration it is given, and a catch-all route (`GET` and `POST`, any path) answering
 //! `200` with [`handler_body`] of the request's stored
-//! [`RequestAuth`](clerk_core::integration::RequestAuth). It sends the request in process and
+//! [`RequestAuth`]. It sends the request in process and
 //! returns the [`Answer`].
 //!
 //! What [`replay`] checks, per case (on top of [`modern_cases::compare`]):
