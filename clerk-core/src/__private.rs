@@ -336,6 +336,58 @@ macro_rules! __define_rejection {
     };
 }
 
+/// Defines an integration's `ClerkMachine`: the verified machine token of a request (API key,
+/// M2M token, OAuth access token), a newtype over [`MachineToken`](crate::MachineToken). The
+/// framework glue (the extractor or guard impl) stays in the integration.
+#[macro_export]
+#[doc(hidden)]
+macro_rules! __define_machine {
+    (
+        crate = $krate:literal;
+        $(#[$meta:meta])*
+        pub struct ClerkMachine;
+    ) => {
+        $(#[$meta])*
+        ///
+        /// It dereferences to [`MachineToken`](crate::clerk_core::MachineToken): the token type,
+        /// id, subject, scopes, claims, and the user, organization, machine or OAuth client it
+        /// acts for. The layer must accept machine tokens
+        /// ([`ClerkConfigBuilder::accepts_token`](crate::clerk_core::ClerkConfigBuilder::accepts_token),
+        /// e.g. `AcceptsToken::Any`); the extractor then answers `401` with Clerk's reason
+        /// (`token-type-mismatch` without a machine token, `token-invalid`, …).
+        #[derive(Clone, Debug)]
+        pub struct ClerkMachine($crate::MachineToken);
+
+        impl ClerkMachine {
+            /// The verified machine token (the caller checked).
+            #[allow(dead_code)]
+            pub(crate) fn new(token: $crate::MachineToken) -> Self {
+                Self(token)
+            }
+
+            /// The machine token, by value.
+            ///
+            /// ```
+            #[doc = concat!("# fn f(machine: ", $krate, "::ClerkMachine) {")]
+            #[doc = concat!("let token: ", $krate, "::clerk_core::MachineToken = machine.into_inner();")]
+            /// # }
+            /// ```
+            #[must_use]
+            pub fn into_inner(self) -> $crate::MachineToken {
+                self.0
+            }
+        }
+
+        impl ::core::ops::Deref for ClerkMachine {
+            type Target = $crate::MachineToken;
+
+            fn deref(&self) -> &$crate::MachineToken {
+                &self.0
+            }
+        }
+    };
+}
+
 /// Defines `AuthHeaders` for an adapter whose responses have `extensions()`,
 /// `extensions_mut()` and `headers_mut()` (axum, actix-web): the `x-clerk-auth-*` headers of a
 /// state ([`response_headers`](crate::integration::response_headers)) as the framework's

@@ -51,6 +51,7 @@ use crate::auth::session::Auth;
 use crate::auth::state::AuthState;
 use crate::authz::Policy;
 use crate::config::ClerkConfig;
+use crate::machine::{MachineToken, TokenType};
 
 /// What an adapter stores on a request that goes on to its handler (request extensions, Rocket's
 /// `local_cache`), for its extractors and guards: the auth object, the reason, whether the
@@ -133,6 +134,33 @@ impl RequestAuth {
                 reason: self.reason,
             }),
         }
+    }
+
+    /// The decision for a route served to machines (handshake protocol): the verified machine
+    /// token when it is of an `accepted` type, else [`Rejection::Unauthenticated`] (`401`) with
+    /// the state's reason when the request carried a token of an accepted type that failed
+    /// (`token-invalid`, `secret-key-invalid`, …) and `token-type-mismatch` otherwise (no token,
+    /// a session, another machine type) — as Clerk's `acceptsToken` with that list.
+    ///
+    /// # Errors
+    ///
+    /// The rejection when the request is not a verified machine token of an accepted type.
+    pub fn machine(&self, accepted: &[TokenType]) -> Result<MachineToken, Rejection> {
+        let auth = self.auth.as_ref();
+        if let Some(machine) = auth.and_then(Auth::machine)
+            && accepted.contains(&machine.token_type())
+        {
+            return Ok(machine.clone());
+        }
+        let type_accepted = auth
+            .and_then(Auth::token_type)
+            .is_some_and(|t| t != TokenType::SessionToken && accepted.contains(&t));
+        let reason = if type_accepted {
+            self.reason
+        } else {
+            Some(AuthReason::TokenTypeMismatch)
+        };
+        Err(Rejection::Unauthenticated { reason })
     }
 
     /// The decision for a route requiring the policy `P`: [`signed_in`](Self::signed_in), then

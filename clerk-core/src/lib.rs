@@ -50,5 +50,5 @@ pub use jwt::token::{
 };
 pub use jwt::verify::{Issuer, VerifyJwtOptions, has_valid_signature, verify_jwt};
 pub use keys::{InstanceType, PublishableKey};
-pub use machine::{AcceptsToken, MachineToken, TokenType};
+pub use machine::{AcceptsToken, MACHINE_TOKEN_TYPES, MachineToken, TokenType};
 // --- end Backend API client ---

@@ -58,6 +58,13 @@ impl fmt::Display for TokenType {
     }
 }
 
+/// The three machine token types (what a machine caller may present).
+pub const MACHINE_TOKEN_TYPES: [TokenType; 3] = [
+    TokenType::ApiKey,
+    TokenType::M2mToken,
+    TokenType::OauthToken,
+];
+
 /// Which tokens a configuration accepts in the `Authorization` header (Clerk's `acceptsToken`).
 /// Session tokens in cookies are read whenever session tokens are accepted.
 ///

@@ -479,6 +479,12 @@ impl ClerkConfigBuilder {
         self
     }
 
+    /// The protocol this builder will build with (the default when none was chosen).
+    #[must_use]
+    pub fn protocol_choice(&self) -> AuthProtocol {
+        self.protocol.unwrap_or(AuthProtocol::DEFAULT)
+    }
+
     /// Which tokens the `Authorization` header may carry (handshake protocol): session tokens
     /// (the default), API keys, M2M tokens, OAuth access tokens, any, or a list. Machine tokens
     /// are verified with the Backend API (opaque ones) or the instance's keys (JWT ones).

@@ -21,19 +21,20 @@
 //! | `GET /me` | `ClerkUser`: `{"user_id","session_id","org_id","org_role","org_slug","org_permissions"}`, or `401` |
 //! | `GET /admin` | `#[clerk_protected(roles = ["org:admin"])]`: `{"user_id","org_role"}`, `401` or `403` |
 //! | `GET /invoices` | `#[clerk_protected(permissions = ["org:invoices:read"])]`: `{"user_id","org_permissions"}`, `401` or `403` |
+//! | `GET /machine` | `ClerkMachine`: an API key, M2M token or OAuth access token in `Authorization`: `{"token_type","id","subject","scopes","claims"}`, or `401` with Clerk's reason |
 //! | `GET /health` | public: `ok` |
 //!
-//! `/`, `/me`, `/admin` and `/invoices` answer `POST` as `GET`. With the handshake protocol
+//! `/`, `/me`, `/admin`, `/invoices` and `/machine` answer `POST` as `GET`. With the handshake protocol
 //! (`CLERK_AUTH_PROTOCOL=handshake`, the default; `interstitial` for clerk-js 4 frontends) a
 //! request whose session must be refreshed through Clerk's Frontend API gets a `307` there on
 //! every route, and every response carries the auth state's `Set-Cookie` headers.
 
 use actix_web::http::header::ACCEPT;
 use actix_web::{App, HttpRequest, HttpResponse, HttpServer, get, route, web};
-use clerk_actix::{ClerkMiddleware, ClerkUser, clerk_protected};
+use clerk_actix::{ClerkMachine, ClerkMiddleware, ClerkUser, clerk_protected};
 use example_support::{
     Site, accepts_html, admin_json, app_url, clerk_config, exit_with, home_html, home_json,
-    init_tracing, invoices_json, listen_address, me_json,
+    init_tracing, invoices_json, listen_address, machine_json, me_json,
 };
 
 /// The program name, in error messages.
@@ -75,6 +76,11 @@ async fn invoices(user: ClerkUser) -> HttpResponse {
     HttpResponse::Ok().json(invoices_json(&user))
 }
 
+#[route("/machine", method = "GET", method = "POST")]
+async fn machine(caller: ClerkMachine) -> HttpResponse {
+    HttpResponse::Ok().json(machine_json(&caller))
+}
+
 #[get("/health")]
 async fn health() -> &'static str {
     "ok"
@@ -101,6 +107,7 @@ async fn main() -> std::io::Result<()> {
             .service(me)
             .service(admin)
             .service(invoices)
+            .service(machine)
             .service(health)
     })
     .listen(listener)?;

@@ -21,9 +21,10 @@
 //! | `GET /me` | `ClerkUser`: `{"user_id","session_id","org_id","org_role","org_slug","org_permissions"}`, or `401` |
 //! | `GET /admin` | `#[clerk_protected(roles = ["org:admin"])]`: `{"user_id","org_role"}`, `401` or `403` |
 //! | `GET /invoices` | `#[clerk_protected(permissions = ["org:invoices:read"])]`: `{"user_id","org_permissions"}`, `401` or `403` |
+//! | `GET /machine` | `ClerkMachine`: an API key, M2M token or OAuth access token in `Authorization`: `{"token_type","id","subject","scopes","claims"}`, or `401` with Clerk's reason |
 //! | `GET /health` | public: `ok` |
 //!
-//! `/`, `/me`, `/admin` and `/invoices` answer `POST` as `GET`. With the handshake protocol
+//! `/`, `/me`, `/admin`, `/invoices` and `/machine` answer `POST` as `GET`. With the handshake protocol
 //! (`CLERK_AUTH_PROTOCOL=handshake`, the default; `interstitial` for clerk-js 4 frontends) a
 //! request whose session must be refreshed through Clerk's Frontend API gets a `307` there on
 //! every route, and every response carries the auth state's `Set-Cookie` headers.
@@ -36,10 +37,10 @@ use axum::http::header::ACCEPT;
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
-use clerk_axum::{ClerkConfig, ClerkLayer, ClerkUser, clerk_protected};
+use clerk_axum::{ClerkConfig, ClerkLayer, ClerkMachine, ClerkUser, clerk_protected};
 use example_support::{
     Site, accepts_html, admin_json, app_url, clerk_config, exit_with, home_html, home_json,
-    init_tracing, invoices_json, listen_address, me_json,
+    init_tracing, invoices_json, listen_address, machine_json, me_json,
 };
 use serde_json::Value;
 use tokio::net::TcpListener;
@@ -77,6 +78,10 @@ async fn invoices(user: ClerkUser) -> Json<Value> {
     Json(invoices_json(&user))
 }
 
+async fn machine(caller: ClerkMachine) -> Json<Value> {
+    Json(machine_json(&caller))
+}
+
 async fn health() -> &'static str {
     "ok"
 }
@@ -90,6 +95,7 @@ fn app(config: ClerkConfig, site: Site) -> Router {
         .route("/me", get(me).post(me))
         .route("/admin", get(admin).post(admin))
         .route("/invoices", get(invoices).post(invoices))
+        .route("/machine", get(machine).post(machine))
         .route("/health", get(health))
         .with_state(Arc::new(site))
         .layer(ClerkLayer::new(config))

@@ -21,9 +21,10 @@
 //! | `GET /me` | `ClerkUser`: `{"user_id","session_id","org_id","org_role","org_slug","org_permissions"}`, or `401` |
 //! | `GET /admin` | `#[clerk_protected(roles = ["org:admin"])]`: `{"user_id","org_role"}`, `401` or `403` |
 //! | `GET /invoices` | `#[clerk_protected(permissions = ["org:invoices:read"])]`: `{"user_id","org_permissions"}`, `401` or `403` |
+//! | `GET /machine` | `ClerkMachine`: an API key, M2M token or OAuth access token in `Authorization`: `{"token_type","id","subject","scopes","claims"}`, or `401` with Clerk's reason |
 //! | `GET /health` | public: `ok` |
 //!
-//! `/`, `/me`, `/admin` and `/invoices` answer `POST` as `GET`. With the handshake protocol
+//! `/`, `/me`, `/admin`, `/invoices` and `/machine` answer `POST` as `GET`. With the handshake protocol
 //! (`CLERK_AUTH_PROTOCOL=handshake`, the default; `interstitial` for clerk-js 4 frontends) a
 //! request whose session must be refreshed through Clerk's Frontend API gets a `307` there on
 //! every route, and every response carries the auth state's `Set-Cookie` headers.
@@ -32,10 +33,10 @@ use std::convert::Infallible;
 use std::net::SocketAddr;
 use std::process::ExitCode;
 
-use clerk_rocket::{ClerkConfig, ClerkFairing, ClerkUser, clerk_protected};
+use clerk_rocket::{ClerkConfig, ClerkFairing, ClerkMachine, ClerkUser, clerk_protected};
 use example_support::{
     Site, accepts_html, admin_json, app_url, clerk_config, exit_with, home_html, home_json,
-    init_tracing, invoices_json, listen_address, me_json,
+    init_tracing, invoices_json, listen_address, machine_json, me_json,
 };
 use rocket::fairing::AdHoc;
 use rocket::request::{self, FromRequest, Request};
@@ -123,6 +124,16 @@ fn invoices_post(user: ClerkUser) -> Value {
     invoices_json(&user)
 }
 
+#[get("/machine")]
+fn machine(caller: ClerkMachine) -> Value {
+    machine_json(&caller)
+}
+
+#[rocket::post("/machine")]
+fn machine_post(caller: ClerkMachine) -> Value {
+    machine(caller)
+}
+
 #[get("/health")]
 fn health() -> &'static str {
     "ok"
@@ -159,6 +170,8 @@ fn app(config: ClerkConfig, site: Site, addr: SocketAddr) -> Rocket<Build> {
                 me_post,
                 admin_post,
                 invoices_post,
+                machine,
+                machine_post,
                 health
             ],
         )

@@ -14,7 +14,7 @@
 use std::net::{IpAddr, SocketAddr};
 use std::time::Duration;
 
-use clerk_core::{Auth, AuthProtocol, ClerkConfig};
+use clerk_core::{AcceptsToken, Auth, AuthProtocol, ClerkConfig, ClerkConfigBuilder, MachineToken};
 use clerk_testing::{Emulator, escape_html};
 use serde_json::{Value, json};
 use tracing_subscriber::EnvFilter;
@@ -48,7 +48,10 @@ pub fn init_tracing(default_filter: &str) {
 /// `app_url` is the app's own URL, where the emulator's sign-in page sends the browser back.
 pub fn clerk_config(name: &str, app_url: &str) -> (ClerkConfig, Option<String>) {
     if std::env::var_os("CLERK_SECRET_KEY").is_some() {
-        return match ClerkConfig::from_env() {
+        let config = ClerkConfigBuilder::from_env()
+            .map(with_machine_tokens)
+            .and_then(ClerkConfigBuilder::build);
+        return match config {
             Ok(config) => (config, None),
             Err(error) => exit_with(name, &error),
         };
@@ -68,7 +71,7 @@ pub fn clerk_config(name: &str, app_url: &str) -> (ClerkConfig, Option<String>) 
         Ok(emulator) => emulator,
         Err(error) => exit_with(name, &format!("cannot start the Clerk emulator: {error}")),
     };
-    let config = match emulator.config_builder_for(protocol).build() {
+    let config = match with_machine_tokens(emulator.config_builder_for(protocol)).build() {
         Ok(config) => config,
         Err(error) => exit_with(name, &error),
     };
@@ -89,8 +92,26 @@ pub fn clerk_config(name: &str, app_url: &str) -> (ClerkConfig, Option<String>) 
         emulator_url = emulator.url(),
         seconds = lifetime.as_secs(),
     );
+    if protocol == AuthProtocol::Handshake
+        && let Some(api_key) = emulator.demo_api_key()
+    {
+        // The emulator's throwaway demo key (for user_admin), safe to print.
+        println!(
+            "\x20 3. A machine caller: curl -H 'Authorization: Bearer {api_key}' {app_url}machine\n"
+        );
+    }
     emulator.detach(); // serves for the life of the process
     (config, Some(sign_in_url))
+}
+
+/// The examples' tokens: with the handshake protocol any (session tokens as usual, and machine
+/// tokens for `/machine`); the interstitial protocol knows session tokens only.
+fn with_machine_tokens(builder: ClerkConfigBuilder) -> ClerkConfigBuilder {
+    if builder.protocol_choice() == AuthProtocol::Handshake {
+        builder.accepts_token(AcceptsToken::Any)
+    } else {
+        builder
+    }
 }
 
 /// `CLERK_AUTH_PROTOCOL` for the emulator: `handshake` (the default) or `interstitial`.
@@ -247,4 +268,17 @@ pub fn admin_json(auth: &Auth) -> Value {
 #[must_use]
 pub fn invoices_json(auth: &Auth) -> Value {
     json!({ "user_id": user_id(auth), "org_permissions": auth.org_permissions() })
+}
+
+/// `GET /machine`, for a verified machine token (API key, M2M token, OAuth access token):
+/// `{"token_type", "id", "subject", "scopes", "claims"}` (`null` where absent).
+#[must_use]
+pub fn machine_json(token: &MachineToken) -> Value {
+    json!({
+        "token_type": token.token_type().as_str(),
+        "id": token.id(),
+        "subject": token.subject(),
+        "scopes": token.scopes(),
+        "claims": token.claims(),
+    })
 }

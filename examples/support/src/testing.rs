@@ -536,6 +536,47 @@ async fn runs_offline(bin: &str, protocol: &str) {
         (answer.status, answer.www_authenticate.as_str()),
         (401, "Bearer")
     );
+    if protocol == "handshake" {
+        machine_callers(&example, &out).await;
+    }
+}
+
+/// `/machine` with the emulator's demo API key (printed with a `curl` line): `200` with the
+/// key's subject and scopes, `GET` and `POST` alike; `401` with Clerk's reason otherwise.
+async fn machine_callers(example: &Example, printed: &str) {
+    let api_key = printed
+        .split("Authorization: Bearer ")
+        .nth(1)
+        .and_then(|rest| rest.split('\'').next())
+        .unwrap_or_else(|| panic!("a curl line with the demo API key: {printed}"));
+    for method in ["GET", "POST"] {
+        let answer = example
+            .send(method, "/machine", Some(api_key), None, &[])
+            .await;
+        assert_eq!(answer.status, 200, "{method}: {answer:?}");
+        let body = answer.json();
+        assert_eq!(body["token_type"], "api_key");
+        assert_eq!(body["subject"], "user_admin");
+        assert!(
+            body["id"].as_str().is_some_and(|id| id.starts_with("ak_")),
+            "{body}"
+        );
+        assert!(
+            body["scopes"].is_array() && body.get("claims").is_some(),
+            "{body}"
+        );
+    }
+    let reason = |answer: &Answer| answer.json()["reason"].as_str().map(str::to_owned);
+    for (token, header, want) in [
+        (None, None, "token-type-mismatch"),
+        (None, Some("Basic dXNlcjpwYXNz"), "token-type-mismatch"),
+        (Some("ak_not_a_key"), None, "token-invalid"),
+    ] {
+        let headers: Vec<(&str, &str)> = header.map(|h| ("authorization", h)).into_iter().collect();
+        let answer = example.send("GET", "/machine", token, None, &headers).await;
+        assert_eq!(answer.status, 401, "{answer:?}");
+        assert_eq!(reason(&answer).as_deref(), Some(want), "{answer:?}");
+    }
 }
 
 /// A browser's first page on the emulator, handshake protocol: the app sends it to the

@@ -5,8 +5,8 @@ use std::future::{Ready, ready};
 
 use actix_web::dev::Payload;
 use actix_web::{FromRequest, HttpMessage, HttpRequest};
-use clerk_core::Policy;
 use clerk_core::integration::{Rejection, RequestAuth};
+use clerk_core::{MACHINE_TOKEN_TYPES, Policy};
 
 use crate::rejection::ClerkRejection;
 
@@ -68,6 +68,23 @@ clerk_core::__define_user! {
     pub struct Protected;
 }
 
+clerk_core::__define_machine! {
+    crate = "clerk_actix";
+    /// The machine caller of a request: an extractor for routes served to machines (an API
+    /// key, an M2M token or an OAuth access token in the `Authorization` header), rejecting
+    /// anything else with `401` (`Option<ClerkMachine>` never rejects).
+    ///
+    /// ```
+    /// use actix_web::{HttpResponse, Responder};
+    /// use clerk_actix::ClerkMachine;
+    ///
+    /// async fn machine(caller: ClerkMachine) -> impl Responder {
+    ///     HttpResponse::Ok().body(format!("{} {}", caller.token_type(), caller.subject()))
+    /// }
+    /// ```
+    pub struct ClerkMachine;
+}
+
 /// The decision `decide` takes on the state the middleware stored, or the missing-setup
 /// rejection; logged when it rejects.
 fn with_stored<T>(
@@ -87,6 +104,17 @@ impl FromRequest for ClerkUser {
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
         ready(with_stored(req, |stored| {
             stored.signed_in().map(ClerkUser::new)
+        }))
+    }
+}
+
+impl FromRequest for ClerkMachine {
+    type Error = ClerkRejection;
+    type Future = Ready<Result<Self, Self::Error>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        ready(with_stored(req, |stored| {
+            stored.machine(&MACHINE_TOKEN_TYPES).map(ClerkMachine::new)
         }))
     }
 }

@@ -1,10 +1,11 @@
-//! The extractors: [`ClerkUser`] (and `Option<ClerkUser>`) and [`Protected<P>`].
+//! The extractors: [`ClerkUser`] (and `Option<ClerkUser>`), [`Protected<P>`] and
+//! [`ClerkMachine`].
 
 use std::future::{Future, ready};
 
 use axum::extract::{FromRequestParts, OptionalFromRequestParts};
-use clerk_core::Policy;
 use clerk_core::integration::RequestAuth;
+use clerk_core::{MACHINE_TOKEN_TYPES, Policy};
 use http::request::Parts;
 
 use crate::rejection::ClerkRejection;
@@ -73,6 +74,28 @@ clerk_core::__define_user! {
     pub struct Protected;
 }
 
+clerk_core::__define_machine! {
+    crate = "clerk_axum";
+    /// The machine caller of a request: an extractor for routes served to machines (an API
+    /// key, an M2M token or an OAuth access token in the `Authorization` header), rejecting
+    /// anything else with `401` (`Option<ClerkMachine>` never rejects).
+    ///
+    /// ```
+    /// use axum::{Json, Router, routing::get};
+    /// use clerk_axum::{ClerkLayer, ClerkMachine};
+    /// use serde_json::{Value, json};
+    ///
+    /// async fn machine(caller: ClerkMachine) -> Json<Value> {
+    ///     Json(json!({ "type": caller.token_type().as_str(), "subject": caller.subject() }))
+    /// }
+    ///
+    /// fn app(layer: ClerkLayer) -> Router {
+    ///     Router::new().route("/machine", get(machine)).layer(layer)
+    /// }
+    /// ```
+    pub struct ClerkMachine;
+}
+
 /// The state the layer stored, or the missing-setup rejection.
 fn stored(parts: &Parts) -> Result<&RequestAuth, ClerkRejection> {
     parts
@@ -105,6 +128,38 @@ impl<S: Send + Sync> OptionalFromRequestParts<S> for ClerkUser {
         _state: &S,
     ) -> impl Future<Output = Result<Option<Self>, Self::Rejection>> + Send {
         ready(stored(parts).map(|stored| stored.user().map(ClerkUser::new)))
+    }
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for ClerkMachine {
+    type Rejection = ClerkRejection;
+
+    fn from_request_parts(
+        parts: &mut Parts,
+        _state: &S,
+    ) -> impl Future<Output = Result<Self, Self::Rejection>> + Send {
+        ready(stored(parts).and_then(|stored| {
+            stored
+                .machine(&MACHINE_TOKEN_TYPES)
+                .map(ClerkMachine::new)
+                .map_err(ClerkRejection::logged)
+        }))
+    }
+}
+
+impl<S: Send + Sync> OptionalFromRequestParts<S> for ClerkMachine {
+    type Rejection = ClerkRejection;
+
+    fn from_request_parts(
+        parts: &mut Parts,
+        _state: &S,
+    ) -> impl Future<Output = Result<Option<Self>, Self::Rejection>> + Send {
+        ready(stored(parts).map(|stored| {
+            stored
+                .machine(&MACHINE_TOKEN_TYPES)
+                .ok()
+                .map(ClerkMachine::new)
+        }))
     }
 }
 

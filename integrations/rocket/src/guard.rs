@@ -105,6 +105,38 @@ impl<'r> FromRequest<'r> for ClerkUser {
     }
 }
 
+clerk_core::__define_machine! {
+    crate = "clerk_rocket";
+    /// The machine caller of a request: a request guard for routes served to machines (an API
+    /// key, an M2M token or an OAuth access token in the `Authorization` header), failing with
+    /// `401` for anything else (`Option<ClerkMachine>` never fails).
+    ///
+    /// ```
+    /// use clerk_rocket::ClerkMachine;
+    /// use rocket::get;
+    ///
+    /// #[get("/machine")]
+    /// fn machine(caller: ClerkMachine) -> String {
+    ///     format!("{} {}", caller.token_type(), caller.subject())
+    /// }
+    /// ```
+    pub struct ClerkMachine;
+}
+
+#[rocket::async_trait]
+impl<'r> FromRequest<'r> for ClerkMachine {
+    type Error = ClerkRejection;
+
+    async fn from_request(request: &'r Request<'_>) -> Outcome<Self, ClerkRejection> {
+        decide(request, |stored| {
+            stored
+                .machine(&clerk_core::MACHINE_TOKEN_TYPES)
+                .map(ClerkMachine::new)
+        })
+        .await
+    }
+}
+
 #[rocket::async_trait]
 impl<'r, P: Policy> FromRequest<'r> for Protected<P> {
     type Error = ClerkRejection;
@@ -130,6 +162,12 @@ fn abort_without_fairing(rocket: &Rocket<Ignite>, guard: &str) -> bool {
 impl Sentinel for ClerkUser {
     fn abort(rocket: &Rocket<Ignite>) -> bool {
         abort_without_fairing(rocket, "ClerkUser")
+    }
+}
+
+impl Sentinel for ClerkMachine {
+    fn abort(rocket: &Rocket<Ignite>) -> bool {
+        abort_without_fairing(rocket, "ClerkMachine")
     }
 }
 
