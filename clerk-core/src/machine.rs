@@ -2,7 +2,9 @@
 //! tokens a configuration accepts, and how each is verified — JWT-format ones locally, opaque
 //! ones with the Backend API.
 
+use std::collections::HashMap;
 use std::fmt;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use serde_json::{Map, Value, json};
@@ -220,6 +222,55 @@ impl fmt::Debug for MachineToken {
     }
 }
 
+/// The optional cache of verified opaque machine tokens (off by default): a hit skips the
+/// Backend API call. Its cost is the TTL: a key or token revoked at Clerk keeps working here
+/// until its entry expires.
+pub(crate) struct MachineCache {
+    ttl_ms: i64,
+    entries: Mutex<HashMap<Box<str>, (Arc<MachineToken>, i64)>>,
+}
+
+/// How many opaque tokens the cache holds at most.
+const MACHINE_CACHE_CAPACITY: usize = 4096;
+
+impl MachineCache {
+    pub(crate) fn new(ttl: Duration) -> Self {
+        Self {
+            ttl_ms: i64::try_from(ttl.as_millis()).unwrap_or(i64::MAX),
+            entries: Mutex::new(HashMap::new()),
+        }
+    }
+
+    /// The cached token, while its entry lives.
+    pub(crate) fn get(&self, token: &str, now_ms: i64) -> Option<Arc<MachineToken>> {
+        let entries = self.entries.lock().ok()?;
+        let (verified, expires) = entries.get(token)?;
+        (now_ms < *expires).then(|| Arc::clone(verified))
+    }
+
+    fn insert(&self, verified: Arc<MachineToken>, now_ms: i64) {
+        let Ok(mut entries) = self.entries.lock() else {
+            return;
+        };
+        if entries.len() >= MACHINE_CACHE_CAPACITY {
+            entries.retain(|_, (_, expires)| *expires > now_ms);
+            if entries.len() >= MACHINE_CACHE_CAPACITY {
+                entries.clear();
+            }
+        }
+        let key = verified.token.clone();
+        entries.insert(key, (verified, now_ms.saturating_add(self.ttl_ms)));
+    }
+}
+
+impl fmt::Debug for MachineCache {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("MachineCache")
+            .field("ttl_ms", &self.ttl_ms)
+            .finish_non_exhaustive()
+    }
+}
+
 /// Why a machine token was refused: Clerk's code, the message and the Backend API status.
 #[derive(Debug)]
 pub(crate) struct MachineError {
@@ -324,7 +375,24 @@ pub(crate) async fn verify(
             return verify_jwt(config, token, jwt, TokenType::OauthToken).await;
         }
     }
-    verify_opaque(config, token, token_type, user_agent).await
+    let cache = config.inner.machine_cache.as_ref();
+    let now = config.inner.verifier.now_ms();
+    if let Some(hit) = cache.and_then(|c| c.get(token, now)) {
+        return Ok((*hit).clone());
+    }
+    let verified = verify_opaque(config, token, token_type, user_agent).await?;
+    if let Some(cache) = cache {
+        cache.insert(Arc::new(verified.clone()), now);
+    }
+    Ok(verified)
+}
+
+/// The cached verification of an opaque machine token, without I/O (`None`: not cached).
+pub(crate) fn cached(config: &ClerkConfig, token: &str) -> Option<MachineToken> {
+    let cache = config.inner.machine_cache.as_ref()?;
+    cache
+        .get(token, config.inner.verifier.now_ms())
+        .map(|hit| (*hit).clone())
 }
 
 /// A JWT-format M2M token or OAuth access token, with the instance's keys.

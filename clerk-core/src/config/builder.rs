@@ -17,7 +17,7 @@ use crate::jwt::{
     DEFAULT_CLOCK_SKEW, Issuer, JwksCacheSettings, VerifyOptionsError, VerifyTokenOptions,
 };
 use crate::keys::{InstanceType, PublishableKey, instance_type_of_secret_key};
-use crate::machine::{AcceptsToken, TokenType};
+use crate::machine::{AcceptsToken, MachineCache, TokenType};
 use crate::secure_url::secure_url;
 
 impl ClerkConfig {
@@ -141,6 +141,7 @@ pub struct ClerkConfigBuilder {
     issuer: Vec<String>,
     accepts_token: AcceptsToken,
     machine_secret_key: String,
+    machine_token_cache_ttl: Option<Duration>,
 }
 
 impl fmt::Debug for ClerkConfigBuilder {
@@ -493,6 +494,15 @@ impl ClerkConfigBuilder {
         self
     }
 
+    /// Remember verified opaque machine tokens (API keys, M2M and OAuth tokens checked with the
+    /// Backend API) for `ttl`, so that a caller reusing its token costs no Backend API call.
+    /// Off by default (no peer SDK has one). **The cost:** a key or token revoked at Clerk keeps
+    /// working here for up to `ttl`. JWT-format tokens are verified locally and not cached.
+    pub fn machine_token_cache_ttl(mut self, ttl: Duration) -> Self {
+        self.machine_token_cache_ttl = Some(ttl);
+        self
+    }
+
     /// The machine secret key (`ak_…`) that verifies opaque M2M tokens instead of the secret key.
     /// Env `CLERK_MACHINE_SECRET_KEY`. Keep it out of logs.
     pub fn machine_secret_key(mut self, key: impl Into<String>) -> Self {
@@ -582,6 +592,10 @@ impl ClerkConfigBuilder {
                 handshake,
                 accepts_token: self.accepts_token,
                 machine_secret_key: self.machine_secret_key,
+                machine_cache: self
+                    .machine_token_cache_ttl
+                    .filter(|ttl| !ttl.is_zero())
+                    .map(MachineCache::new),
             }),
         })
     }

@@ -13,7 +13,7 @@ use std::time::Duration;
 use crate::handshake::{AuthProtocol, HandshakeSettings};
 use crate::jwt::VerifyTokenOptions;
 use crate::keys::{InstanceType, instance_type_of_secret_key};
-use crate::machine::AcceptsToken;
+use crate::machine::{AcceptsToken, MachineCache};
 
 pub use builder::ClerkConfigBuilder;
 pub use error::{ConfigError, ConfigErrorKind};
@@ -76,6 +76,8 @@ pub(crate) struct ConfigInner {
     pub(crate) accepts_token: AcceptsToken,
     /// The machine secret key for opaque M2M tokens (`""`: the secret key).
     pub(crate) machine_secret_key: String,
+    /// The optional cache of verified opaque machine tokens.
+    pub(crate) machine_cache: Option<MachineCache>,
 }
 
 /// The identity of one built [`ClerkConfig`]: its clones share it, and no two

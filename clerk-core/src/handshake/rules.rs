@@ -113,6 +113,9 @@ async fn machine_path<R: RequestView + ?Sized>(
     token_type: TokenType,
     io: Io,
 ) -> Result<AuthState, NeedsIo> {
+    if let Some(hit) = machine::cached(ctx.config, token) {
+        return Ok(AuthState::signed_in_machine(ctx.config, hit));
+    }
     if io == Io::Forbidden {
         return Err(NeedsIo);
     }
