@@ -227,8 +227,11 @@ impl fmt::Debug for MachineToken {
 /// until its entry expires.
 pub(crate) struct MachineCache {
     ttl_ms: i64,
-    entries: Mutex<HashMap<Box<str>, (Arc<MachineToken>, i64)>>,
+    entries: Mutex<HashMap<Box<str>, CacheEntry>>,
 }
+
+/// A verified token and when its entry expires (clock milliseconds).
+type CacheEntry = (Arc<MachineToken>, i64);
 
 /// How many opaque tokens the cache holds at most.
 const MACHINE_CACHE_CAPACITY: usize = 4096;
