@@ -128,8 +128,11 @@ fn bench(c: &mut Criterion) {
         .header("authorization", format!("Bearer {token}"))
         .body(())
         .unwrap();
-    group.bench_function("get_auth_state_header_cache_hit", |b| {
-        b.iter(|| runtime.block_on(get_auth_state(&cached, black_box(&header_request))))
+    group.bench_function("try_get_auth_state_header_cache_hit/interstitial", |b| {
+        b.iter(|| try_get_auth_state(&cached, black_box(&header_request)).unwrap())
+    });
+    group.bench_function("try_get_auth_state_header_cache_hit/handshake", |b| {
+        b.iter(|| try_get_auth_state(&cached_handshake, black_box(&header_request)).unwrap())
     });
     let anonymous = http::Request::builder()
         .uri("https://example.com/")
@@ -138,8 +141,15 @@ fn bench(c: &mut Criterion) {
         .header("accept", "*/*")
         .body(())
         .unwrap();
-    group.bench_function("get_auth_state_signed_out", |b| {
-        b.iter(|| runtime.block_on(get_auth_state(&cached, black_box(&anonymous))))
+    group.bench_function("try_get_auth_state_signed_out/interstitial", |b| {
+        b.iter(|| try_get_auth_state(&cached, black_box(&anonymous)).unwrap())
+    });
+    group.bench_function("try_get_auth_state_signed_out/handshake", |b| {
+        b.iter(|| try_get_auth_state(&cached_handshake, black_box(&anonymous)).unwrap())
+    });
+    let signed_out = try_get_auth_state(&cached_handshake, &anonymous).unwrap();
+    group.bench_function("response_headers_signed_out/handshake", |b| {
+        b.iter(|| clerk_core::integration::response_headers(black_box(&signed_out)).count())
     });
     let state = runtime.block_on(get_auth_state(&cached, &header_request));
     group.bench_function("auth_state_headers_and_auth", |b| {
