@@ -524,7 +524,10 @@ mod tests {
             hint(r#"{"level":"first_factor","afterMinutes":5}"#)
         );
         let json: serde_json::Value = serde_json::from_str(&body(Reverification::Lax)).unwrap();
-        assert_eq!(json["clerk_error"]["metadata"]["reverification"]["afterMinutes"], 1440);
+        assert_eq!(
+            json["clerk_error"]["metadata"]["reverification"]["afterMinutes"],
+            1440
+        );
         let r = Rejection::Reverification {
             policy: "P",
             level: Reverification::Strict,

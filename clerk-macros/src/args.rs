@@ -400,10 +400,17 @@ mod tests {
             args.reverification.map(|l| l.value()).as_deref(),
             Some("strict")
         );
-        let errors = parse_err(quote!(feature = ["a"], plan = ["b"], reverifications = "strict"));
+        let errors = parse_err(quote!(
+            feature = ["a"],
+            plan = ["b"],
+            reverifications = "strict"
+        ));
         assert!(errors[0].contains("did you mean `features`?"), "{errors:?}");
         assert!(errors[1].contains("did you mean `plans`?"), "{errors:?}");
-        assert!(errors[2].contains("did you mean `reverification`?"), "{errors:?}");
+        assert!(
+            errors[2].contains("did you mean `reverification`?"),
+            "{errors:?}"
+        );
         let errors = parse_err(quote!(
             features = [],
             plans = [pro],
@@ -417,11 +424,20 @@ mod tests {
         assert!(errors[2].contains("`reverification` takes one level in a string"));
         assert!(errors[3].contains("duplicate argument `reverification`"));
         let errors = parse_err(quote!(reverification = ["strict"]));
-        assert!(errors[0].contains("takes one level in a string"), "{errors:?}");
+        assert!(
+            errors[0].contains("takes one level in a string"),
+            "{errors:?}"
+        );
         let errors = parse_err(quote!(reverification));
-        assert!(errors[0].contains("expected a level in a string"), "{errors:?}");
+        assert!(
+            errors[0].contains("expected a level in a string"),
+            "{errors:?}"
+        );
         let errors = parse_err(quote!(reverification = 10));
-        assert!(errors[0].contains("takes one level in a string"), "{errors:?}");
+        assert!(
+            errors[0].contains("takes one level in a string"),
+            "{errors:?}"
+        );
     }
 
     #[test]

@@ -335,7 +335,10 @@ mod tests {
         );
         let (_, imp, _) = split(&file);
         assert_eq!(list(imp, "roles"), "{ & [] }");
-        assert_eq!(list(imp, "features"), "{ & [\"dashboard\" , \"o:reports\"] }");
+        assert_eq!(
+            list(imp, "features"),
+            "{ & [\"dashboard\" , \"o:reports\"] }"
+        );
         assert_eq!(list(imp, "plans"), "{ & [\"pro\"] }");
         assert_eq!(
             list(imp, "reverification"),
@@ -365,7 +368,11 @@ mod tests {
         );
         assert_eq!(split(&file).1.items.len(), 2);
         let file = expand_axum(
-            quote!(features = ["x:dashboard"], plans = [""], reverification = "sometimes"),
+            quote!(
+                features = ["x:dashboard"],
+                plans = [""],
+                reverification = "sometimes"
+            ),
             quote!(
                 fn h() {}
             ),

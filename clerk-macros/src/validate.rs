@@ -62,9 +62,7 @@ fn billing_shape(kind: ListKind, value: &str) -> String {
         _ => "\"dashboard\" or \"o:dashboard\"",
     };
     if value.is_empty() {
-        return format!(
-            "empty {noun}: name one, e.g. {example}, or remove the empty string"
-        );
+        return format!("empty {noun}: name one, e.g. {example}, or remove the empty string");
     }
     let shape = format!(
         "a {noun} looks like {example}: an optional scope (`o`, `org` or `organization` for the \
@@ -75,9 +73,9 @@ fn billing_shape(kind: ListKind, value: &str) -> String {
         Some((_, name)) if name.contains(':') => {
             format!("invalid {noun} {value:?} has more than one `:`: {shape}")
         }
-        Some((scope, _)) if !SCOPES.contains(&scope) => format!(
-            "invalid {noun} {value:?}: unknown scope `{scope}`; {shape}"
-        ),
+        Some((scope, _)) if !SCOPES.contains(&scope) => {
+            format!("invalid {noun} {value:?}: unknown scope `{scope}`; {shape}")
+        }
         _ => format!("invalid {noun} {value:?}: {shape}"),
     }
 }
