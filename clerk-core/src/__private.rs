@@ -166,8 +166,8 @@ macro_rules! __define_user {
 
         $(#[$protected_meta])*
         ///
-        /// `P` is a [`Policy`](crate::Policy): any of its roles and all of its permissions, in the active organization (Clerk's
-        /// `has()` semantics). Write one by hand, or let `#[clerk_protected(...)]` generate it.
+        /// `P` is a [`Policy`](crate::Policy): any of its roles and all of its permissions, in the active organization, all of
+        /// its features and plans, and its reverification level (Clerk's `has()` semantics; [`Policy::decide`](crate::Policy::decide)). Write one by hand, or let `#[clerk_protected(...)]` generate it.
         /// `Protected<P>` dereferences to [`ClerkUser`].
         pub struct Protected<P: $crate::Policy> {
             user: ClerkUser,
@@ -251,6 +251,7 @@ macro_rules! __define_rejection {
         /// | not signed in | `401` + `WWW-Authenticate: Bearer` | `{"error":"unauthenticated","reason":<reason or null>}` |
         /// | not signed in because Clerk's signing keys cannot be loaded (an outage) | `503` + `Retry-After: 5` | `{"status":"signed-out","reason":<reason>}` |
         /// | signed in, the route's policy not satisfied | `403` | `{"error":"forbidden"}` |
+        /// | signed in, the policy's roles, permissions, features and plans held but the factors not verified recently enough for its reverification level | `403` | `{"clerk_error":{"type":"forbidden","reason":"reverification-error","metadata":{"reverification":{"level":<level>,"afterMinutes":<minutes>}}}}` (Clerk's reverification hint) |
         /// | the integration does not run in front of the route | `500` | `{"error":"clerk_not_configured","message":<the fix>}` |
         ///
         /// Each rejection emits one `tracing` event, the same in every framework

@@ -2,7 +2,8 @@
 //! reverification (docs/auth-rules.md §9.9).
 
 use crate::auth::session::Auth;
-use crate::authz::{has_permission, has_role};
+use crate::authz::{PolicyDenial, Requirements, evaluate_policy, has_permission, has_role};
+use crate::jwt::claims::SessionClaims;
 
 /// What [`Auth::check`] asks: any of a role, a permission, a feature, a plan and a
 /// reverification. The answer is `true` when at least one asked dimension passes and none fails
@@ -58,6 +59,18 @@ pub enum FactorLevel {
     MultiFactor,
 }
 
+impl FactorLevel {
+    /// Clerk's name: `first_factor`, `second_factor` or `multi_factor`.
+    #[must_use]
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::FirstFactor => "first_factor",
+            Self::SecondFactor => "second_factor",
+            Self::MultiFactor => "multi_factor",
+        }
+    }
+}
+
 impl Reverification {
     /// `strict_mfa`, `strict`, `moderate` or `lax`.
     #[must_use]
@@ -69,6 +82,33 @@ impl Reverification {
             "lax" => Some(Self::Lax),
             _ => None,
         }
+    }
+
+    /// The level's name in the macro and in Clerk's `has({ reverification })`: `strict_mfa`,
+    /// `strict`, `moderate` or `lax`; `None` for [`Custom`](Self::Custom).
+    #[must_use]
+    pub fn name(self) -> Option<&'static str> {
+        match self {
+            Self::StrictMfa => Some("strict_mfa"),
+            Self::Strict => Some("strict"),
+            Self::Moderate => Some("moderate"),
+            Self::Lax => Some("lax"),
+            Self::Custom { .. } => None,
+        }
+    }
+
+    /// The factors this level looks at (`strict_mfa` is [`FactorLevel::MultiFactor`], the other
+    /// named levels [`FactorLevel::SecondFactor`]).
+    #[must_use]
+    pub fn factor_level(self) -> FactorLevel {
+        self.level().0
+    }
+
+    /// The freshness window in minutes: 10 for `strict_mfa` and `strict`, 60 for `moderate`,
+    /// 1440 for `lax`.
+    #[must_use]
+    pub fn after_minutes(self) -> i64 {
+        self.level().1
     }
 
     fn level(self) -> (FactorLevel, i64) {
@@ -180,6 +220,41 @@ impl Check {
             );
         }
         !results.is_empty() && results.iter().all(|&r| r)
+    }
+}
+
+/// [`Policy::decide`](crate::Policy::decide): every requirement of the policy must hold (roles:
+/// any; permissions, features, plans: all). A missing role, permission, feature or plan is
+/// [`PolicyDenial::Forbidden`]; only when they all hold is the reverification level checked, so
+/// a user is never asked to verify again for a route they cannot use anyway.
+pub(crate) fn decide(auth: &Auth, policy: &Requirements) -> Result<(), PolicyDenial> {
+    if !auth.is_signed_in() {
+        return Err(PolicyDenial::Forbidden);
+    }
+    let claims = auth.session_claims();
+    let billing = |asked: &[&str], claim: Option<&str>| {
+        let claim = claim.filter(|c| !c.is_empty());
+        asked.iter().all(|a| billing_has(claim, a))
+    };
+    let entitled = evaluate_policy(
+        policy.roles,
+        policy.permissions,
+        auth.org_role(),
+        auth.org_permissions(),
+    ) && billing(policy.features, claims.and_then(SessionClaims::features))
+        && billing(policy.plans, claims.and_then(SessionClaims::plan));
+    if !entitled {
+        return Err(PolicyDenial::Forbidden);
+    }
+    match policy.reverification {
+        Some(level)
+            if !claims
+                .and_then(SessionClaims::factor_verification_age)
+                .is_some_and(|fva| level.is_satisfied_by(fva)) =>
+        {
+            Err(PolicyDenial::Reverification(level))
+        }
+        _ => Ok(()),
     }
 }
 

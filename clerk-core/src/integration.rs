@@ -49,7 +49,8 @@ pub use crate::config::ConfigId;
 use crate::auth::reason::{AuthReason, AuthStatus};
 use crate::auth::session::Auth;
 use crate::auth::state::AuthState;
-use crate::authz::Policy;
+use crate::authz::{Policy, PolicyDenial};
+use crate::check::Reverification;
 use crate::config::ClerkConfig;
 use crate::machine::{MachineToken, TokenType};
 
@@ -163,20 +164,24 @@ impl RequestAuth {
         Err(Rejection::Unauthenticated { reason })
     }
 
-    /// The decision for a route requiring the policy `P`: [`signed_in`](Self::signed_in), then
-    /// [`Rejection::Forbidden`] (`403`) when the session does not satisfy `P`.
+    /// The decision for a route requiring the policy `P` (the one decision of
+    /// `#[clerk_protected]` in every framework): [`signed_in`](Self::signed_in), then
+    /// [`Policy::decide`]: [`Rejection::Forbidden`] (`403`) when a role, permission, feature or
+    /// plan is missing, [`Rejection::Reverification`] (`403` with Clerk's reverification hint)
+    /// when only the factors' freshness is lacking.
     ///
     /// # Errors
     ///
     /// The rejection when the request is not signed in or fails the policy.
     pub fn satisfies<P: Policy>(&self) -> Result<Auth, Rejection> {
         let auth = self.signed_in()?;
-        if auth.satisfies::<P>() {
-            Ok(auth)
-        } else {
-            Err(Rejection::Forbidden {
-                policy: std::any::type_name::<P>(),
-            })
+        let policy = std::any::type_name::<P>();
+        match P::decide(&auth) {
+            Ok(()) => Ok(auth),
+            Err(PolicyDenial::Forbidden) => Err(Rejection::Forbidden { policy }),
+            Err(PolicyDenial::Reverification(level)) => {
+                Err(Rejection::Reverification { policy, level })
+            }
         }
     }
 }
@@ -200,6 +205,7 @@ impl fmt::Debug for RequestAuth {
 /// | [`Unauthenticated`](Self::Unauthenticated) | `401` | `www-authenticate: Bearer` | `{"error":"unauthenticated","reason":<reason or null>}` |
 /// | [`Unavailable`](Self::Unavailable) | `503` | `retry-after: 5` | `{"status":"signed-out","reason":<reason>}` |
 /// | [`Forbidden`](Self::Forbidden) | `403` | | `{"error":"forbidden"}` |
+/// | [`Reverification`](Self::Reverification) | `403` | | `{"clerk_error":{"type":"forbidden","reason":"reverification-error","metadata":{"reverification":{"level":<level>,"afterMinutes":<minutes>}}}}` ([`reverification_answer`]) |
 /// | [`MissingSetup`](Self::MissingSetup) | `500` | | `{"error":"clerk_not_configured","message":<fix>}` |
 ///
 /// Every body is `application/json`.
@@ -222,6 +228,16 @@ pub enum Rejection {
         /// The policy's type name (logged, never sent).
         policy: &'static str,
     },
+    /// Signed in with every role, permission, feature and plan the route's policy asks, but the
+    /// factors were not verified recently enough for its reverification level (or the token
+    /// carries no `fva`). The answer is Clerk's reverification hint, which clerk-js's
+    /// `useReverification()` reads to ask the user to verify again and retry.
+    Reverification {
+        /// The policy's type name (logged, never sent).
+        policy: &'static str,
+        /// The level the route asks (sent in the body).
+        level: Reverification,
+    },
     /// The integration does not run in front of this route.
     MissingSetup {
         /// What to add, in the framework's words (sent in the body).
@@ -242,7 +258,7 @@ impl Rejection {
         match self {
             Self::Unauthenticated { .. } => 401,
             Self::Unavailable { .. } => 503,
-            Self::Forbidden { .. } => 403,
+            Self::Forbidden { .. } | Self::Reverification { .. } => 403,
             Self::MissingSetup { .. } => 500,
         }
     }
@@ -254,7 +270,9 @@ impl Rejection {
             Self::Unauthenticated { reason } | Self::Unavailable { reason } => {
                 reason.map(AuthReason::as_str)
             }
-            Self::Forbidden { .. } | Self::MissingSetup { .. } => None,
+            Self::Forbidden { .. } | Self::Reverification { .. } | Self::MissingSetup { .. } => {
+                None
+            }
         }
     }
 
@@ -268,6 +286,7 @@ impl Rejection {
                 unavailable_answer(AuthStatus::SignedOut.as_str(), self.reason())
             }
             Self::Forbidden { .. } => forbidden_answer(),
+            Self::Reverification { level, .. } => reverification_answer(*level),
             Self::MissingSetup { fix } => missing_setup_answer(fix),
         }
     }
@@ -292,6 +311,13 @@ impl Rejection {
                 policy,
                 "clerk: rejected, the session does not satisfy the policy"
             ),
+            Self::Reverification { policy, level } => tracing::debug!(
+                status,
+                policy,
+                level = level.name().unwrap_or("custom"),
+                after_minutes = level.after_minutes(),
+                "clerk: rejected, the session needs reverification"
+            ),
             Self::MissingSetup { fix } => tracing::error!(status, "clerk: rejected: {fix}"),
         }
     }
@@ -309,12 +335,47 @@ impl fmt::Display for Rejection {
                 f.write_str("Clerk's signing keys cannot be loaded")
             }
             (Self::Forbidden { .. }, _) => f.write_str("forbidden by the route's policy"),
+            (Self::Reverification { level, .. }, _) => write!(
+                f,
+                "the route's policy needs the factors verified within {} minutes (reverification)",
+                level.after_minutes()
+            ),
             (Self::MissingSetup { fix }, _) => f.write_str(fix),
         }
     }
 }
 
 impl std::error::Error for Rejection {}
+
+/// `403` for a signed-in session whose factors were not verified recently enough for `level`:
+/// Clerk's reverification hint (`reverificationError` of `@clerk/shared`), with the level as its
+/// `{level, afterMinutes}` object, `application/json`, no `www-authenticate`. clerk-js's
+/// `useReverification()` recognises it (`clerk_error.type` `forbidden`, `clerk_error.reason`
+/// `reverification-error`), asks the user to verify again at `metadata.reverification`'s level
+/// and retries the request.
+///
+/// ```
+/// use clerk_core::Reverification;
+///
+/// let answer = clerk_core::integration::reverification_answer(Reverification::Strict);
+/// assert_eq!(answer.status(), 403);
+/// assert_eq!(
+///     answer.body(),
+///     r#"{"clerk_error":{"type":"forbidden","reason":"reverification-error","metadata":{"reverification":{"level":"second_factor","afterMinutes":10}}}}"#
+/// );
+/// ```
+#[must_use]
+pub fn reverification_answer(level: Reverification) -> HttpAnswer {
+    let factors = level.factor_level().as_str();
+    let minutes = level.after_minutes();
+    HttpAnswer::new(
+        403,
+        vec![("content-type", "application/json")],
+        format!(
+            r#"{{"clerk_error":{{"type":"forbidden","reason":"reverification-error","metadata":{{"reverification":{{"level":"{factors}","afterMinutes":{minutes}}}}}}}}}"#
+        ),
+    )
+}
 
 /// Emits the `tracing` event of an answer an adapter sends instead of calling the handler
 /// ([`AuthState::answer`]), the same in every framework: status and reason, never token
@@ -449,6 +510,59 @@ mod tests {
         assert_eq!(
             r.to_string(),
             "Clerk's signing keys cannot be loaded (jwk-remote-failed-to-load)"
+        );
+    }
+
+    #[test]
+    fn reverification_answers_carry_the_level() {
+        let body = |level| {
+            let r = Rejection::Reverification { policy: "P", level };
+            assert_eq!((r.status(), r.reason()), (403, None));
+            let answer = r.answer();
+            assert_eq!(answer.headers(), &[("content-type", "application/json")]);
+            answer.body().to_owned()
+        };
+        let hint = |config: &str| {
+            format!(
+                r#"{{"clerk_error":{{"type":"forbidden","reason":"reverification-error","metadata":{{"reverification":{config}}}}}}}"#
+            )
+        };
+        assert_eq!(
+            body(Reverification::Strict),
+            hint(r#"{"level":"second_factor","afterMinutes":10}"#)
+        );
+        assert_eq!(
+            body(Reverification::StrictMfa),
+            hint(r#"{"level":"multi_factor","afterMinutes":10}"#)
+        );
+        assert_eq!(
+            body(Reverification::Moderate),
+            hint(r#"{"level":"second_factor","afterMinutes":60}"#)
+        );
+        assert_eq!(
+            body(Reverification::Lax),
+            hint(r#"{"level":"second_factor","afterMinutes":1440}"#)
+        );
+        let custom = Reverification::Custom {
+            level: crate::FactorLevel::FirstFactor,
+            after_minutes: 5,
+        };
+        assert_eq!(
+            body(custom),
+            hint(r#"{"level":"first_factor","afterMinutes":5}"#)
+        );
+        let json: serde_json::Value = serde_json::from_str(&body(Reverification::Lax)).unwrap();
+        assert_eq!(
+            json["clerk_error"]["metadata"]["reverification"]["afterMinutes"],
+            1440
+        );
+        let r = Rejection::Reverification {
+            policy: "P",
+            level: Reverification::Strict,
+        };
+        assert_eq!(
+            r.to_string(),
+            "the route's policy needs the factors verified within 10 minutes (reverification)"
         );
     }
 

@@ -26,7 +26,7 @@ pub use api::{ClerkClient, ClerkClientBuilder, create_backend_api_client};
 pub use auth::reason::{AuthReason, AuthStatus};
 pub use auth::session::Auth;
 pub use auth::state::{AuthState, get_auth_state, try_get_auth_state};
-pub use authz::{InvalidRequirement, Policy, Requirement, SignedIn};
+pub use authz::{InvalidRequirement, Policy, PolicyDenial, Requirement, SignedIn};
 pub use check::{Check, FactorLevel, Reverification};
 pub use clock::{Clock, FixedClock, SystemClock};
 pub use config::{

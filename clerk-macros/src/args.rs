@@ -1,4 +1,5 @@
-//! Parsing the attribute arguments: `roles = [...]`, `permissions = [...]`, `crate = "..."`.
+//! Parsing the attribute arguments: `roles = [...]`, `permissions = [...]`, `features = [...]`,
+//! `plans = [...]`, `reverification = "..."`, `crate = "..."`.
 //!
 //! Parsing never stops at the first mistake it can recover from: an unknown or duplicate
 //! argument, an empty list, a non-string element or a bad `crate` path is recorded in
@@ -14,7 +15,22 @@ use syn::{Expr, ExprLit, Lit, LitStr, Path, Token};
 use crate::Errors;
 
 /// The arguments that `#[clerk_protected(...)]` accepts, in the order the docs list them.
-const VALID: &str = "`roles = [...]`, `permissions = [...]` and `crate = \"...\"`";
+const VALID: &str = "`roles = [...]`, `permissions = [...]`, `features = [...]`, `plans = [...]`, \
+                     `reverification = \"...\"` and `crate = \"...\"`";
+
+/// The argument names, for "did you mean" hints.
+const NAMES: [&str; 6] = [
+    "roles",
+    "permissions",
+    "features",
+    "plans",
+    "reverification",
+    "crate",
+];
+
+/// The reverification levels `reverification = "..."` accepts (clerk-core's
+/// `Reverification::parse`).
+pub(crate) const LEVELS: [&str; 4] = ["strict_mfa", "strict", "moderate", "lax"];
 
 /// The parsed arguments. Lists are `None` when absent; duplicates and invalid values are
 /// reported, not stored.
@@ -24,6 +40,12 @@ pub(crate) struct Args {
     pub(crate) roles: Option<Vec<LitStr>>,
     /// `permissions = ["org:invoices:read", ...]`: all of them are needed.
     pub(crate) permissions: Option<Vec<LitStr>>,
+    /// `features = ["dashboard", "o:reports"]`: all of them are needed.
+    pub(crate) features: Option<Vec<LitStr>>,
+    /// `plans = ["pro"]`: all of them are needed.
+    pub(crate) plans: Option<Vec<LitStr>>,
+    /// `reverification = "strict"`: one level, checked here against [`LEVELS`].
+    pub(crate) reverification: Option<LitStr>,
     /// `crate = "my_app::auth"`: where `Protected` and `__private::Policy` live.
     pub(crate) krate: Option<Path>,
 }
@@ -33,6 +55,8 @@ pub(crate) struct Args {
 pub(crate) enum ListKind {
     Roles,
     Permissions,
+    Features,
+    Plans,
 }
 
 impl ListKind {
@@ -41,6 +65,8 @@ impl ListKind {
         match self {
             ListKind::Roles => "roles",
             ListKind::Permissions => "permissions",
+            ListKind::Features => "features",
+            ListKind::Plans => "plans",
         }
     }
 
@@ -49,6 +75,8 @@ impl ListKind {
         match self {
             ListKind::Roles => "\"org:admin\"",
             ListKind::Permissions => "\"org:invoices:read\"",
+            ListKind::Features => "\"dashboard\"",
+            ListKind::Plans => "\"pro\"",
         }
     }
 
@@ -57,6 +85,8 @@ impl ListKind {
         match self {
             ListKind::Roles => "role",
             ListKind::Permissions => "permission",
+            ListKind::Features => "feature",
+            ListKind::Plans => "plan",
         }
     }
 }
@@ -77,10 +107,13 @@ fn parse_one(meta: &ParseNestedMeta<'_>, args: &mut Args, errors: &mut Errors) -
     match name.as_deref() {
         Some("roles") => list_arg(meta, ListKind::Roles, &mut args.roles, errors),
         Some("permissions") => list_arg(meta, ListKind::Permissions, &mut args.permissions, errors),
+        Some("features") => list_arg(meta, ListKind::Features, &mut args.features, errors),
+        Some("plans") => list_arg(meta, ListKind::Plans, &mut args.plans, errors),
+        Some("reverification") => reverification_arg(meta, &mut args.reverification, errors),
         Some("crate") => crate_arg(meta, &mut args.krate, errors),
         _ => {
             let given = path_text(&meta.path);
-            let hint = ["roles", "permissions", "crate"]
+            let hint = NAMES
                 .into_iter()
                 .find(|valid| {
                     !given.is_empty() && (valid.starts_with(&given) || given.starts_with(valid))
@@ -170,6 +203,43 @@ fn list_value(
         }
     }
     *slot = Some(strings);
+    Ok(())
+}
+
+/// `reverification = "strict"`: one level name in a string. Whether the name is a level is
+/// checked by `validate::reverification`, spanned on the string.
+fn reverification_arg(
+    meta: &ParseNestedMeta<'_>,
+    slot: &mut Option<LitStr>,
+    errors: &mut Errors,
+) -> syn::Result<()> {
+    const EXAMPLE: &str = "`reverification = \"strict\"`";
+    let levels = "`\"strict_mfa\"`, `\"strict\"`, `\"moderate\"` or `\"lax\"`";
+    if slot.is_some() {
+        errors.push(syn::Error::new_spanned(
+            &meta.path,
+            "duplicate argument `reverification`: give one level",
+        ));
+        return skip_value(meta.input);
+    }
+    if !meta.input.peek(Token![=]) {
+        errors.push(meta.error(format!(
+            "expected a level in a string: write {EXAMPLE} ({levels})"
+        )));
+        return skip_value(meta.input);
+    }
+    let value = meta.value()?;
+    let rest = take_value(value)?;
+    match syn::parse2::<Expr>(rest.clone()) {
+        Ok(Expr::Lit(ExprLit {
+            lit: Lit::Str(s),
+            attrs,
+        })) if attrs.is_empty() && s.suffix().is_empty() => *slot = Some(s),
+        _ => errors.push(syn::Error::new_spanned(
+            rest,
+            format!("`reverification` takes one level in a string: write {EXAMPLE} ({levels})"),
+        )),
+    }
     Ok(())
 }
 
@@ -304,10 +374,70 @@ mod tests {
         let errors = parse_err(quote!(role = ["org:admin"]));
         assert_eq!(errors.len(), 1);
         assert!(errors[0].contains("unknown argument `role`"), "{errors:?}");
-        assert!(errors[0].contains("`roles = [...]`, `permissions = [...]` and `crate"));
+        assert!(errors[0].contains(
+            "`roles = [...]`, `permissions = [...]`, `features = [...]`, `plans = [...]`, \
+             `reverification = \"...\"` and `crate"
+        ));
         assert!(errors[0].contains("did you mean `roles`?"));
         let errors = parse_err(quote!(scopes = ["x"]));
         assert!(!errors[0].contains("did you mean"), "{errors:?}");
+    }
+
+    #[test]
+    fn billing_and_reverification_arguments() {
+        let args = parse_ok(quote!(
+            features = ["dashboard", "o:reports"],
+            plans = ["pro"],
+            reverification = "strict",
+            roles = ["org:admin"],
+        ));
+        assert_eq!(
+            values(args.features.as_ref()),
+            Some(vec!["dashboard".to_owned(), "o:reports".to_owned()])
+        );
+        assert_eq!(values(args.plans.as_ref()), Some(vec!["pro".to_owned()]));
+        assert_eq!(
+            args.reverification.map(|l| l.value()).as_deref(),
+            Some("strict")
+        );
+        let errors = parse_err(quote!(
+            feature = ["a"],
+            plan = ["b"],
+            reverifications = "strict"
+        ));
+        assert!(errors[0].contains("did you mean `features`?"), "{errors:?}");
+        assert!(errors[1].contains("did you mean `plans`?"), "{errors:?}");
+        assert!(
+            errors[2].contains("did you mean `reverification`?"),
+            "{errors:?}"
+        );
+        let errors = parse_err(quote!(
+            features = [],
+            plans = [pro],
+            reverification = strict,
+            reverification = "lax",
+            reverification = ["strict"],
+        ));
+        assert_eq!(errors.len(), 4, "{errors:#?}");
+        assert!(errors[0].contains("`features = []` is empty"));
+        assert!(errors[1].contains("expected a string literal: each plan"));
+        assert!(errors[2].contains("`reverification` takes one level in a string"));
+        assert!(errors[3].contains("duplicate argument `reverification`"));
+        let errors = parse_err(quote!(reverification = ["strict"]));
+        assert!(
+            errors[0].contains("takes one level in a string"),
+            "{errors:?}"
+        );
+        let errors = parse_err(quote!(reverification));
+        assert!(
+            errors[0].contains("expected a level in a string"),
+            "{errors:?}"
+        );
+        let errors = parse_err(quote!(reverification = 10));
+        assert!(
+            errors[0].contains("takes one level in a string"),
+            "{errors:?}"
+        );
     }
 
     #[test]

@@ -6,6 +6,10 @@
 //! impl <crate>::__private::Policy for __clerk_protected_policy_<fn> {
 //!     fn roles() -> &'static [&'static str] { &[<roles>] }
 //!     fn permissions() -> &'static [&'static str] { &[<permissions>] }
+//!     // only when given:
+//!     fn features() -> &'static [&'static str] { &[<features>] }
+//!     fn plans() -> &'static [&'static str] { &[<plans>] }
+//!     fn reverification() -> Option<<crate>::__private::Reverification> { Some(<Level>) }
 //! }
 //! <attributes> <vis> <sig with `__clerk_protected: <crate>::Protected<policy>` first> <body>
 //! ```
@@ -54,10 +58,28 @@ pub(crate) fn clerk_protected(
 ) -> TokenStream {
     let mut errors = Errors::default();
     let args = args::parse(args, &mut errors);
-    let roles = args.roles.unwrap_or_default();
-    let permissions = args.permissions.unwrap_or_default();
-    validate::list(ListKind::Roles, &roles, &mut errors);
-    validate::list(ListKind::Permissions, &permissions, &mut errors);
+    let requirements = Requirements {
+        roles: args.roles.unwrap_or_default(),
+        permissions: args.permissions.unwrap_or_default(),
+        features: args.features,
+        plans: args.plans,
+        reverification: args.reverification,
+    };
+    validate::list(ListKind::Roles, &requirements.roles, &mut errors);
+    validate::list(
+        ListKind::Permissions,
+        &requirements.permissions,
+        &mut errors,
+    );
+    if let Some(features) = &requirements.features {
+        validate::list(ListKind::Features, features, &mut errors);
+    }
+    if let Some(plans) = &requirements.plans {
+        validate::list(ListKind::Plans, plans, &mut errors);
+    }
+    if let Some(level) = &requirements.reverification {
+        validate::reverification(level, &mut errors);
+    }
     let handler = validate::item(item.clone(), &mut errors);
     match (errors.into_error(), handler) {
         (None, Some(handler)) => {
@@ -65,7 +87,7 @@ pub(crate) fn clerk_protected(
                 Some(path) => path.into_token_stream(),
                 None => framework.default_crate(),
             };
-            expand(&krate, &roles, &permissions, handler)
+            expand(&krate, &requirements, handler)
         }
         (Some(error), _) => {
             let error = error.to_compile_error();
@@ -77,13 +99,61 @@ pub(crate) fn clerk_protected(
     }
 }
 
+/// What the policy type requires, validated.
+#[derive(Debug, Default)]
+pub(crate) struct Requirements {
+    pub(crate) roles: Vec<LitStr>,
+    pub(crate) permissions: Vec<LitStr>,
+    /// `None` when absent: the default method of `Policy` stays.
+    pub(crate) features: Option<Vec<LitStr>>,
+    pub(crate) plans: Option<Vec<LitStr>>,
+    /// One of `args::LEVELS`.
+    pub(crate) reverification: Option<LitStr>,
+}
+
+impl Requirements {
+    /// The optional methods of the `Policy` impl: features, plans, reverification, each only
+    /// when given.
+    fn optional_methods(&self, krate: &TokenStream) -> TokenStream {
+        let list = |name: &str, values: &Option<Vec<LitStr>>| {
+            values.as_ref().map(|values| {
+                let name = Ident::new(name, Span::call_site());
+                quote! {
+                    fn #name() -> &'static [&'static str] {
+                        &[#(#values),*]
+                    }
+                }
+            })
+        };
+        let features = list("features", &self.features);
+        let plans = list("plans", &self.plans);
+        let reverification = self.reverification.as_ref().map(|lit| {
+            let variant = match lit.value().as_str() {
+                "strict_mfa" => "StrictMfa",
+                "strict" => "Strict",
+                "moderate" => "Moderate",
+                _ => "Lax",
+            };
+            let variant = Ident::new(variant, lit.span());
+            quote! {
+                fn reverification() -> ::core::option::Option<#krate::__private::Reverification> {
+                    ::core::option::Option::Some(#krate::__private::Reverification::#variant)
+                }
+            }
+        });
+        quote!(#features #plans #reverification)
+    }
+}
+
 /// The expansion of a valid handler.
 pub(crate) fn expand(
     krate: &TokenStream,
-    roles: &[LitStr],
-    permissions: &[LitStr],
+    requirements: &Requirements,
     handler: Handler,
 ) -> TokenStream {
+    let roles = &requirements.roles;
+    let permissions = &requirements.permissions;
+    let optional = requirements.optional_methods(krate);
     let Handler {
         attrs,
         vis,
@@ -133,6 +203,7 @@ pub(crate) fn expand(
             fn permissions() -> &'static [&'static str] {
                 &[#(#permissions),*]
             }
+            #optional
         }
 
         #(#attrs)*
@@ -248,6 +319,69 @@ mod tests {
                 "x : X"
             ]
         );
+    }
+
+    #[test]
+    fn features_plans_and_reverification() {
+        let file = expand_axum(
+            quote!(
+                features = ["dashboard", "o:reports"],
+                plans = ["pro"],
+                reverification = "strict_mfa",
+            ),
+            quote!(
+                fn h() {}
+            ),
+        );
+        let (_, imp, _) = split(&file);
+        assert_eq!(list(imp, "roles"), "{ & [] }");
+        assert_eq!(
+            list(imp, "features"),
+            "{ & [\"dashboard\" , \"o:reports\"] }"
+        );
+        assert_eq!(list(imp, "plans"), "{ & [\"pro\"] }");
+        assert_eq!(
+            list(imp, "reverification"),
+            "{ :: core :: option :: Option :: Some (:: clerk_axum :: __private :: Reverification :: StrictMfa) }"
+        );
+        for (level, variant) in [
+            ("strict", "Strict"),
+            ("moderate", "Moderate"),
+            ("lax", "Lax"),
+        ] {
+            let file = expand_axum(
+                quote!(reverification = #level),
+                quote!(
+                    fn h() {}
+                ),
+            );
+            let (_, imp, _) = split(&file);
+            assert!(list(imp, "reverification").contains(&format!("Reverification :: {variant})")));
+            assert_eq!(imp.items.len(), 3, "only the given optional methods");
+        }
+        // Absent: the trait's defaults stay.
+        let file = expand_axum(
+            quote!(),
+            quote!(
+                fn h() {}
+            ),
+        );
+        assert_eq!(split(&file).1.items.len(), 2);
+        let file = expand_axum(
+            quote!(
+                features = ["x:dashboard"],
+                plans = [""],
+                reverification = "sometimes"
+            ),
+            quote!(
+                fn h() {}
+            ),
+        );
+        let errors = compile_errors(&file);
+        assert_eq!(errors.len(), 3, "{errors:#?}");
+        assert!(errors[0].contains("unknown scope `x`"));
+        assert!(errors[1].starts_with("empty plan"));
+        assert!(errors[2].starts_with("unknown reverification level \"sometimes\""));
     }
 
     #[test]

@@ -10,6 +10,10 @@
 //! | `#[clerk_protected(roles = ["org:admin", "org:billing"])]` | **any** of these organisation roles (403 otherwise) |
 //! | `#[clerk_protected(permissions = ["org:invoices:read", "org:invoices:write"])]` | **all** of these permissions (403 otherwise) |
 //! | `#[clerk_protected(roles = [...], permissions = [...])]` | both |
+//! | `#[clerk_protected(features = ["dashboard", "o:reports"])]` | **all** of these features (the session's `fea` claim; 403 otherwise) |
+//! | `#[clerk_protected(plans = ["pro"])]` | **all** of these plans (the `pla` claim; 403 otherwise) |
+//! | `#[clerk_protected(reverification = "strict")]` | the factors verified recently enough (the `fva` claim): `"strict_mfa"` (both factors, 10 minutes), `"strict"` (10 minutes), `"moderate"` (60), `"lax"` (a day); otherwise 403 with Clerk's reverification hint |
+//! | `#[clerk_protected(roles = [...], features = [...], plans = [...], reverification = "...")]` | every one of them |
 //! | `#[clerk_protected(..., crate = "my_app::auth")]` | the same, with the integration crate renamed or re-exported at that path |
 //!
 //! The semantics are exactly those of `clerk_core::Policy::evaluate` (Clerk's `has()`): the
@@ -17,6 +21,27 @@
 //! permission requirement fails. A role is `org:<key>`, a permission `org:<feature>:<action>`,
 //! each key ASCII letters, digits, `_` or `-` (the rules of `clerk_core::Requirement`); anything
 //! else is a compile error.
+//!
+//! A feature or plan is `<name>` (either scope) or `<scope>:<name>`, the scope `o` / `org` /
+//! `organization` (the active organization's) or `u` / `user` (the user's), the name ASCII
+//! letters, digits, `_` or `-`; any other scope, a second `:`, whitespace or an empty string is a
+//! compile error, and so is a reverification level other than the four above.
+//!
+//! Features, plans and reverification are decided by `clerk_core::Policy::decide`, the same in
+//! every framework: a missing role, permission, feature or plan answers `403`
+//! `{"error":"forbidden"}`; when only the factors' freshness is lacking (or the token has no
+//! `fva`), the answer is `403` with Clerk's reverification hint (`reverificationError` of
+//! `@clerk/shared`), which clerk-js's `useReverification()` reads to ask the user to verify
+//! again and retry:
+//!
+//! ```text
+//! {"clerk_error":{"type":"forbidden","reason":"reverification-error",
+//!  "metadata":{"reverification":{"level":"second_factor","afterMinutes":10}}}}
+//! ```
+//!
+//! (`strict`; `strict_mfa` is `{"level":"multi_factor","afterMinutes":10}`, `moderate`
+//! `{"level":"second_factor","afterMinutes":60}`, `lax`
+//! `{"level":"second_factor","afterMinutes":1440}`).
 //!
 //! # Expansion
 //!
@@ -125,9 +150,21 @@ impl Errors {
 ///     query.to_string()
 /// }
 ///
+/// #[clerk_protected(features = ["o:reports"], plans = ["pro"])]
+/// async fn reports() -> &'static str {
+///     "the reports"
+/// }
+///
+/// #[clerk_protected(reverification = "strict")] // factors verified within 10 minutes
+/// async fn delete_account() -> &'static str {
+///     "deleted"
+/// }
+///
 /// let app: Router = Router::new()
 ///     .route("/admin", get(admin))
 ///     .route("/invoices", get(invoices))
+///     .route("/reports", get(reports))
+///     .route("/account", axum::routing::delete(delete_account))
 ///     .layer(ClerkLayer::from_env()?);
 /// ```
 #[proc_macro_attribute]
@@ -152,7 +189,13 @@ pub fn clerk_protected_axum(args: TokenStream, item: TokenStream) -> TokenStream
 ///     HttpResponse::Ok().body("hello, admin")
 /// }
 ///
-/// let app = App::new().wrap(ClerkMiddleware::from_env()?).service(admin);
+/// #[clerk_protected(plans = ["pro"], reverification = "moderate")]
+/// #[get("/billing/export")]
+/// async fn export() -> HttpResponse {
+///     HttpResponse::Ok().body("the export")
+/// }
+///
+/// let app = App::new().wrap(ClerkMiddleware::from_env()?).service(admin).service(export);
 /// ```
 #[proc_macro_attribute]
 pub fn clerk_protected_actix(args: TokenStream, item: TokenStream) -> TokenStream {
@@ -176,9 +219,15 @@ pub fn clerk_protected_actix(args: TokenStream, item: TokenStream) -> TokenStrea
 ///     "the invoices"
 /// }
 ///
+/// #[clerk_protected(features = ["dashboard"], reverification = "lax")]
+/// #[get("/dashboard")]
+/// fn dashboard() -> &'static str {
+///     "the dashboard"
+/// }
+///
 /// let rocket = rocket::build()
 ///     .attach(ClerkFairing::from_env()?)
-///     .mount("/", routes![invoices]);
+///     .mount("/", routes![invoices, dashboard]);
 /// ```
 #[proc_macro_attribute]
 pub fn clerk_protected_rocket(args: TokenStream, item: TokenStream) -> TokenStream {

@@ -1,4 +1,5 @@
-//! Validation: the shape of roles and permissions, and the item the attribute is applied to.
+//! Validation: the shape of roles, permissions, features and plans, the reverification level, and
+//! the item the attribute is applied to.
 //!
 //! The key rules mirror `clerk_core::Requirement` (clerk-core/src/authz.rs): a role is
 //! `org:<key>` or `<key>`, a permission `org:<feature>:<action>` or `<feature>:<action>`, and a
@@ -13,7 +14,7 @@ use syn::parse::{Parse, ParseStream};
 use syn::{Attribute, Item, LitStr, Signature, Visibility};
 
 use crate::Errors;
-use crate::args::ListKind;
+use crate::args::{LEVELS, ListKind};
 
 const ORG_PREFIX: &str = "org:";
 
@@ -41,11 +42,50 @@ pub(crate) fn is_permission(s: &str) -> bool {
     }
 }
 
+/// The scopes a feature or plan may name (clerk-core's `billing_has`): organization or user.
+const SCOPES: [&str; 5] = ["o", "org", "organization", "u", "user"];
+
+/// A feature or plan as clerk-core's `Policy::decide` can match it: `<name>` or
+/// `<scope>:<name>`, the scope one of [`SCOPES`], the name a key.
+pub(crate) fn is_billing(s: &str) -> bool {
+    match s.split_once(':') {
+        Some((scope, name)) => SCOPES.contains(&scope) && is_key(name),
+        None => is_key(s),
+    }
+}
+
+/// Why a feature or plan is not valid (it is not [`is_billing`]), after the whitespace check.
+fn billing_shape(kind: ListKind, value: &str) -> String {
+    let noun = kind.noun();
+    let example = match kind {
+        ListKind::Plans => "\"pro\" or \"o:pro\"",
+        _ => "\"dashboard\" or \"o:dashboard\"",
+    };
+    if value.is_empty() {
+        return format!("empty {noun}: name one, e.g. {example}, or remove the empty string");
+    }
+    let shape = format!(
+        "a {noun} looks like {example}: an optional scope (`o`, `org` or `organization` for the \
+         organization's, `u` or `user` for the user's) and a name of ASCII letters, digits, `_` \
+         or `-`"
+    );
+    match value.split_once(':') {
+        Some((_, name)) if name.contains(':') => {
+            format!("invalid {noun} {value:?} has more than one `:`: {shape}")
+        }
+        Some((scope, _)) if !SCOPES.contains(&scope) => {
+            format!("invalid {noun} {value:?}: unknown scope `{scope}`; {shape}")
+        }
+        _ => format!("invalid {noun} {value:?}: {shape}"),
+    }
+}
+
 /// Why `value` is not a valid element of a `kind` list, as a message that says how to fix it.
 pub(crate) fn check(kind: ListKind, value: &str) -> Result<(), String> {
     let valid = match kind {
         ListKind::Roles => is_role,
         ListKind::Permissions => is_permission,
+        ListKind::Features | ListKind::Plans => is_billing,
     };
     if valid(value) {
         return Ok(());
@@ -62,6 +102,15 @@ pub(crate) fn check(kind: ListKind, value: &str) -> Result<(), String> {
             "{noun} {value:?} contains whitespace, which Clerk keys never do: {fix}"
         ));
     }
+    if matches!(kind, ListKind::Features | ListKind::Plans) {
+        return Err(billing_shape(kind, value));
+    }
+    if value.is_empty() {
+        return Err(format!(
+            "empty {noun}: name one, e.g. {}, or remove the empty string",
+            kind.example()
+        ));
+    }
     let shape = match kind {
         ListKind::Roles => {
             "a role looks like \"org:<key>\", where <key> is ASCII letters, digits, `_` or `-` \
@@ -71,6 +120,7 @@ pub(crate) fn check(kind: ListKind, value: &str) -> Result<(), String> {
             "a permission looks like \"org:<feature>:<action>\", where each part is ASCII letters, \
              digits, `_` or `-` (e.g. \"org:invoices:read\")"
         }
+        ListKind::Features | ListKind::Plans => unreachable!("checked above"),
     };
     let moved = match kind {
         ListKind::Roles if is_permission(value) => {
@@ -82,6 +132,29 @@ pub(crate) fn check(kind: ListKind, value: &str) -> Result<(), String> {
         _ => String::new(),
     };
     Err(format!("invalid {noun} {value:?}: {shape}{moved}"))
+}
+
+/// Checks the `reverification = "..."` level, spanning the error on its string literal.
+pub(crate) fn reverification(lit: &LitStr, errors: &mut Errors) {
+    let value = lit.value();
+    if LEVELS.contains(&value.as_str()) {
+        return;
+    }
+    let hint = LEVELS
+        .into_iter()
+        .find(|level| {
+            let squeezed = value.trim().to_ascii_lowercase().replace(['-', ' '], "_");
+            !squeezed.is_empty() && squeezed == *level
+        })
+        .map(|level| format!("; did you mean \"{level}\"?"))
+        .unwrap_or_default();
+    errors.push(syn::Error::new(
+        lit.span(),
+        format!(
+            "unknown reverification level {value:?}: the levels are \"strict_mfa\" (both factors within \
+             10 minutes), \"strict\" (10 minutes), \"moderate\" (60 minutes) and \"lax\" (a day){hint}"
+        ),
+    ));
 }
 
 /// Checks every element of a list, spanning each error on its string literal.
@@ -291,6 +364,58 @@ mod tests {
         );
         let e = check(ListKind::Permissions, "org:a:b:c").unwrap_err();
         assert!(!e.contains("move it"), "{e}");
+    }
+
+    #[test]
+    fn features_and_plans() {
+        for ok in [
+            "dashboard",
+            "o:dashboard",
+            "org:reports",
+            "organization:a-b_9",
+            "u:profile",
+            "user:x",
+        ] {
+            assert!(check(ListKind::Features, ok).is_ok(), "{ok:?}");
+            assert!(check(ListKind::Plans, ok).is_ok(), "{ok:?}");
+        }
+        let e = check(ListKind::Features, "x:dashboard").unwrap_err();
+        assert!(
+            e.starts_with("invalid feature \"x:dashboard\": unknown scope `x`;"),
+            "{e}"
+        );
+        let e = check(ListKind::Plans, "o:pro:plus").unwrap_err();
+        assert!(
+            e.starts_with("invalid plan \"o:pro:plus\" has more than one `:`"),
+            "{e}"
+        );
+        let e = check(ListKind::Features, "o: dashboard").unwrap_err();
+        assert!(e.ends_with("write \"o:dashboard\""), "{e}");
+        let e = check(ListKind::Plans, "").unwrap_err();
+        assert!(e.starts_with("empty plan: name one"), "{e}");
+        let e = check(ListKind::Roles, "").unwrap_err();
+        assert!(e.starts_with("empty role: name one"), "{e}");
+        for bad in ["o:", ":pro", "pro!", "é", "o:a b"] {
+            assert!(check(ListKind::Plans, bad).is_err(), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn reverification_levels() {
+        let level = |s: &str| {
+            let mut errors = Errors::default();
+            reverification(&LitStr::new(s, Span::call_site()), &mut errors);
+            errors.messages()
+        };
+        for ok in LEVELS {
+            assert!(level(ok).is_empty(), "{ok}");
+            assert!(clerk_core::Reverification::parse(ok).is_some(), "{ok}");
+        }
+        let e = level("strict-mfa");
+        assert!(e[0].starts_with("unknown reverification level \"strict-mfa\""));
+        assert!(e[0].ends_with("; did you mean \"strict_mfa\"?"), "{e:?}");
+        assert!(!level("paranoid")[0].contains("did you mean"));
+        assert!(!level("")[0].contains("did you mean"));
     }
 
     fn item_errors(tokens: TokenStream) -> (bool, Vec<String>) {

@@ -19,6 +19,14 @@
 //! | `GET /features/impersonation-read` | `permissions = ["org:impersonation:read"]` |
 //! | `GET /features/projects-revoke` | `permissions = ["org:projects:revoke"]` |
 //! | `GET /features/repositories-delete` | `permissions = ["org:repositories:delete"]` |
+//! | `GET /billing/dashboard` | `features = ["dashboard"]` |
+//! | `GET /billing/org-dashboard` | `features = ["o:dashboard", "o:reports"]` |
+//! | `GET /billing/pro` | `plans = ["pro"]` |
+//! | `GET /billing/admin-pro` | `roles = ["org:admin"], features = ["dashboard"], plans = ["o:pro"]` |
+//! | `GET /reverify/strict` | `reverification = "strict"` |
+//! | `GET /reverify/strict-mfa` | `reverification = "strict_mfa"` |
+//! | `GET /reverify/moderate` | `features = ["dashboard"], reverification = "moderate"` |
+//! | `GET /reverify/lax` | `reverification = "lax"` |
 //!
 //! Every other `200` answers the last path segment (`/billing/view` answers `view`).
 //!
@@ -167,6 +175,17 @@ pub enum Caller {
     /// `o.per = "read,create,update,delete,revoke"`, `o.fpm = "7,21"`: `read`, `create` and
     /// `update` of `org:repositories`, `read`, `update` and `revoke` of `org:projects`.
     UoProjectsMaintainer,
+    /// `org:admin`, no permissions; `fea = "o:dashboard,o:reports,u:profile"`, `pla = "o:pro"`,
+    /// factors verified 90 minutes ago (`fva = [90, -1]`).
+    ProAdmin,
+    /// No organization; `fea = "u:dashboard"`, `pla = "u:free"`, `fva = [45, -1]`.
+    FreeUser,
+    /// No organization; the first factor verified 3 minutes ago (`fva = [3, -1]`).
+    FreshlyVerified,
+    /// No organization; the first factor verified 30 minutes ago (`fva = [30, -1]`).
+    StaleVerified,
+    /// No organization; no factor verified in this session (`fva = [-1, -1]`).
+    NeverVerified,
 }
 
 impl Caller {
@@ -183,6 +202,7 @@ impl Caller {
                 .org_role(role)
                 .org_permissions(permissions.iter().copied())
         };
+        let user = || instance.token().version(version).user_id("user_1");
         // v1 tokens carry `granted`; v2 tokens the compact claims instead.
         let compact = |row: &V2Row| {
             member("org:member", row.granted).compact_permissions(row.fea, row.per, row.fpm)
@@ -196,109 +216,232 @@ impl Caller {
                 member("org:member", &["org:invoices:read", "org:invoices:write"])
             }
             Self::Billing => member("org:billing", &[]),
-            Self::NoOrganization => instance.token().version(version).user_id("user_1"),
+            Self::NoOrganization => user(),
             Self::UoReportsReader => compact(&V2_ROWS[0]),
             Self::UoBillingManager => compact(&V2_ROWS[1]),
             Self::UoImpersonationReader => compact(&V2_ROWS[2]),
             Self::OuMembershipsManager => compact(&V2_ROWS[3]),
             Self::UoProjectsMaintainer => compact(&V2_ROWS[4]),
+            Self::ProAdmin => member("org:admin", &[])
+                .features("o:dashboard,o:reports,u:profile")
+                .plan("o:pro")
+                .factor_verification_age([90, -1]),
+            Self::FreeUser => user()
+                .features("u:dashboard")
+                .plan("u:free")
+                .factor_verification_age([45, -1]),
+            Self::FreshlyVerified => user().factor_verification_age([3, -1]),
+            Self::StaleVerified => user().factor_verification_age([30, -1]),
+            Self::NeverVerified => user().factor_verification_age([-1, -1]),
         };
         Some(builder.sign())
     }
 }
 
-/// `(method, path, caller, expected status)`.
-pub const CASES: &[(&str, &str, Caller, u16)] = {
+/// How a case must be answered.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Expect {
+    /// `200`, the handler's answer.
+    Allowed,
+    /// `401` with `www-authenticate` and `{"error":"unauthenticated",…}`.
+    Unauthenticated,
+    /// `403` `{"error":"forbidden"}`, no `www-authenticate`.
+    Forbidden,
+    /// `403` with Clerk's reverification hint for this `{level, afterMinutes}` object (one of
+    /// [`STRICT`], [`STRICT_MFA`], [`MODERATE`], [`LAX`]), no `www-authenticate`.
+    Reverification(&'static str),
+}
+
+/// `metadata.reverification` of the `strict` hint.
+pub const STRICT: &str = r#"{"level":"second_factor","afterMinutes":10}"#;
+/// `metadata.reverification` of the `strict_mfa` hint.
+pub const STRICT_MFA: &str = r#"{"level":"multi_factor","afterMinutes":10}"#;
+/// `metadata.reverification` of the `moderate` hint.
+pub const MODERATE: &str = r#"{"level":"second_factor","afterMinutes":60}"#;
+/// `metadata.reverification` of the `lax` hint.
+pub const LAX: &str = r#"{"level":"second_factor","afterMinutes":1440}"#;
+
+impl Expect {
+    /// The status code.
+    #[must_use]
+    pub fn status(self) -> u16 {
+        match self {
+            Self::Allowed => 200,
+            Self::Unauthenticated => 401,
+            Self::Forbidden | Self::Reverification(_) => 403,
+        }
+    }
+
+    /// The exact body of a `403`: `{"error":"forbidden"}`, or Clerk's reverification hint
+    /// (`reverificationError` of `@clerk/shared`) carrying `config`.
+    #[must_use]
+    pub fn forbidden_body(self) -> Option<String> {
+        match self {
+            Self::Forbidden => Some(r#"{"error":"forbidden"}"#.to_owned()),
+            Self::Reverification(config) => Some(format!(
+                r#"{{"clerk_error":{{"type":"forbidden","reason":"reverification-error","metadata":{{"reverification":{config}}}}}}}"#
+            )),
+            Self::Allowed | Self::Unauthenticated => None,
+        }
+    }
+}
+
+/// `(method, path, caller, expected answer)`.
+pub const CASES: &[(&str, &str, Caller, Expect)] = {
     use Caller::*;
+    use Expect::{Allowed, Forbidden, Reverification, Unauthenticated};
     &[
         // signed out: 401 everywhere
-        ("GET", "/signed-in", SignedOut, 401),
-        ("GET", "/admin", SignedOut, 401),
-        ("GET", "/all-permissions", SignedOut, 401),
-        ("POST", "/echo", SignedOut, 401),
-        ("GET", "/billing/view", SignedOut, 401),
+        ("GET", "/signed-in", SignedOut, Unauthenticated),
+        ("GET", "/admin", SignedOut, Unauthenticated),
+        ("GET", "/all-permissions", SignedOut, Unauthenticated),
+        ("POST", "/echo", SignedOut, Unauthenticated),
+        ("GET", "/billing/view", SignedOut, Unauthenticated),
         // signed in
-        ("GET", "/signed-in", MemberReader, 200),
-        ("GET", "/signed-in", NoOrganization, 200),
+        ("GET", "/signed-in", MemberReader, Allowed),
+        ("GET", "/signed-in", NoOrganization, Allowed),
         // roles: any of them
-        ("GET", "/admin", Admin, 200),
-        ("GET", "/admin", MemberReader, 403),
-        ("GET", "/admin", Billing, 403),
-        ("GET", "/any-role", Admin, 200),
-        ("GET", "/any-role", Billing, 200),
-        ("GET", "/any-role", MemberWriter, 403),
+        ("GET", "/admin", Admin, Allowed),
+        ("GET", "/admin", MemberReader, Forbidden),
+        ("GET", "/admin", Billing, Forbidden),
+        ("GET", "/any-role", Admin, Allowed),
+        ("GET", "/any-role", Billing, Allowed),
+        ("GET", "/any-role", MemberWriter, Forbidden),
         // permissions: all of them
-        ("GET", "/all-permissions", MemberWriter, 200),
-        ("GET", "/all-permissions", MemberReader, 403),
-        ("GET", "/all-permissions", Admin, 403),
+        ("GET", "/all-permissions", MemberWriter, Allowed),
+        ("GET", "/all-permissions", MemberReader, Forbidden),
+        ("GET", "/all-permissions", Admin, Forbidden),
         // role + permission: both must hold
-        ("GET", "/role-and-permission", AdminReader, 200),
-        ("GET", "/role-and-permission", Admin, 403),
-        ("GET", "/role-and-permission", MemberReader, 403),
+        ("GET", "/role-and-permission", AdminReader, Allowed),
+        ("GET", "/role-and-permission", Admin, Forbidden),
+        ("GET", "/role-and-permission", MemberReader, Forbidden),
         // no active organization fails closed
-        ("GET", "/admin", NoOrganization, 403),
-        ("GET", "/any-role", NoOrganization, 403),
-        ("GET", "/all-permissions", NoOrganization, 403),
-        ("GET", "/role-and-permission", NoOrganization, 403),
+        ("GET", "/admin", NoOrganization, Forbidden),
+        ("GET", "/any-role", NoOrganization, Forbidden),
+        ("GET", "/all-permissions", NoOrganization, Forbidden),
+        ("GET", "/role-and-permission", NoOrganization, Forbidden),
         // body extractor last
-        ("POST", "/echo", MemberWriter, 200),
-        ("POST", "/echo", MemberReader, 403),
+        ("POST", "/echo", MemberWriter, Allowed),
+        ("POST", "/echo", MemberReader, Forbidden),
         // two handlers in one module, `crate = "..."`
-        ("GET", "/billing/view", MemberReader, 200),
-        ("GET", "/billing/view", Billing, 403),
-        ("GET", "/billing/manage", Billing, 200),
-        ("GET", "/billing/manage", Admin, 403),
-        ("GET", "/billing/manage", NoOrganization, 403),
+        ("GET", "/billing/view", MemberReader, Allowed),
+        ("GET", "/billing/view", Billing, Forbidden),
+        ("GET", "/billing/manage", Billing, Allowed),
+        ("GET", "/billing/manage", Admin, Forbidden),
+        ("GET", "/billing/manage", NoOrganization, Forbidden),
         // v2 organization features scoped `uo:`/`ou:` take their own masks: nothing shifts
         // onto the `o:` feature after them, and `u:` features take none
-        ("GET", "/features/reports-read", SignedOut, 401),
-        ("GET", "/features/reports-read", UoReportsReader, 200),
-        ("GET", "/billing/view", UoReportsReader, 403),
-        ("GET", "/features/reports-read", MemberReader, 403),
-        ("GET", "/features/billing-manage", UoBillingManager, 200),
-        ("GET", "/features/members-manage", UoBillingManager, 403),
+        ("GET", "/features/reports-read", SignedOut, Unauthenticated),
+        ("GET", "/features/reports-read", UoReportsReader, Allowed),
+        ("GET", "/billing/view", UoReportsReader, Forbidden),
+        ("GET", "/features/reports-read", MemberReader, Forbidden),
+        ("GET", "/features/billing-manage", UoBillingManager, Allowed),
+        (
+            "GET",
+            "/features/members-manage",
+            UoBillingManager,
+            Forbidden,
+        ),
         (
             "GET",
             "/features/memberships-manage",
             UoImpersonationReader,
-            200,
+            Allowed,
         ),
         (
             "GET",
             "/features/impersonation-read",
             UoImpersonationReader,
-            200,
+            Allowed,
         ),
         (
             "GET",
             "/features/members-manage",
             UoImpersonationReader,
-            403,
+            Forbidden,
         ),
         (
             "GET",
             "/features/memberships-manage",
             OuMembershipsManager,
-            200,
+            Allowed,
         ),
         (
             "GET",
             "/features/impersonation-read",
             OuMembershipsManager,
-            403,
+            Forbidden,
         ),
         (
             "GET",
             "/features/projects-revoke",
             UoProjectsMaintainer,
-            200,
+            Allowed,
         ),
         (
             "GET",
             "/features/repositories-delete",
             UoProjectsMaintainer,
-            403,
+            Forbidden,
         ),
+        // features: all of them, scoped or not
+        ("GET", "/billing/dashboard", SignedOut, Unauthenticated),
+        ("GET", "/billing/dashboard", ProAdmin, Allowed),
+        ("GET", "/billing/dashboard", FreeUser, Allowed),
+        ("GET", "/billing/dashboard", MemberReader, Forbidden),
+        ("GET", "/billing/dashboard", NoOrganization, Forbidden),
+        ("GET", "/billing/org-dashboard", ProAdmin, Allowed),
+        // a user feature does not count as the organization's
+        ("GET", "/billing/org-dashboard", FreeUser, Forbidden),
+        // plans
+        ("GET", "/billing/pro", SignedOut, Unauthenticated),
+        ("GET", "/billing/pro", ProAdmin, Allowed),
+        ("GET", "/billing/pro", FreeUser, Forbidden),
+        ("GET", "/billing/pro", MemberReader, Forbidden),
+        // role + feature + plan: all must hold
+        ("GET", "/billing/admin-pro", ProAdmin, Allowed),
+        ("GET", "/billing/admin-pro", Admin, Forbidden),
+        ("GET", "/billing/admin-pro", FreeUser, Forbidden),
+        // reverification: fresh, stale, never verified, no `fva` at all
+        ("GET", "/reverify/strict", SignedOut, Unauthenticated),
+        ("GET", "/reverify/strict", FreshlyVerified, Allowed),
+        (
+            "GET",
+            "/reverify/strict",
+            StaleVerified,
+            Reverification(STRICT),
+        ),
+        (
+            "GET",
+            "/reverify/strict",
+            NeverVerified,
+            Reverification(STRICT),
+        ),
+        (
+            "GET",
+            "/reverify/strict",
+            MemberReader,
+            Reverification(STRICT),
+        ),
+        ("GET", "/reverify/strict-mfa", FreshlyVerified, Allowed),
+        (
+            "GET",
+            "/reverify/strict-mfa",
+            StaleVerified,
+            Reverification(STRICT_MFA),
+        ),
+        ("GET", "/reverify/lax", StaleVerified, Allowed),
+        ("GET", "/reverify/lax", NeverVerified, Reverification(LAX)),
+        // with a feature: a missing feature is plainly forbidden, even when fresh; the
+        // reverification hint only once the feature holds
+        ("GET", "/reverify/moderate", FreeUser, Allowed),
+        (
+            "GET",
+            "/reverify/moderate",
+            ProAdmin,
+            Reverification(MODERATE),
+        ),
+        ("GET", "/reverify/moderate", FreshlyVerified, Forbidden),
     ]
 };
 
@@ -324,7 +467,7 @@ pub async fn replay(
         if let Some(token) = caller.token(instance, version) {
             request = request.bearer_auth(token);
         }
-        let case = format!("{method} {path} as {caller:?} ({version:?})");
+        let case = format!("{method} {path} as {caller:?} ({version:?}), expecting {expected:?}");
         let response = match request.send().await {
             Ok(response) => response,
             Err(e) => {
@@ -345,11 +488,14 @@ pub async fn replay(
             _ => "signed-in",
         };
         let body_ok = match expected {
-            200 if path == "/echo" => body == "an invoice",
-            200 => body == path.rsplit('/').next().unwrap_or_default(),
-            401 => www && body.contains(r#""error":"unauthenticated""#),
-            _ => body == r#"{"error":"forbidden"}"#,
+            Expect::Allowed if path == "/echo" => body == "an invoice",
+            Expect::Allowed => body == path.rsplit('/').next().unwrap_or_default(),
+            Expect::Unauthenticated => www && body.contains(r#""error":"unauthenticated""#),
+            Expect::Forbidden | Expect::Reverification(_) => {
+                !www && expected.forbidden_body().is_some_and(|want| body == want)
+            }
         };
+        let expected = expected.status();
         if status != expected || auth_status.as_deref() != Some(want_auth) || !body_ok {
             failures.push(format!(
                 "{case}: {status} (expected {expected}), x-clerk-auth-status {auth_status:?} (expected {want_auth}), www-authenticate {www}, body {body}"
@@ -384,6 +530,62 @@ where
     let base = serve(config(&instance)).await;
     replay(&base, &instance, ClaimsVersion::V1).await?;
     replay(&base, &instance, ClaimsVersion::V2).await
+}
+
+/// Defines the `/billing/…` (features, plans) and `/reverify/…` handlers of the table above,
+/// for frameworks with route attributes (actix-web, Rocket): invoke it in a module where `get`
+/// (the framework's route attribute) and `clerk_protected` (the integration's) are in scope.
+#[macro_export]
+macro_rules! billing_routes {
+    () => {
+        #[clerk_protected(features = ["dashboard"])]
+        #[get("/billing/dashboard")]
+        pub(crate) async fn dashboard() -> &'static str {
+            "dashboard"
+        }
+
+        #[clerk_protected(features = ["o:dashboard", "o:reports"])]
+        #[get("/billing/org-dashboard")]
+        pub(crate) async fn org_dashboard() -> &'static str {
+            "org-dashboard"
+        }
+
+        #[clerk_protected(plans = ["pro"])]
+        #[get("/billing/pro")]
+        pub(crate) async fn pro() -> &'static str {
+            "pro"
+        }
+
+        #[clerk_protected(roles = ["org:admin"], features = ["dashboard"], plans = ["o:pro"])]
+        #[get("/billing/admin-pro")]
+        pub(crate) async fn admin_pro() -> &'static str {
+            "admin-pro"
+        }
+
+        #[clerk_protected(reverification = "strict")]
+        #[get("/reverify/strict")]
+        pub(crate) async fn strict() -> &'static str {
+            "strict"
+        }
+
+        #[clerk_protected(reverification = "strict_mfa")]
+        #[get("/reverify/strict-mfa")]
+        pub(crate) async fn strict_mfa() -> &'static str {
+            "strict-mfa"
+        }
+
+        #[clerk_protected(features = ["dashboard"], reverification = "moderate")]
+        #[get("/reverify/moderate")]
+        pub(crate) async fn moderate() -> &'static str {
+            "moderate"
+        }
+
+        #[clerk_protected(reverification = "lax")]
+        #[get("/reverify/lax")]
+        pub(crate) async fn lax() -> &'static str {
+            "lax"
+        }
+    };
 }
 
 /// Defines the `/features/…` handlers of the table above, each under its

@@ -41,6 +41,9 @@ pub struct TokenBuilder {
     authorized_party: Option<String>,
     actor: Option<Value>,
     kid: Option<String>,
+    features: Option<String>,
+    plan: Option<String>,
+    factor_verification_age: Option<[i64; 2]>,
     custom: Map<String, Value>,
 }
 
@@ -63,6 +66,9 @@ impl TokenBuilder {
             authorized_party: None,
             actor: None,
             kid: None,
+            features: None,
+            plan: None,
+            factor_verification_age: None,
             custom: Map::new(),
         }
     }
@@ -202,6 +208,37 @@ impl TokenBuilder {
         self
     }
 
+    /// The billing features (`fea`), verbatim: `<scope>:<name>` entries, scope `o`, `u`, `ou` or
+    /// `uo`, e.g. `o:dashboard,u:profile`. Replaces the `fea` that
+    /// [`compact_permissions`](Self::compact_permissions) or the organization permissions of a
+    /// v2 token would carry (give the organization features their masks with
+    /// `compact_permissions` instead when the token also grants permissions). Set in v1 tokens
+    /// too: clerk-core reads `fea` whatever the version.
+    pub fn features(mut self, fea: impl Into<String>) -> Self {
+        self.features = Some(fea.into());
+        self
+    }
+
+    /// The billing plans (`pla`), verbatim, scoped as [`features`](Self::features), e.g.
+    /// `o:pro`. Set in v1 and v2 tokens.
+    pub fn plan(mut self, pla: impl Into<String>) -> Self {
+        self.plan = Some(pla.into());
+        self
+    }
+
+    /// The factor verification ages (`fva`): minutes since the first and the second factor were
+    /// verified, `-1` for one never verified in this session. Set in v1 and v2 tokens; absent by
+    /// default.
+    ///
+    /// ```
+    /// let token = clerk_testing::TestInstance::new().token().factor_verification_age([3, -1]);
+    /// assert_eq!(token.claims()["fva"], serde_json::json!([3, -1]));
+    /// ```
+    pub fn factor_verification_age(mut self, fva: [i64; 2]) -> Self {
+        self.factor_verification_age = Some(fva);
+        self
+    }
+
     /// The claims the token will carry.
     #[must_use]
     pub fn claims(&self) -> Map<String, Value> {
@@ -266,6 +303,15 @@ impl TokenBuilder {
                     c.insert("fea".into(), json!(fea));
                 }
             }
+        }
+        if let Some(fea) = &self.features {
+            c.insert("fea".into(), json!(fea));
+        }
+        if let Some(pla) = &self.plan {
+            c.insert("pla".into(), json!(pla));
+        }
+        if let Some(fva) = self.factor_verification_age {
+            c.insert("fva".into(), json!(fva));
         }
         for (k, v) in &self.custom {
             c.insert(k.clone(), v.clone());

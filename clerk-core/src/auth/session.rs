@@ -233,11 +233,11 @@ impl Auth {
             .is_ok_and(|r| r.is_satisfied_by(self.org_role(), self.org_permissions()))
     }
 
-    /// Whether the session satisfies policy `P` (any of its roles and all of its permissions);
-    /// always `false` when signed out.
+    /// Whether the session satisfies policy `P` (any of its roles, all of its permissions,
+    /// features and plans, and its reverification); always `false` when signed out.
     #[must_use]
-    pub fn satisfies<P: Policy + ?Sized>(&self) -> bool {
-        self.is_signed_in() && P::evaluate(self.org_role(), self.org_permissions())
+    pub fn satisfies<P: Policy>(&self) -> bool {
+        self.is_signed_in() && P::decide(self).is_ok()
     }
 
     /// The session token: without a template, the token that was verified for this request;

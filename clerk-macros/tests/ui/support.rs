@@ -26,6 +26,9 @@ impl<P: Policy> Protected<P> {
 #[doc(hidden)]
 pub mod __private {
     pub use clerk_core::Policy;
+    // Named by the expansion of `reverification = "..."` only.
+    #[allow(unused_imports)]
+    pub use clerk_core::Reverification;
 }
 
 /// Runs a future that never waits (the handlers under test do not).

@@ -81,6 +81,14 @@ mod features {
     clerk_testing::feature_routes!();
 }
 
+/// Features, plans and reverification levels.
+mod billing_and_reverification {
+    use actix_web::get;
+    use clerk_actix::clerk_protected;
+
+    clerk_testing::billing_routes!();
+}
+
 async fn serve(config: ClerkConfig) -> String {
     let clerk = ClerkMiddleware::new(config);
     let server = HttpServer::new(move || {
@@ -101,6 +109,14 @@ async fn serve(config: ClerkConfig) -> String {
             .service(features::impersonation_read)
             .service(features::projects_revoke)
             .service(features::repositories_delete)
+            .service(billing_and_reverification::dashboard)
+            .service(billing_and_reverification::org_dashboard)
+            .service(billing_and_reverification::pro)
+            .service(billing_and_reverification::admin_pro)
+            .service(billing_and_reverification::strict)
+            .service(billing_and_reverification::strict_mfa)
+            .service(billing_and_reverification::moderate)
+            .service(billing_and_reverification::lax)
     })
     .workers(1)
     .disable_signals()

@@ -15,8 +15,12 @@ pub use rejection::ClerkRejection;
 /// Protects an axum handler: `#[clerk_protected]` (signed in, `401` otherwise),
 /// `#[clerk_protected(roles = ["org:admin", "org:billing"])]` (any of these roles, `403`
 /// otherwise), `#[clerk_protected(permissions = ["org:invoices:read"])]` (all of these
-/// permissions), both together (both must hold), and `crate = "path"` when `clerk_axum` is
-/// renamed or re-exported.
+/// permissions), `features = ["dashboard", "o:reports"]` and `plans = ["pro"]` (all of these,
+/// from the session's `fea` / `pla` claims; `403` otherwise), `reverification = "strict"` (one
+/// of `strict_mfa`, `strict`, `moderate`, `lax`: factors verified recently enough, else `403`
+/// with Clerk's reverification hint `{"clerk_error":{"type":"forbidden","reason":
+/// "reverification-error",…}}` for clerk-js's `useReverification()`), any of them together
+/// (all must hold), and `crate = "path"` when `clerk_axum` is renamed or re-exported.
 ///
 /// It injects a [`Protected`] over a generated [`Policy`] as the handler's first extractor.
 /// Place it above `#[axum::debug_handler]`. See the [crate docs](crate).
@@ -29,5 +33,5 @@ pub use clerk_core::{Auth, AuthState, ClerkConfig, ConfigError, Policy, SignedIn
 /// Items used by the expansion of `#[clerk_protected]`. Not a public API.
 #[doc(hidden)]
 pub mod __private {
-    pub use clerk_core::Policy;
+    pub use clerk_core::{Policy, Reverification};
 }

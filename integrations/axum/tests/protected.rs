@@ -107,6 +107,51 @@ mod features {
     }
 }
 
+/// Features, plans and reverification levels.
+mod billing_and_reverification {
+    use clerk_axum::clerk_protected;
+
+    #[clerk_protected(features = ["dashboard"])]
+    pub(crate) async fn dashboard() -> &'static str {
+        "dashboard"
+    }
+
+    #[clerk_protected(features = ["o:dashboard", "o:reports"])]
+    pub(crate) async fn org_dashboard() -> &'static str {
+        "org-dashboard"
+    }
+
+    #[clerk_protected(plans = ["pro"])]
+    pub(crate) async fn pro() -> &'static str {
+        "pro"
+    }
+
+    #[clerk_protected(roles = ["org:admin"], features = ["dashboard"], plans = ["o:pro"])]
+    pub(crate) async fn admin_pro() -> &'static str {
+        "admin-pro"
+    }
+
+    #[clerk_protected(reverification = "strict")]
+    pub(crate) async fn strict() -> &'static str {
+        "strict"
+    }
+
+    #[clerk_protected(reverification = "strict_mfa")]
+    pub(crate) async fn strict_mfa() -> &'static str {
+        "strict-mfa"
+    }
+
+    #[clerk_protected(features = ["dashboard"], reverification = "moderate")]
+    pub(crate) async fn moderate() -> &'static str {
+        "moderate"
+    }
+
+    #[clerk_protected(reverification = "lax")]
+    pub(crate) async fn lax() -> &'static str {
+        "lax"
+    }
+}
+
 async fn serve(config: ClerkConfig) -> String {
     let app = Router::new()
         .route("/signed-in", get(signed_in))
@@ -133,6 +178,29 @@ async fn serve(config: ClerkConfig) -> String {
             "/features/repositories-delete",
             get(features::repositories_delete),
         )
+        .route(
+            "/billing/dashboard",
+            get(billing_and_reverification::dashboard),
+        )
+        .route(
+            "/billing/org-dashboard",
+            get(billing_and_reverification::org_dashboard),
+        )
+        .route("/billing/pro", get(billing_and_reverification::pro))
+        .route(
+            "/billing/admin-pro",
+            get(billing_and_reverification::admin_pro),
+        )
+        .route("/reverify/strict", get(billing_and_reverification::strict))
+        .route(
+            "/reverify/strict-mfa",
+            get(billing_and_reverification::strict_mfa),
+        )
+        .route(
+            "/reverify/moderate",
+            get(billing_and_reverification::moderate),
+        )
+        .route("/reverify/lax", get(billing_and_reverification::lax))
         .layer(ClerkLayer::new(config));
     let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
     let addr = listener.local_addr().expect("address");

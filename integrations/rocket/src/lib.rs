@@ -132,8 +132,12 @@ pub use request::request_auth;
 /// Protects a Rocket route: `#[clerk_protected]` (signed in, `401` otherwise),
 /// `#[clerk_protected(roles = ["org:admin", "org:billing"])]` (any of these roles, `403`
 /// otherwise), `#[clerk_protected(permissions = ["org:invoices:read"])]` (all of these
-/// permissions), both together (both must hold), and `crate = "path"` when `clerk_rocket` is
-/// renamed or re-exported.
+/// permissions), `features = ["dashboard", "o:reports"]` and `plans = ["pro"]` (all of these,
+/// from the session's `fea` / `pla` claims; `403` otherwise), `reverification = "strict"` (one
+/// of `strict_mfa`, `strict`, `moderate`, `lax`: factors verified recently enough, else `403`
+/// with Clerk's reverification hint `{"clerk_error":{"type":"forbidden","reason":
+/// "reverification-error",…}}` for clerk-js's `useReverification()`), any of them together
+/// (all must hold), and `crate = "path"` when `clerk_rocket` is renamed or re-exported.
 ///
 /// It injects a [`Protected`] over a generated [`Policy`] as the route's first request guard.
 /// Place it above the route attribute (`#[get(...)]`); sync routes work too. See the
@@ -143,5 +147,5 @@ pub use clerk_macros::clerk_protected_rocket as clerk_protected;
 
 #[doc(hidden)]
 pub mod __private {
-    pub use clerk_core::Policy;
+    pub use clerk_core::{Policy, Reverification};
 }

@@ -83,6 +83,14 @@ mod features {
     clerk_testing::feature_routes!();
 }
 
+/// Features, plans and reverification levels.
+mod billing_and_reverification {
+    use clerk_rocket::clerk_protected;
+    use rocket::get;
+
+    clerk_testing::billing_routes!();
+}
+
 async fn serve(config: ClerkConfig) -> String {
     let (tx, rx) = tokio::sync::oneshot::channel();
     let figment = rocket::Config::figment()
@@ -114,6 +122,14 @@ async fn serve(config: ClerkConfig) -> String {
                 features::impersonation_read,
                 features::projects_revoke,
                 features::repositories_delete,
+                billing_and_reverification::dashboard,
+                billing_and_reverification::org_dashboard,
+                billing_and_reverification::pro,
+                billing_and_reverification::admin_pro,
+                billing_and_reverification::strict,
+                billing_and_reverification::strict_mfa,
+                billing_and_reverification::moderate,
+                billing_and_reverification::lax,
             ],
         );
     tokio::spawn(rocket.launch());
