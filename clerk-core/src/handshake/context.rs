@@ -3,6 +3,7 @@
 
 use std::borrow::Cow;
 use std::sync::Arc;
+use std::sync::OnceLock;
 
 use serde_json::Value;
 use url::Url;
@@ -20,8 +21,10 @@ pub(crate) struct Context<'a, R: RequestView + ?Sized> {
     pub(crate) config: &'a ClerkConfig,
     pub(crate) settings: &'a HandshakeSettings,
     pub(crate) request: &'a R,
-    /// The request URL with `x-forwarded-host` / `x-forwarded-proto` applied.
-    pub(crate) url: Url,
+    /// The request URL with `x-forwarded-host` / `x-forwarded-proto` applied, built on first use
+    /// (only redirects, the referrer rule and the refresh need it); `None` inside when the
+    /// request's authority does not make a URL.
+    url: OnceLock<Option<Url>>,
     cookies: Option<Cow<'a, str>>,
     /// Whether the instance's suffixed cookies are the ones to read.
     pub(crate) suffixed: bool,
@@ -35,19 +38,18 @@ pub(crate) struct Context<'a, R: RequestView + ?Sized> {
 }
 
 impl<'a, R: RequestView + ?Sized> Context<'a, R> {
-    /// The context, or `None` when the request URL cannot be rebuilt (a malformed `Host`).
+    /// The context of `request`.
     pub(crate) fn new(
         config: &'a ClerkConfig,
         settings: &'a HandshakeSettings,
         request: &'a R,
-    ) -> Option<Self> {
-        let url = request_url(request)?;
+    ) -> Self {
         let cookies = joined_cookies(request);
         let mut this = Self {
             config,
             settings,
             request,
-            url,
+            url: OnceLock::new(),
             cookies,
             suffixed: false,
             session: None,
@@ -55,7 +57,13 @@ impl<'a, R: RequestView + ?Sized> Context<'a, R> {
             client_uat: 0.0,
         };
         this.choose_cookies();
-        Some(this)
+        this
+    }
+
+    /// The request URL (see [`request_url`]), `None` when the request's authority does not
+    /// make one (a malformed `Host`): no redirect is built then.
+    pub(crate) fn url(&self) -> Option<&Url> {
+        self.url.get_or_init(|| request_url(self.request)).as_ref()
     }
 
     /// A cookie's value (first occurrence, percent-decoded once when it holds `%`; quotes
@@ -83,6 +91,8 @@ impl<'a, R: RequestView + ?Sized> Context<'a, R> {
     }
 
     fn suffixed_cookie_ref(&self, name: &str) -> Option<Cow<'_, str>> {
+        // No allocation for a request without cookies.
+        self.cookies.as_ref()?;
         self.cookie_ref(&format!("{name}_{}", self.settings.suffix))
     }
 
@@ -93,8 +103,7 @@ impl<'a, R: RequestView + ?Sized> Context<'a, R> {
 
     /// The first value of a query parameter (`None` when absent; may be empty).
     pub(crate) fn query(&self, name: &str) -> Option<String> {
-        self.url
-            .query_pairs()
+        url::form_urlencoded::parse(self.request.uri_query()?.as_bytes())
             .find(|(n, _)| n == name)
             .map(|(_, v)| v.into_owned())
     }

@@ -122,7 +122,7 @@ impl OrganizationSync {
 /// slug it names, `""` for a personal-account path.
 pub(crate) fn url_organization<R: RequestView + ?Sized>(ctx: &Context<'_, R>) -> Option<String> {
     let sync = ctx.settings.organization_sync.as_ref()?;
-    Some(match sync.target(ctx.url.path())? {
+    Some(match sync.target(ctx.request.path())? {
         Target::OrganizationId(v) | Target::OrganizationSlug(v) => v,
         Target::PersonalAccount => String::new(),
     })
@@ -138,7 +138,7 @@ pub(crate) fn activation<R: RequestView + ?Sized>(
         return None;
     }
     let org = verified.claims.organization();
-    let needed = match sync.target(ctx.url.path())? {
+    let needed = match sync.target(ctx.request.path())? {
         Target::OrganizationId(id) => org.is_none_or(|o| o.id != id),
         Target::OrganizationSlug(slug) => org.is_none_or(|o| o.slug.as_deref() != Some(&slug)),
         Target::PersonalAccount => org.is_some(),

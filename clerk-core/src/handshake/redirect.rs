@@ -44,7 +44,11 @@ pub(crate) fn maybe_handshake<R: RequestView + ?Sized>(
     }
     let location = match redirect {
         Redirect::Handshake => handshake_url(ctx, reason),
-        Redirect::To(url) => url,
+        Redirect::To(url) => Some(url),
+    };
+    // A request whose authority makes no URL is not redirected anywhere.
+    let Some(location) = location else {
+        return signed_out();
     };
     let headers = vec![
         ("location", location),
@@ -96,7 +100,8 @@ fn is_eligible<R: RequestView + ?Sized>(ctx: &Context<'_, R>) -> bool {
 fn frontend_api<R: RequestView + ?Sized>(ctx: &Context<'_, R>) -> String {
     let proxy = &ctx.settings.proxy_url;
     if proxy.starts_with('/') {
-        format!("{}{proxy}", ctx.url.origin().ascii_serialization())
+        let origin = ctx.url().map(|u| u.origin().ascii_serialization());
+        format!("{}{proxy}", origin.unwrap_or_default())
     } else if proxy.is_empty() {
         ctx.settings.original_frontend_api.clone()
     } else {
@@ -123,14 +128,14 @@ pub(crate) fn without_params(url: &Url, names: &[&str]) -> Url {
 pub(crate) fn handshake_url<R: RequestView + ?Sized>(
     ctx: &Context<'_, R>,
     reason: AuthReason,
-) -> String {
+) -> Option<String> {
     let fapi = frontend_api(ctx);
     let base = if fapi.starts_with("http") {
         fapi
     } else {
         format!("https://{fapi}")
     };
-    let redirect_url = without_params(&ctx.url, &["__clerk_db_jwt", "__dev_session"]);
+    let redirect_url = without_params(ctx.url()?, &["__clerk_db_jwt", "__dev_session"]);
     let mut query = url::form_urlencoded::Serializer::new(String::new());
     query
         .append_pair("redirect_url", redirect_url.as_str())
@@ -156,11 +161,11 @@ pub(crate) fn handshake_url<R: RequestView + ?Sized>(
     if let Some(organization) = super::org_sync::url_organization(ctx) {
         query.append_pair("organization_id", &organization);
     }
-    format!(
+    Some(format!(
         "{}/v1/client/handshake?{}",
         base.trim_end_matches('/'),
         query.finish()
-    )
+    ))
 }
 
 /// R3: a development satellite syncs through the primary's sign-in URL, with
@@ -168,7 +173,7 @@ pub(crate) fn handshake_url<R: RequestView + ?Sized>(
 pub(crate) fn sign_in_sync_url<R: RequestView + ?Sized>(ctx: &Context<'_, R>) -> Option<String> {
     let mut url = Url::parse(ctx.config.sign_in_url()).ok()?;
     url.query_pairs_mut()
-        .append_pair("__clerk_redirect_url", ctx.url.as_str());
+        .append_pair("__clerk_redirect_url", ctx.url()?.as_str());
     Some(url.into())
 }
 
@@ -219,7 +224,10 @@ pub(crate) fn is_foreign_referrer<R: RequestView + ?Sized>(ctx: &Context<'_, R>)
     let Ok(referrer) = Url::parse(&referrer) else {
         return false;
     };
-    if referrer.origin() == ctx.url.origin() {
+    let Some(url) = ctx.url() else {
+        return false;
+    };
+    if referrer.origin() == url.origin() {
         return false;
     }
     !is_known_clerk_referrer(ctx, &referrer)

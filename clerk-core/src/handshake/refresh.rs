@@ -65,7 +65,7 @@ pub(crate) async fn refresh<R: RequestView + ?Sized>(
         "format": "cookie",
         "expired_token": expired,
         "refresh_token": refresh_token,
-        "request_origin": ctx.url.origin().ascii_serialization(),
+        "request_origin": ctx.url().map(|u| u.origin().ascii_serialization()),
         "request_headers": request_headers(ctx.request),
     });
     let response = config

@@ -72,9 +72,9 @@ pub(crate) async fn handshake_in_request<R: RequestView + ?Sized>(
     ];
     let session = session_token_of(&directives);
     headers.extend(directives.into_iter().map(|d| ("set-cookie", d)));
-    if dev {
+    if dev && let Some(url) = ctx.url() {
         let url = super::redirect::without_params(
-            &ctx.url,
+            url,
             &[
                 "__clerk_handshake",
                 "__clerk_help",

@@ -15,7 +15,7 @@ use crate::auth::state::AuthState;
 use crate::config::ClerkConfig;
 use crate::jwt::{
     Attempt, TokenVerificationError, TokenVerificationErrorReason as TokenReason, Verified,
-    verify_decoded_now, verify_token_now, verify_token_shared,
+    verify_cached_now, verify_decoded_now, verify_token_now, verify_token_shared,
 };
 use crate::machine::{self, AcceptsToken, TokenType};
 
@@ -55,14 +55,7 @@ pub(crate) async fn authenticate<R: RequestView + ?Sized>(
     request: &R,
     io: Io,
 ) -> Result<AuthState, NeedsIo> {
-    let Some(mut ctx) = Context::new(config, settings, request) else {
-        return Ok(signed_out(
-            config,
-            AuthReason::UnexpectedError,
-            "The request URL could not be parsed.",
-            Vec::new(),
-        ));
-    };
+    let mut ctx = Context::new(config, settings, request);
     let header_token = ctx.header_token();
     let accepts = config.accepts_token();
     // A list: a token of a type it does not hold gives the invalid-token state.
@@ -188,7 +181,7 @@ async fn verify_view(
 ) -> Result<Result<Arc<Verified>, TokenVerificationError>, NeedsIo> {
     let attempt = match view {
         TokenView::Decoded(jwt) => verify_decoded_now(token, jwt, &config.inner.verifier),
-        TokenView::Cached(_) => verify_token_now(token, &config.inner.verifier),
+        TokenView::Cached(verified) => verify_cached_now(token, verified, &config.inner.verifier),
     };
     verify_attempt(config, token, attempt, io).await
 }
@@ -214,7 +207,8 @@ async fn header_path<R: RequestView + ?Sized>(
     token: &str,
     io: Io,
 ) -> Result<AuthState, NeedsIo> {
-    if TokenView::read(ctx.config, token).is_ok_and(|view| view.is_other_kind()) {
+    let view = TokenView::read(ctx.config, token);
+    if view.as_ref().is_ok_and(TokenView::is_other_kind) {
         return Ok(signed_out(
             ctx.config,
             AuthReason::TokenTypeMismatch,
@@ -222,7 +216,11 @@ async fn header_path<R: RequestView + ?Sized>(
             Vec::new(),
         ));
     }
-    match verify(ctx.config, token, io).await? {
+    let verified = match view {
+        Ok(view) => verify_view(ctx.config, token, view, io).await?,
+        Err(_) => verify(ctx.config, token, io).await?,
+    };
+    match verified {
         Ok(verified) => Ok(signed_in(ctx.config, verified, Vec::new())),
         Err(e) => token_error(ctx, &e, Carrier::Header, io).await,
     }

@@ -18,7 +18,9 @@ pub use decode::{Jwt, JwtHeader, MAX_TOKEN_LEN};
 pub use jwks::JwksCacheSettings;
 pub(crate) use jwks::ingest_for_tooling;
 pub use key::{Jwk, JwkSet, KeyError, MAX_RSA_BITS, MIN_RSA_BITS};
-pub(crate) use token::{Attempt, verify_decoded_now, verify_token_now, verify_token_shared};
+pub(crate) use token::{
+    Attempt, verify_cached_now, verify_decoded_now, verify_token_now, verify_token_shared,
+};
 pub use token_cache::DEFAULT_TOKEN_CACHE_CAPACITY;
 pub(crate) use verified::{Verified, is_other_kind};
 pub use verify::DEFAULT_CLOCK_SKEW;

@@ -644,24 +644,52 @@ pub(crate) enum Attempt {
 pub(crate) fn verify_token_now(token: &str, options: &VerifyTokenOptions) -> Attempt {
     let now = options.rules.clock.now_ms();
     let skew = i64::try_from(options.rules.clock_skew.as_millis()).unwrap_or(i64::MAX);
-    if let Some(verified) = options.token_cache().and_then(|c| c.get(token, now, skew)) {
-        let early =
-            |t: Option<i64>| t.is_some_and(|s| s.saturating_mul(1000) > now.saturating_add(skew));
-        let key_listed = match (&options.keys, &verified.jwks_key) {
-            (KeySource::Jwks(cache), Some(key)) => cache.still_lists(key, now),
-            _ => true,
-        };
-        if key_listed && !early(verified.claims.not_before()) && !early(verified.claims.issued_at())
-        {
-            return Attempt::Done(Ok(verified));
-        }
-        // Not active at this clock, or its key is gone: the full path reports why.
+    if let Some(verified) = options
+        .token_cache()
+        .and_then(|c| c.get(token, now, skew))
+        .and_then(|v| still_valid(v, options, now, skew))
+    {
+        return Attempt::Done(Ok(verified));
     }
+    // Not cached, not active at this clock, or its key is gone: the full path reports why.
     let jwt = match decode_jwt(token) {
         Ok(jwt) => jwt,
         Err(e) => return Attempt::Done(Err(e)),
     };
     verify_decoded_now(token, jwt, options)
+}
+
+/// A token from the verified-token cache, if it still passes: active at this clock (`nbf`,
+/// `iat`) and its key still listed by the JWKS.
+fn still_valid(
+    verified: Arc<Verified>,
+    options: &VerifyTokenOptions,
+    now: i64,
+    skew: i64,
+) -> Option<Arc<Verified>> {
+    let early =
+        |t: Option<i64>| t.is_some_and(|s| s.saturating_mul(1000) > now.saturating_add(skew));
+    let key_listed = match (&options.keys, &verified.jwks_key) {
+        (KeySource::Jwks(cache), Some(key)) => cache.still_lists(key, now),
+        _ => true,
+    };
+    (key_listed && !early(verified.claims.not_before()) && !early(verified.claims.issued_at()))
+        .then_some(verified)
+}
+
+/// The verification of a token the caller found in the verified-token cache
+/// ([`VerifyTokenOptions::cached`]) without looking it up again: done when it still passes.
+pub(crate) fn verify_cached_now(
+    token: &str,
+    verified: Arc<Verified>,
+    options: &VerifyTokenOptions,
+) -> Attempt {
+    let now = options.rules.clock.now_ms();
+    let skew = i64::try_from(options.rules.clock_skew.as_millis()).unwrap_or(i64::MAX);
+    match still_valid(verified, options, now, skew) {
+        Some(verified) => Attempt::Done(Ok(verified)),
+        None => verify_token_now(token, options),
+    }
 }
 
 /// [`verify_token_now`] of a token the caller already decoded (and found in no cache).
