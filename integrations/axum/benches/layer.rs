@@ -1,5 +1,6 @@
 //! What `ClerkLayer` adds to a request, in process (no network): the same JSON handler with and
-//! without the layer, signed out and signed in with a reused token (verified-token cache hit).
+//! without the layer, signed out and signed in with a reused token (verified-token cache hit),
+//! with each protocol.
 //!
 //! Run: `cargo bench -p clerk-axum --bench layer`.
 #![allow(missing_docs)]
@@ -10,6 +11,7 @@ use std::time::Duration;
 use axum::body::Body;
 use axum::routing::get;
 use axum::{Json, Router};
+use clerk_axum::clerk_core::AuthProtocol;
 use clerk_axum::{ClerkLayer, ClerkUser};
 use criterion::{Criterion, criterion_group, criterion_main};
 use http::Request;
@@ -25,18 +27,24 @@ async fn me(user: ClerkUser) -> Json<Value> {
 }
 
 fn bench(c: &mut Criterion) {
-    let instance = clerk_testing::TestInstance::new();
+    // A production instance (pk_live), each protocol.
+    let instance = clerk_testing::TestInstance::with_frontend_api("clerk.example.com");
     let token = instance.token().lifetime(Duration::from_secs(3600)).sign();
-    let config = instance
-        .config_builder()
-        .secret_key("sk_live_bench")
-        .build()
-        .unwrap();
+    let app = |protocol| {
+        let config = instance
+            .config_builder()
+            .protocol(protocol)
+            .secret_key("sk_live_bench")
+            .build()
+            .unwrap();
+        Router::new()
+            .route("/", get(anonymous))
+            .route("/me", get(me))
+            .layer(ClerkLayer::new(config))
+    };
     let plain = Router::new().route("/", get(anonymous));
-    let clerk = Router::new()
-        .route("/", get(anonymous))
-        .route("/me", get(me))
-        .layer(ClerkLayer::new(config));
+    let clerk = app(AuthProtocol::Handshake);
+    let interstitial = app(AuthProtocol::Interstitial);
     let runtime = tokio::runtime::Builder::new_current_thread()
         .build()
         .unwrap();
@@ -56,12 +64,14 @@ fn bench(c: &mut Criterion) {
     group.bench_function("plain_with_token_header", |b| {
         b.iter(|| call(&plain, black_box("/"), Some(&token)))
     });
-    group.bench_function("signed_out", |b| {
-        b.iter(|| call(&clerk, black_box("/"), None))
-    });
-    group.bench_function("me_reused_token", |b| {
-        b.iter(|| call(&clerk, black_box("/me"), Some(&token)))
-    });
+    for (name, app) in [("handshake", &clerk), ("interstitial", &interstitial)] {
+        group.bench_function(format!("signed_out/{name}"), |b| {
+            b.iter(|| call(app, black_box("/"), None))
+        });
+        group.bench_function(format!("me_reused_token/{name}"), |b| {
+            b.iter(|| call(app, black_box("/me"), Some(&token)))
+        });
+    }
     group.finish();
 }
 

@@ -7,7 +7,9 @@
 //!   case: the verified-token cache answers);
 //! - `me-fresh`: `/me` with the verified-token cache turned off, so every request pays the full
 //!   RSA verification (the cost of a fresh token per request);
-//! - `admin-macro`: `/admin` guarded by `#[clerk_protected(roles = ["org:admin"])]`, token reused.
+//! - `admin-macro`: `/admin` guarded by `#[clerk_protected(roles = ["org:admin"])]`, token reused;
+//! - `me-reused-i`: `me-reused` with the interstitial protocol (the others run the handshake
+//!   protocol, the default), to compare the two in the same run.
 //!
 //! Each server runs on one thread (one worker), `wrk` uses one thread and 32 connections. Every
 //! scenario is measured `--repeat` times, each time right after a run of `plain`: its ratio to
@@ -107,30 +109,37 @@ fn run(options: &Options) -> Result<(), String> {
         .org_permissions(["org:invoices:read"])
         .lifetime(Duration::from_secs(3600))
         .sign();
-    let config = |cache: usize| {
+    let config_for = |cache: usize, protocol| {
         instance
             .config_builder()
-            // The examples' protocol (the default), not the test instance's interstitial.
-            .protocol(clerk_core::AuthProtocol::DEFAULT)
+            .protocol(protocol)
             .secret_key("sk_live_load_harness")
             .token_cache_capacity(cache)
             .build()
             .map_err(|e| e.to_string())
     };
+    // The examples' protocol (the default); the interstitial one for the same reused token.
+    let config = |cache| config_for(cache, clerk_core::AuthProtocol::DEFAULT);
     let cached = config(clerk_core::jwt::DEFAULT_TOKEN_CACHE_CAPACITY)?;
     let uncached = config(0)?;
+    let interstitial = config_for(
+        clerk_core::jwt::DEFAULT_TOKEN_CACHE_CAPACITY,
+        clerk_core::AuthProtocol::Interstitial,
+    )?;
 
     let mut measurements = Vec::new();
     for framework in servers::FRAMEWORKS {
         let plain = servers::start(framework, None)?;
         let clerk = servers::start(framework, Some(cached.clone()))?;
         let fresh = servers::start(framework, Some(uncached.clone()))?;
-        let scenarios: [(&'static str, String, Option<&str>); 5] = [
+        let old = servers::start(framework, Some(interstitial.clone()))?;
+        let scenarios: [(&'static str, String, Option<&str>); 6] = [
             ("plain", format!("http://{plain}/plain"), None),
             ("signed-out", format!("http://{clerk}/public"), None),
             ("me-reused", format!("http://{clerk}/me"), Some(&token)),
             ("me-fresh", format!("http://{fresh}/me"), Some(&token)),
             ("admin-macro", format!("http://{clerk}/admin"), Some(&token)),
+            ("me-reused-i", format!("http://{old}/me"), Some(&token)),
         ];
         for (_, url, bearer) in &scenarios {
             wrk::check_status(url, *bearer)?;

@@ -7,12 +7,13 @@ use plotters::prelude::*;
 
 use crate::{Measurement, Options};
 
-const SCENARIOS: [&str; 5] = [
+const SCENARIOS: [&str; 6] = [
     "plain",
     "signed-out",
     "me-reused",
     "me-fresh",
     "admin-macro",
+    "me-reused-i",
 ];
 
 fn machine() -> String {
@@ -201,6 +202,7 @@ fn plot(measurements: &[Measurement], path: &Path) -> Result<(), String> {
         RGBColor(0, 114, 178),
         RGBColor(213, 94, 0),
         RGBColor(0, 158, 115),
+        RGBColor(204, 121, 167),
     ];
     for (si, scenario) in SCENARIOS.iter().enumerate() {
         let color = colors[si];
