@@ -386,6 +386,39 @@ macro_rules! __define_machine {
                 &self.0
             }
         }
+
+        /// Who made a request, for routes served to users and machines alike: a signed-in
+        /// [`ClerkUser`] or a [`ClerkMachine`]; `401` (or `503` when Clerk's signing keys cannot be
+        /// loaded) when neither.
+        ///
+        /// ```
+        #[doc = concat!("use ", $krate, "::ClerkCaller;")]
+        ///
+        /// fn who(caller: &ClerkCaller) -> String {
+        ///     match caller {
+        ///         ClerkCaller::User(user) => format!("user {}", user.user_id()),
+        ///         ClerkCaller::Machine(machine) => format!("{} {}", machine.token_type(), machine.subject()),
+        ///     }
+        /// }
+        /// ```
+        #[derive(Clone, Debug)]
+        pub enum ClerkCaller {
+            /// A signed-in user.
+            User(ClerkUser),
+            /// A machine caller.
+            Machine(ClerkMachine),
+        }
+
+        impl ::core::convert::From<$crate::integration::Caller> for ClerkCaller {
+            fn from(caller: $crate::integration::Caller) -> Self {
+                match caller {
+                    $crate::integration::Caller::User(auth) => Self::User(ClerkUser::new(auth)),
+                    $crate::integration::Caller::Machine(token) => {
+                        Self::Machine(ClerkMachine::new(token))
+                    }
+                }
+            }
+        }
     };
 }
 

@@ -164,6 +164,21 @@ impl RequestAuth {
         Err(Rejection::Unauthenticated { reason })
     }
 
+    /// The decision for a route served to users and machines alike: a verified machine token
+    /// (any machine type), else the signed-in user, else [`signed_in`](Self::signed_in)'s
+    /// rejection (`401` with the state's reason, `503` when the signing keys could not be
+    /// loaded).
+    ///
+    /// # Errors
+    ///
+    /// The rejection when the request is neither a signed-in user nor a verified machine token.
+    pub fn caller(&self) -> Result<Caller, Rejection> {
+        if let Ok(machine) = self.machine(&crate::MACHINE_TOKEN_TYPES) {
+            return Ok(Caller::Machine(machine));
+        }
+        self.signed_in().map(Caller::User)
+    }
+
     /// The decision for a route requiring the policy `P` (the one decision of
     /// `#[clerk_protected]` in every framework): [`signed_in`](Self::signed_in), then
     /// [`Policy::decide`]: [`Rejection::Forbidden`] (`403`) when a role, permission, feature or
@@ -195,6 +210,15 @@ impl fmt::Debug for RequestAuth {
             .field("config", &self.config)
             .finish()
     }
+}
+
+/// Who made a request: a signed-in user or a machine (what [`RequestAuth::caller`] decides).
+#[derive(Clone, Debug)]
+pub enum Caller {
+    /// A signed-in user's session.
+    User(Auth),
+    /// A verified machine token (API key, M2M token, OAuth access token).
+    Machine(MachineToken),
 }
 
 /// Why an extractor or guard refused a request, and the answer it becomes. Each integration wraps

@@ -60,6 +60,46 @@ async fn a_cached_api_key_skips_the_backend_api_until_its_ttl() {
     assert!(try_get_auth_state(&uncached, &request).is_none());
 }
 
+/// `RequestAuth::caller` (what each integration's `ClerkCaller` asks): a machine token, a
+/// signed-in user, or the state's rejection.
+#[tokio::test]
+async fn the_caller_is_a_machine_or_a_user() {
+    use clerk_core::integration::{Caller, RequestAuth};
+    let (m01, _) = case("M01-");
+    let stand_in = BapiStandIn::start(&m01).await;
+    let clock = Arc::new(FixedClock::from_unix_seconds(m01.now));
+    let any = ClerkConfig::builder()
+        .protocol(AuthProtocol::Handshake)
+        .secret_key("sk_live_oracle_prod_secret")
+        .publishable_key("pk_live_Y2xlcmsuZXhhbXBsZS5jb20k")
+        .accepts_token(AcceptsToken::Any)
+        .api_url(stand_in.url())
+        .clock(clock)
+        .build()
+        .unwrap();
+    let state = get_auth_state(&any, &modern_cases::request_for(&m01)).await;
+    match RequestAuth::new(&state).caller() {
+        Ok(Caller::Machine(token)) => assert_eq!(token.subject(), "user_1"),
+        other => panic!("a machine caller, got {other:?}"),
+    }
+    let anonymous = http::Request::get("https://example.com/").body(()).unwrap();
+    let state = get_auth_state(&any, &anonymous).await;
+    let rejection = RequestAuth::new(&state).caller().unwrap_err();
+    assert_eq!(rejection.status(), 401);
+    assert_eq!(rejection.reason(), Some("session-token-and-uat-missing"));
+    // A refused machine token: its own reason.
+    let (m02, _) = case("M02-");
+    let stand_in = BapiStandIn::start(&m02).await;
+    let config = config(
+        stand_in.url(),
+        Arc::new(FixedClock::from_unix_seconds(m02.now)),
+        None,
+    );
+    let state = get_auth_state(&config, &modern_cases::request_for(&m02)).await;
+    let rejection = RequestAuth::new(&state).caller().unwrap_err();
+    assert_eq!(rejection.reason(), Some("token-invalid"));
+}
+
 #[tokio::test]
 async fn refused_tokens_are_not_cached() {
     let (m02, _) = case("M02-");

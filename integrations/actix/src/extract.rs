@@ -119,6 +119,17 @@ impl FromRequest for ClerkMachine {
     }
 }
 
+impl FromRequest for ClerkCaller {
+    type Error = ClerkRejection;
+    type Future = Ready<Result<Self, Self::Error>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        ready(with_stored(req, |stored| {
+            stored.caller().map(ClerkCaller::from)
+        }))
+    }
+}
+
 impl<P: Policy> FromRequest for Protected<P> {
     type Error = ClerkRejection;
     type Future = Ready<Result<Self, Self::Error>>;

@@ -129,7 +129,7 @@ mod request;
 pub use clerk_core;
 pub use clerk_core::{Auth, AuthState, ClerkConfig, ConfigError, Policy, SignedIn};
 
-pub use extract::{ClerkMachine, ClerkUser, Protected};
+pub use extract::{ClerkCaller, ClerkMachine, ClerkUser, Protected};
 pub use middleware::{ClerkMiddleware, ClerkService};
 pub use rejection::ClerkRejection;
 

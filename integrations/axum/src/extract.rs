@@ -163,6 +163,22 @@ impl<S: Send + Sync> OptionalFromRequestParts<S> for ClerkMachine {
     }
 }
 
+impl<S: Send + Sync> FromRequestParts<S> for ClerkCaller {
+    type Rejection = ClerkRejection;
+
+    fn from_request_parts(
+        parts: &mut Parts,
+        _state: &S,
+    ) -> impl Future<Output = Result<Self, Self::Rejection>> + Send {
+        ready(stored(parts).and_then(|stored| {
+            stored
+                .caller()
+                .map(ClerkCaller::from)
+                .map_err(ClerkRejection::logged)
+        }))
+    }
+}
+
 impl<S: Send + Sync, P: Policy> FromRequestParts<S> for Protected<P> {
     type Rejection = ClerkRejection;
 

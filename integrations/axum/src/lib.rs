@@ -6,7 +6,7 @@ mod extract;
 mod layer;
 mod rejection;
 
-pub use extract::{ClerkMachine, ClerkUser, Protected};
+pub use extract::{ClerkCaller, ClerkMachine, ClerkUser, Protected};
 pub use layer::ClerkLayer;
 #[doc(hidden)]
 pub use layer::{ClerkService, ResponseFuture};

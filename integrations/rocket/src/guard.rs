@@ -138,6 +138,15 @@ impl<'r> FromRequest<'r> for ClerkMachine {
 }
 
 #[rocket::async_trait]
+impl<'r> FromRequest<'r> for ClerkCaller {
+    type Error = ClerkRejection;
+
+    async fn from_request(request: &'r Request<'_>) -> Outcome<Self, ClerkRejection> {
+        decide(request, |stored| stored.caller().map(ClerkCaller::from)).await
+    }
+}
+
+#[rocket::async_trait]
 impl<'r, P: Policy> FromRequest<'r> for Protected<P> {
     type Error = ClerkRejection;
 
@@ -162,6 +171,12 @@ fn abort_without_fairing(rocket: &Rocket<Ignite>, guard: &str) -> bool {
 impl Sentinel for ClerkUser {
     fn abort(rocket: &Rocket<Ignite>) -> bool {
         abort_without_fairing(rocket, "ClerkUser")
+    }
+}
+
+impl Sentinel for ClerkCaller {
+    fn abort(rocket: &Rocket<Ignite>) -> bool {
+        abort_without_fairing(rocket, "ClerkCaller")
     }
 }
 

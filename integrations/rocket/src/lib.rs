@@ -125,7 +125,7 @@ mod state;
 pub use clerk_core;
 pub use clerk_core::{Auth, AuthState, ClerkConfig, ConfigError, Policy, SignedIn};
 pub use fairing::ClerkFairing;
-pub use guard::{ClerkMachine, ClerkUser, Protected};
+pub use guard::{ClerkCaller, ClerkMachine, ClerkUser, Protected};
 pub use rejection::ClerkRejection;
 pub use request::request_auth;
 
