@@ -12,7 +12,8 @@ use serde_json::{Map, Value, json};
 use crate::config::ClerkConfig;
 use crate::jwt::decode::decode_jwt;
 use crate::jwt::{
-    Jwt, TokenKind, TokenVerificationError, TokenVerificationErrorReason as Reason, verify_decoded,
+    Jwt, M2M_TOKEN_CAT, TokenKind, TokenVerificationError, TokenVerificationErrorReason as Reason,
+    is_m2m_jwt, is_oauth_jwt, verify_decoded,
 };
 
 /// The kinds of token Clerk issues that a request can carry.
@@ -307,8 +308,6 @@ impl MachineError {
     }
 }
 
-const M2M_CATEGORY: &str = "cl_B7d4PD333AAA";
-
 /// The JWT shape: three non-empty base64url segments.
 fn is_jwt_shape(token: &str) -> bool {
     let mut parts = 0;
@@ -323,20 +322,6 @@ fn is_jwt_shape(token: &str) -> bool {
         }
     }
     parts == 3
-}
-
-fn is_m2m_jwt(jwt: &Jwt) -> bool {
-    jwt.payload()
-        .get("sub")
-        .and_then(Value::as_str)
-        .is_some_and(|s| s.starts_with("mch_"))
-}
-
-fn is_oauth_jwt(jwt: &Jwt) -> bool {
-    matches!(
-        jwt.header().get("typ").and_then(Value::as_str),
-        Some("at+jwt" | "application/at+jwt")
-    )
 }
 
 /// The machine type of `token` by its prefix or JWT content (M2M before OAuth before API key);
@@ -413,7 +398,7 @@ async fn verify_jwt(
             .header()
             .get("cat")
             .and_then(Value::as_str)
-            .is_some_and(|c| c != M2M_CATEGORY)
+            .is_some_and(|c| c != M2M_TOKEN_CAT)
         {
             return Err(MachineError::new(
                 token_type,

@@ -221,11 +221,7 @@ async fn directives_of_token<R: RequestView + ?Sized>(
             )
             .with_action(Action::EnsureClerkGeneratedJwt)
         })?;
-    if header
-        .get("cat")
-        .and_then(Value::as_str)
-        .is_some_and(|c| c != "cl_B7d4PD111AAA" && c != "cl_I7d4PD111III")
-    {
+    if crate::jwt::has_other_category(&jwt) {
         return Err(TokenVerificationError::new(
             Reason::TokenInvalid,
             "Invalid handshake token category.",

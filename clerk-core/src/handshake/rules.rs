@@ -115,12 +115,10 @@ async fn machine_path<R: RequestView + ?Sized>(
     let user_agent = ctx.header("user-agent");
     match machine::verify(ctx.config, token, token_type, user_agent.as_deref()).await {
         Ok(verified) => Ok(AuthState::signed_in_machine(ctx.config, verified)),
-        Err(e) => {
-            let mut state = signed_out(ctx.config, e.reason.into(), &e.full_message(), Vec::new())
-                .with_token_type(Some(e.token_type));
-            state.set_key_fetch_failure(false);
-            Ok(state)
-        }
+        Err(e) => Ok(
+            signed_out(ctx.config, e.reason.into(), &e.full_message(), Vec::new())
+                .with_token_type(Some(e.token_type)),
+        ),
     }
 }
 

@@ -22,7 +22,7 @@ pub(crate) use token::{
     Attempt, verify_cached_now, verify_decoded_now, verify_token_now, verify_token_shared,
 };
 pub use token_cache::DEFAULT_TOKEN_CACHE_CAPACITY;
-pub(crate) use verified::{Verified, is_other_kind};
+pub(crate) use verified::{Verified, has_other_category, is_m2m_jwt, is_oauth_jwt, is_other_kind};
 pub use verify::DEFAULT_CLOCK_SKEW;
 
 // The crate root re-exports these; the rest of the crate reaches them here.
@@ -31,4 +31,4 @@ pub(crate) use error::{TokenVerificationError, TokenVerificationErrorReason};
 pub(crate) use key::{VerificationKey, rsa_algorithm};
 pub(crate) use token::{VerifyOptionsError, VerifyTokenOptions};
 pub(crate) use verify::Issuer;
-pub(crate) use verify::{TokenKind, check_signature, verify_decoded};
+pub(crate) use verify::{M2M_TOKEN_CAT, TokenKind, check_signature, verify_decoded};

@@ -20,24 +20,36 @@ pub(crate) struct Verified {
 }
 
 /// The header `cat` of session (and handshake) tokens, and of tokens that carry no class.
-pub(crate) const SESSION_CATEGORY: &str = "cl_B7d4PD111AAA";
+const SESSION_CATEGORY: &str = "cl_B7d4PD111AAA";
 const IGNORED_CATEGORY: &str = "cl_I7d4PD111III";
+
+/// Whether the header `cat` (if any) is another class than session tokens (a JWT template, an
+/// M2M token): an absent `cat` and the "ignore" class are not.
+pub(crate) fn has_other_category(jwt: &super::Jwt) -> bool {
+    jwt.header()
+        .get("cat")
+        .and_then(serde_json::Value::as_str)
+        .is_some_and(|c| c != SESSION_CATEGORY && c != IGNORED_CATEGORY)
+}
+
+/// An M2M token in JWT form: its `sub` is a machine (`mch_…`).
+pub(crate) fn is_m2m_jwt(jwt: &super::Jwt) -> bool {
+    jwt.payload()
+        .get("sub")
+        .and_then(serde_json::Value::as_str)
+        .is_some_and(|s| s.starts_with("mch_"))
+}
+
+/// An OAuth access token in JWT form: `typ` `at+jwt` or `application/at+jwt`.
+pub(crate) fn is_oauth_jwt(jwt: &super::Jwt) -> bool {
+    matches!(
+        jwt.header().get("typ").and_then(serde_json::Value::as_str),
+        Some("at+jwt" | "application/at+jwt")
+    )
+}
 
 /// A machine token (an OAuth access token `typ`, an M2M `sub`) or a token of another category
 /// (a JWT template) where a session token is expected (docs/auth-rules.md §9.4, R11).
 pub(crate) fn is_other_kind(jwt: &super::Jwt) -> bool {
-    use serde_json::Value;
-    let header = jwt.header();
-    let typ = header.get("typ").and_then(Value::as_str);
-    let oauth = matches!(typ, Some("at+jwt" | "application/at+jwt"));
-    let m2m = jwt
-        .payload()
-        .get("sub")
-        .and_then(Value::as_str)
-        .is_some_and(|s| s.starts_with("mch_"));
-    let category = header
-        .get("cat")
-        .and_then(Value::as_str)
-        .is_some_and(|c| c != SESSION_CATEGORY && c != IGNORED_CATEGORY);
-    oauth || m2m || category
+    is_oauth_jwt(jwt) || is_m2m_jwt(jwt) || has_other_category(jwt)
 }

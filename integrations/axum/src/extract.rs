@@ -4,7 +4,7 @@
 use std::future::{Future, ready};
 
 use axum::extract::{FromRequestParts, OptionalFromRequestParts};
-use clerk_core::integration::RequestAuth;
+use clerk_core::integration::{Rejection, RequestAuth};
 use clerk_core::{MACHINE_TOKEN_TYPES, Policy};
 use http::request::Parts;
 
@@ -104,6 +104,15 @@ fn stored(parts: &Parts) -> Result<&RequestAuth, ClerkRejection> {
         .ok_or_else(ClerkRejection::missing_setup)
 }
 
+/// The decision `decide` takes on the state the layer stored, or the missing-setup rejection;
+/// logged when it rejects.
+fn decided<T>(
+    parts: &Parts,
+    decide: impl FnOnce(&RequestAuth) -> Result<T, Rejection>,
+) -> Result<T, ClerkRejection> {
+    stored(parts).and_then(|stored| decide(stored).map_err(ClerkRejection::logged))
+}
+
 impl<S: Send + Sync> FromRequestParts<S> for ClerkUser {
     type Rejection = ClerkRejection;
 
@@ -111,11 +120,8 @@ impl<S: Send + Sync> FromRequestParts<S> for ClerkUser {
         parts: &mut Parts,
         _state: &S,
     ) -> impl Future<Output = Result<Self, Self::Rejection>> + Send {
-        ready(stored(parts).and_then(|stored| {
-            stored
-                .signed_in()
-                .map(ClerkUser::new)
-                .map_err(ClerkRejection::logged)
+        ready(decided(parts, |stored| {
+            stored.signed_in().map(ClerkUser::new)
         }))
     }
 }
@@ -138,11 +144,8 @@ impl<S: Send + Sync> FromRequestParts<S> for ClerkMachine {
         parts: &mut Parts,
         _state: &S,
     ) -> impl Future<Output = Result<Self, Self::Rejection>> + Send {
-        ready(stored(parts).and_then(|stored| {
-            stored
-                .machine(&MACHINE_TOKEN_TYPES)
-                .map(ClerkMachine::new)
-                .map_err(ClerkRejection::logged)
+        ready(decided(parts, |stored| {
+            stored.machine(&MACHINE_TOKEN_TYPES).map(ClerkMachine::new)
         }))
     }
 }
@@ -170,11 +173,8 @@ impl<S: Send + Sync> FromRequestParts<S> for ClerkCaller {
         parts: &mut Parts,
         _state: &S,
     ) -> impl Future<Output = Result<Self, Self::Rejection>> + Send {
-        ready(stored(parts).and_then(|stored| {
-            stored
-                .caller()
-                .map(ClerkCaller::from)
-                .map_err(ClerkRejection::logged)
+        ready(decided(parts, |stored| {
+            stored.caller().map(ClerkCaller::from)
         }))
     }
 }
@@ -186,9 +186,6 @@ impl<S: Send + Sync, P: Policy> FromRequestParts<S> for Protected<P> {
         parts: &mut Parts,
         _state: &S,
     ) -> impl Future<Output = Result<Self, Self::Rejection>> + Send {
-        ready(
-            stored(parts)
-                .and_then(|stored| Self::from_request_auth(stored).map_err(ClerkRejection::logged)),
-        )
+        ready(decided(parts, Self::from_request_auth))
     }
 }
