@@ -245,3 +245,37 @@ async fn directives_of_token<R: RequestView + ?Sized>(
     }
     Ok(directives_in(jwt.payload().get("handshake")))
 }
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    #[test]
+    fn directives_that_could_split_a_header_are_dropped() {
+        let value = json!([
+            "__session=a; Path=/",
+            "__client_uat=1\r\nSet-Cookie: evil=1",
+            "__client_uat=2\nx: y",
+            "__session=é",
+            42,
+        ]);
+        assert_eq!(directives_in(Some(&value)), ["__session=a; Path=/"]);
+        assert!(directives_in(Some(&json!({"not": "a list"}))).is_empty());
+    }
+
+    #[test]
+    fn the_session_token_is_the_last_session_directive() {
+        let directives = [
+            "__session=first; Path=/".to_owned(),
+            "__client_uat=1".to_owned(),
+            "__session_abc=second=x; Path=/".to_owned(),
+        ];
+        assert_eq!(session_token_of(&directives).as_deref(), Some("second"));
+        assert_eq!(
+            session_token_of(&["__session=; Max-Age=0".to_owned()]),
+            None
+        );
+    }
+}
