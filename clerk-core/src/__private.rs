@@ -409,6 +409,122 @@ macro_rules! __define_machine {
             Machine(ClerkMachine),
         }
 
+        impl ClerkCaller {
+            /// The user, for a signed-in user.
+            ///
+            /// ```
+            #[doc = concat!("# fn f(caller: ", $krate, "::ClerkCaller) {")]
+            /// if let Some(user) = caller.user() {
+            ///     println!("user {}", user.user_id());
+            /// }
+            /// # }
+            /// ```
+            #[must_use]
+            pub fn user(&self) -> ::core::option::Option<&ClerkUser> {
+                match self {
+                    Self::User(user) => Some(user),
+                    Self::Machine(_) => None,
+                }
+            }
+
+            /// The machine token, for a machine caller.
+            ///
+            /// ```
+            #[doc = concat!("# fn f(caller: ", $krate, "::ClerkCaller) {")]
+            /// if let Some(machine) = caller.machine() {
+            ///     println!("{} with scopes {:?}", machine.subject(), machine.scopes());
+            /// }
+            /// # }
+            /// ```
+            #[must_use]
+            pub fn machine(&self) -> ::core::option::Option<&ClerkMachine> {
+                match self {
+                    Self::User(_) => None,
+                    Self::Machine(machine) => Some(machine),
+                }
+            }
+        }
+
+        /// A caller (a signed-in user or a machine) that the policy `P` admits: its token is of
+        /// a type `P` accepts ([`Policy::tokens`](crate::clerk_core::Policy::tokens)), a machine
+        /// token carries every scope of `P`, a user meets its roles, permissions, features,
+        /// plans and reverification ([`RequestAuth::authorize`](crate::clerk_core::integration::RequestAuth::authorize)).
+        /// What `#[clerk_protected(token = [...])]` injects when the route accepts machine
+        /// tokens; it dereferences to [`ClerkCaller`].
+        ///
+        /// Rejects with `401` (no token, a token of another type, an invalid one), `403` (a
+        /// missing scope, role, …), or `500` when the configuration does not verify a type `P`
+        /// accepts.
+        ///
+        /// ```
+        #[doc = concat!("use ", $krate, "::{Policy, ProtectedCaller};")]
+        #[doc = concat!("use ", $krate, "::clerk_core::TokenType;")]
+        ///
+        /// struct InvoiceWriters;
+        ///
+        /// impl Policy for InvoiceWriters {
+        ///     fn tokens() -> &'static [TokenType] {
+        ///         &[TokenType::ApiKey, TokenType::M2mToken]
+        ///     }
+        ///     fn scopes() -> &'static [&'static str] {
+        ///         &["invoices:write"]
+        ///     }
+        /// }
+        ///
+        /// fn who(caller: &ProtectedCaller<InvoiceWriters>) -> Option<&str> {
+        ///     caller.machine().map(|machine| machine.subject())
+        /// }
+        /// ```
+        pub struct ProtectedCaller<P: $crate::Policy> {
+            caller: ClerkCaller,
+            policy: ::core::marker::PhantomData<fn() -> P>,
+        }
+
+        impl<P: $crate::Policy> ProtectedCaller<P> {
+            /// The decision for this route: the caller `P` admits, or the rejection.
+            #[allow(dead_code)]
+            pub(crate) fn from_request_auth(
+                stored: &$crate::integration::RequestAuth,
+            ) -> ::core::result::Result<Self, $crate::integration::Rejection> {
+                stored.authorize::<P>().map(|caller| Self {
+                    caller: caller.into(),
+                    policy: ::core::marker::PhantomData,
+                })
+            }
+
+            /// The caller, by value.
+            #[must_use]
+            pub fn into_caller(self) -> ClerkCaller {
+                self.caller
+            }
+        }
+
+        impl<P: $crate::Policy> ::core::ops::Deref for ProtectedCaller<P> {
+            type Target = ClerkCaller;
+
+            fn deref(&self) -> &ClerkCaller {
+                &self.caller
+            }
+        }
+
+        impl<P: $crate::Policy> ::core::clone::Clone for ProtectedCaller<P> {
+            fn clone(&self) -> Self {
+                Self {
+                    caller: self.caller.clone(),
+                    policy: ::core::marker::PhantomData,
+                }
+            }
+        }
+
+        impl<P: $crate::Policy> ::core::fmt::Debug for ProtectedCaller<P> {
+            fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+                f.debug_struct("ProtectedCaller")
+                    .field("policy", &::core::any::type_name::<P>())
+                    .field("caller", &self.caller)
+                    .finish()
+            }
+        }
+
         impl ::core::convert::From<$crate::integration::Caller> for ClerkCaller {
             fn from(caller: $crate::integration::Caller) -> Self {
                 match caller {

@@ -14,6 +14,7 @@ use std::str::FromStr;
 
 use crate::auth::session::Auth;
 use crate::check::Reverification;
+use crate::machine::{MachineToken, TokenType};
 
 const ORG_PREFIX: &str = "org:";
 
@@ -321,12 +322,27 @@ pub trait Policy {
         None
     }
 
+    /// The token types the route accepts: session tokens only (users) by default. List machine
+    /// types (`TokenType::ApiKey`, `M2mToken`, `OauthToken`) to serve machine callers; the
+    /// configuration must verify every type listed
+    /// ([`ClerkConfigBuilder::accepts_token`](crate::ClerkConfigBuilder::accepts_token)).
+    fn tokens() -> &'static [TokenType] {
+        &[TokenType::SessionToken]
+    }
+
+    /// Scopes a machine caller's token must all carry. Defaults to none. Users are held to the
+    /// other requirements instead: session tokens carry no scopes.
+    fn scopes() -> &'static [&'static str] {
+        &[]
+    }
+
     /// Whether the active organisation role and permissions satisfy the policy (see
     /// [`evaluate_policy`]). These plain values cannot show features, plans or factor ages: a
-    /// policy that requires any of them never passes here (fail closed); [`decide`](Self::decide)
-    /// is the whole decision.
+    /// policy that requires any of them, or that does not accept session tokens, never passes
+    /// here (fail closed); [`decide`](Self::decide) is the whole decision.
     fn evaluate<S: AsRef<str>>(org_role: Option<&str>, permissions: &[S]) -> bool {
-        Self::features().is_empty()
+        Self::tokens().contains(&TokenType::SessionToken)
+            && Self::features().is_empty()
             && Self::plans().is_empty()
             && Self::reverification().is_none()
             && evaluate_policy(Self::roles(), Self::permissions(), org_role, permissions)
@@ -341,16 +357,31 @@ pub trait Policy {
     ///
     /// The denial, as above.
     fn decide(auth: &Auth) -> Result<(), PolicyDenial> {
-        crate::check::decide(
-            auth,
-            &Requirements {
-                roles: Self::roles(),
-                permissions: Self::permissions(),
-                features: Self::features(),
-                plans: Self::plans(),
-                reverification: Self::reverification(),
-            },
-        )
+        crate::check::decide(auth, &requirements::<Self>())
+    }
+
+    /// The decision for a verified machine token of an accepted type: `Ok` when it carries every
+    /// scope of [`scopes`](Self::scopes) and the policy asks nothing only users have (roles,
+    /// permissions, features, plans, reverification: Clerk's `has()` is false for machine
+    /// tokens); [`PolicyDenial::Forbidden`] otherwise.
+    ///
+    /// # Errors
+    ///
+    /// The denial, as above.
+    fn decide_machine(token: &MachineToken) -> Result<(), PolicyDenial> {
+        crate::check::decide_machine(token, &requirements::<Self>())
+    }
+}
+
+/// The requirements of `P` as plain values.
+fn requirements<P: Policy + ?Sized>() -> Requirements {
+    Requirements {
+        roles: P::roles(),
+        permissions: P::permissions(),
+        features: P::features(),
+        plans: P::plans(),
+        reverification: P::reverification(),
+        scopes: P::scopes(),
     }
 }
 
@@ -371,6 +402,7 @@ pub(crate) struct Requirements {
     pub(crate) features: &'static [&'static str],
     pub(crate) plans: &'static [&'static str],
     pub(crate) reverification: Option<Reverification>,
+    pub(crate) scopes: &'static [&'static str],
 }
 
 /// The policy of any signed-in request: no role or permission required.

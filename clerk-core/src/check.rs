@@ -4,6 +4,7 @@
 use crate::auth::session::Auth;
 use crate::authz::{PolicyDenial, Requirements, evaluate_policy, has_permission, has_role};
 use crate::jwt::claims::SessionClaims;
+use crate::machine::MachineToken;
 
 /// What [`Auth::check`] asks: any of a role, a permission, a feature, a plan and a
 /// reverification. The answer is `true` when at least one asked dimension passes and none fails
@@ -256,6 +257,28 @@ pub(crate) fn decide(auth: &Auth, policy: &Requirements) -> Result<(), PolicyDen
         }
         _ => Ok(()),
     }
+}
+
+/// The decision for a machine token (`Policy::decide_machine`): every scope carried, and no
+/// requirement only a user can meet (Clerk's `has()` is false for machine tokens, so a policy
+/// with roles, permissions, features, plans or reverification never admits one).
+pub(crate) fn decide_machine(
+    token: &MachineToken,
+    policy: &Requirements,
+) -> Result<(), PolicyDenial> {
+    let users_only = !policy.roles.is_empty()
+        || !policy.permissions.is_empty()
+        || !policy.features.is_empty()
+        || !policy.plans.is_empty()
+        || policy.reverification.is_some();
+    let scoped = policy
+        .scopes
+        .iter()
+        .all(|asked| token.scopes().iter().any(|held| held == asked));
+    if users_only || !scoped {
+        return Err(PolicyDenial::Forbidden);
+    }
+    Ok(())
 }
 
 /// Whether a `fea`/`pla` claim (`<scope>:<name>,…`, scopes `o`, `u`, `ou`, `uo`) holds `asked`

@@ -52,7 +52,7 @@ use crate::auth::state::AuthState;
 use crate::authz::{Policy, PolicyDenial};
 use crate::check::Reverification;
 use crate::config::ClerkConfig;
-use crate::machine::{MachineToken, TokenType};
+use crate::machine::{MACHINE_TOKEN_TYPES, MachineToken, TokenType};
 
 /// What an adapter stores on a request that goes on to its handler (request extensions, Rocket's
 /// `local_cache`), for its extractors and guards: the auth object, the reason, whether the
@@ -65,7 +65,46 @@ pub struct RequestAuth {
     reason: Option<AuthReason>,
     key_fetch_failure: bool,
     config: ConfigId,
+    verified: VerifiedTypes,
 }
+
+/// The token types a configuration verifies (one bit per [`TokenType`]): a route's policy may
+/// only accept those.
+#[derive(Clone, Copy, PartialEq, Eq)]
+struct VerifiedTypes(u8);
+
+impl VerifiedTypes {
+    fn of(config: &ClerkConfig) -> Self {
+        let accepts = config.accepts_token();
+        let all = [TokenType::SessionToken]
+            .into_iter()
+            .chain(MACHINE_TOKEN_TYPES);
+        Self(
+            all.filter(|t| accepts.accepts(*t))
+                .fold(0, |set, t| set | Self::bit(t)),
+        )
+    }
+
+    fn bit(token_type: TokenType) -> u8 {
+        match token_type {
+            TokenType::SessionToken => 1,
+            TokenType::ApiKey => 2,
+            TokenType::M2mToken => 4,
+            TokenType::OauthToken => 8,
+        }
+    }
+
+    fn contains_all(self, types: &[TokenType]) -> bool {
+        types.iter().all(|t| self.0 & Self::bit(*t) != 0)
+    }
+}
+
+/// What a `500` says when a route's policy accepts a token type its configuration does not
+/// verify: such a route could never admit that caller, so it fails loudly instead.
+pub const UNVERIFIED_TOKEN_TYPE_FIX: &str = "This route accepts a token type that the Clerk \
+     configuration does not verify. Accept it in the configuration: \
+     `ClerkConfigBuilder::accepts_token(AcceptsToken::Any)` or a list of the types (machine tokens \
+     need the handshake protocol).";
 
 impl RequestAuth {
     /// The stored form of `state`.
@@ -76,6 +115,7 @@ impl RequestAuth {
             reason: state.reason(),
             key_fetch_failure: state.is_key_fetch_failure(),
             config: state.config().id(),
+            verified: VerifiedTypes::of(state.config()),
         }
     }
 
@@ -173,30 +213,79 @@ impl RequestAuth {
     ///
     /// The rejection when the request is neither a signed-in user nor a verified machine token.
     pub fn caller(&self) -> Result<Caller, Rejection> {
-        if let Ok(machine) = self.machine(&crate::MACHINE_TOKEN_TYPES) {
+        if let Ok(machine) = self.machine(&MACHINE_TOKEN_TYPES) {
             return Ok(Caller::Machine(machine));
         }
         self.signed_in().map(Caller::User)
     }
 
     /// The decision for a route requiring the policy `P` (the one decision of
-    /// `#[clerk_protected]` in every framework): [`signed_in`](Self::signed_in), then
-    /// [`Policy::decide`]: [`Rejection::Forbidden`] (`403`) when a role, permission, feature or
-    /// plan is missing, [`Rejection::Reverification`] (`403` with Clerk's reverification hint)
-    /// when only the factors' freshness is lacking.
+    /// `#[clerk_protected]` in every framework), for users and machines alike:
+    ///
+    /// 1. [`Rejection::MissingSetup`] (`500`, [`UNVERIFIED_TOKEN_TYPE_FIX`]) when `P` accepts a
+    ///    token type ([`Policy::tokens`]) the configuration does not verify;
+    /// 2. a verified machine token: `401` `token-type-mismatch` when `P` does not accept its
+    ///    type, else [`Policy::decide_machine`] (`403` when a scope is missing or `P` asks what
+    ///    only users have);
+    /// 3. a user or no token, when `P` accepts session tokens: [`signed_in`](Self::signed_in),
+    ///    then [`Policy::decide`]: [`Rejection::Forbidden`] (`403`) when a role, permission,
+    ///    feature or plan is missing, [`Rejection::Reverification`] (`403` with Clerk's
+    ///    reverification hint) when only the factors' freshness is lacking;
+    /// 4. otherwise [`machine`](Self::machine)'s rejection (`401`, the failed token's reason or
+    ///    `token-type-mismatch`).
     ///
     /// # Errors
     ///
-    /// The rejection when the request is not signed in or fails the policy.
-    pub fn satisfies<P: Policy>(&self) -> Result<Auth, Rejection> {
-        let auth = self.signed_in()?;
+    /// The rejection, as above.
+    pub fn authorize<P: Policy>(&self) -> Result<Caller, Rejection> {
+        let accepted = P::tokens();
+        if !self.verified.contains_all(accepted) {
+            return Err(Rejection::MissingSetup {
+                fix: UNVERIFIED_TOKEN_TYPE_FIX,
+            });
+        }
         let policy = std::any::type_name::<P>();
-        match P::decide(&auth) {
-            Ok(()) => Ok(auth),
-            Err(PolicyDenial::Forbidden) => Err(Rejection::Forbidden { policy }),
-            Err(PolicyDenial::Reverification(level)) => {
-                Err(Rejection::Reverification { policy, level })
+        let auth = self.auth.as_ref();
+        if let Some(machine) = auth.and_then(Auth::machine) {
+            if !accepted.contains(&machine.token_type()) {
+                return Err(Rejection::Unauthenticated {
+                    reason: Some(AuthReason::TokenTypeMismatch),
+                });
             }
+            return match P::decide_machine(machine) {
+                Ok(()) => Ok(Caller::Machine(machine.clone())),
+                Err(_) => Err(Rejection::Forbidden { policy }),
+            };
+        }
+        let presented_machine = auth
+            .and_then(Auth::token_type)
+            .is_some_and(|t| t != TokenType::SessionToken);
+        if accepted.contains(&TokenType::SessionToken) && !presented_machine {
+            let auth = self.signed_in()?;
+            return match P::decide(&auth) {
+                Ok(()) => Ok(Caller::User(auth)),
+                Err(PolicyDenial::Forbidden) => Err(Rejection::Forbidden { policy }),
+                Err(PolicyDenial::Reverification(level)) => {
+                    Err(Rejection::Reverification { policy, level })
+                }
+            };
+        }
+        self.machine(accepted).map(Caller::Machine)
+    }
+
+    /// The decision for a route requiring the policy `P` of a signed-in user (what
+    /// `Protected<P>` asks): [`authorize`](Self::authorize), and `401` `token-type-mismatch`
+    /// for a machine caller.
+    ///
+    /// # Errors
+    ///
+    /// The rejection when the request is not a signed-in user satisfying `P`.
+    pub fn satisfies<P: Policy>(&self) -> Result<Auth, Rejection> {
+        match self.authorize::<P>()? {
+            Caller::User(auth) => Ok(auth),
+            Caller::Machine(_) => Err(Rejection::Unauthenticated {
+                reason: Some(AuthReason::TokenTypeMismatch),
+            }),
         }
     }
 }
@@ -208,7 +297,7 @@ impl fmt::Debug for RequestAuth {
             .field("reason", &self.reason)
             .field("key_fetch_failure", &self.key_fetch_failure)
             .field("config", &self.config)
-            .finish()
+            .finish_non_exhaustive()
     }
 }
 
@@ -262,7 +351,8 @@ pub enum Rejection {
         /// The level the route asks (sent in the body).
         level: Reverification,
     },
-    /// The integration does not run in front of this route.
+    /// The integration does not run in front of this route, or its configuration cannot serve
+    /// the route (it does not verify a token type the route's policy accepts).
     MissingSetup {
         /// What to add, in the framework's words (sent in the body).
         fix: &'static str,

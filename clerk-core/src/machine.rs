@@ -121,6 +121,24 @@ impl AcceptsToken {
     pub(crate) fn is_only(&self, token_type: TokenType) -> bool {
         *self == Self::Only(token_type)
     }
+
+    /// Whether a token of `token_type` is accepted (verified by the configuration).
+    ///
+    /// ```
+    /// use clerk_core::{AcceptsToken, TokenType};
+    ///
+    /// assert!(AcceptsToken::default().accepts(TokenType::SessionToken));
+    /// assert!(!AcceptsToken::default().accepts(TokenType::ApiKey));
+    /// assert!(AcceptsToken::Any.accepts(TokenType::OauthToken));
+    /// ```
+    #[must_use]
+    pub fn accepts(&self, token_type: TokenType) -> bool {
+        match self {
+            Self::Only(only) => *only == token_type,
+            Self::Any => true,
+            Self::OneOf(list) => list.contains(&token_type),
+        }
+    }
 }
 
 /// A verified machine token: who presented it and what it may do (Clerk's machine auth

@@ -138,3 +138,12 @@ impl<P: Policy> FromRequest for Protected<P> {
         ready(with_stored(req, Self::from_request_auth))
     }
 }
+
+impl<P: Policy> FromRequest for ProtectedCaller<P> {
+    type Error = ClerkRejection;
+    type Future = Ready<Result<Self, Self::Error>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        ready(with_stored(req, Self::from_request_auth))
+    }
+}

@@ -99,6 +99,42 @@
 //! implementing [`Policy`], as in the quick start. With the crate renamed or re-exported, say
 //! where it is: `#[clerk_protected(roles = ["org:admin"], crate = "my_app::auth")]`.
 //!
+//! # Machine callers
+//!
+//! With machine tokens accepted by the configuration (`accepts_token`), `token = [...]` says
+//! which types a route accepts and `scopes = [...]` what a machine token must carry; the handler
+//! then takes a [`ProtectedCaller`] (a user or a machine). [`ClerkMachine`] and [`ClerkCaller`]
+//! are the extractors of a machine, and of a user or a machine. A route that accepts a type the
+//! middleware's configuration does not verify answers `500` naming the fix.
+//!
+//! ```no_run
+//! use actix_web::{App, get, post};
+//! use clerk_actix::clerk_core::{AcceptsToken, ClerkConfigBuilder};
+//! use clerk_actix::{ClerkCaller, ClerkMiddleware, clerk_protected};
+//!
+//! // API keys and M2M tokens with the `invoices:write` scope (401 `token-type-mismatch` for
+//! // any other token, 403 without the scope)
+//! #[clerk_protected(token = ["api_key", "m2m_token"], scopes = ["invoices:write"])]
+//! #[post("/invoices/import")]
+//! async fn import(body: String) -> String {
+//!     format!("imported {} bytes", body.len())
+//! }
+//!
+//! #[get("/whoami")]
+//! async fn whoami(caller: ClerkCaller) -> String {
+//!     match caller {
+//!         ClerkCaller::User(user) => format!("user {}", user.user_id()),
+//!         ClerkCaller::Machine(token) => format!("{} {}", token.token_type(), token.subject()),
+//!     }
+//! }
+//!
+//! # fn app() -> Result<(), clerk_actix::ConfigError> {
+//! let config = ClerkConfigBuilder::from_env()?.accepts_token(AcceptsToken::Any).build()?;
+//! let clerk = ClerkMiddleware::new(config);
+//! let app = App::new().wrap(clerk).service(import).service(whoami);
+//! # let _ = app; Ok(()) }
+//! ```
+//!
 //! # Responses
 //!
 //! | situation | answer |
@@ -129,7 +165,7 @@ mod request;
 pub use clerk_core;
 pub use clerk_core::{Auth, AuthState, ClerkConfig, ConfigError, Policy, SignedIn};
 
-pub use extract::{ClerkCaller, ClerkMachine, ClerkUser, Protected};
+pub use extract::{ClerkCaller, ClerkMachine, ClerkUser, Protected, ProtectedCaller};
 pub use middleware::{ClerkMiddleware, ClerkService};
 pub use rejection::ClerkRejection;
 
@@ -141,9 +177,13 @@ pub use rejection::ClerkRejection;
 /// of `strict_mfa`, `strict`, `moderate`, `lax`: factors verified recently enough, else `403`
 /// with Clerk's reverification hint `{"clerk_error":{"type":"forbidden","reason":
 /// "reverification-error",…}}` for clerk-js's `useReverification()`), any of them together
-/// (all must hold), and `crate = "path"` when `clerk_actix` is renamed or re-exported.
+/// (all must hold), `token = ["api_key", "m2m_token"]` (the token types the route
+/// accepts: `session_token`, the default, `api_key`, `m2m_token`, `oauth_token`; `401`
+/// `token-type-mismatch` otherwise) with `scopes = ["invoices:write"]` (all of them, of a machine
+/// token; `403` otherwise), and `crate = "path"` when `clerk_actix` is renamed or re-exported.
 ///
-/// It injects a [`Protected`] over a generated [`Policy`] as the handler's first extractor.
+/// It injects a [`Protected`] (or, when `token` lists a machine type, a [`ProtectedCaller`]) over
+/// a generated [`Policy`] as the handler's first extractor.
 /// Place it above the route attribute (`#[get(...)]`). See the [crate docs](crate).
 #[doc(inline)]
 pub use clerk_macros::clerk_protected_actix as clerk_protected;
@@ -151,5 +191,5 @@ pub use clerk_macros::clerk_protected_actix as clerk_protected;
 /// Items used by the `#[clerk_protected]` expansion. Not public API.
 #[doc(hidden)]
 pub mod __private {
-    pub use clerk_core::{Policy, Reverification};
+    pub use clerk_core::{Policy, Reverification, TokenType};
 }

@@ -189,3 +189,14 @@ impl<S: Send + Sync, P: Policy> FromRequestParts<S> for Protected<P> {
         ready(decided(parts, Self::from_request_auth))
     }
 }
+
+impl<S: Send + Sync, P: Policy> FromRequestParts<S> for ProtectedCaller<P> {
+    type Rejection = ClerkRejection;
+
+    fn from_request_parts(
+        parts: &mut Parts,
+        _state: &S,
+    ) -> impl Future<Output = Result<Self, Self::Rejection>> + Send {
+        ready(decided(parts, Self::from_request_auth))
+    }
+}

@@ -6,7 +6,7 @@ mod extract;
 mod layer;
 mod rejection;
 
-pub use extract::{ClerkCaller, ClerkMachine, ClerkUser, Protected};
+pub use extract::{ClerkCaller, ClerkMachine, ClerkUser, Protected, ProtectedCaller};
 pub use layer::ClerkLayer;
 #[doc(hidden)]
 pub use layer::{ClerkService, ResponseFuture};
@@ -20,9 +20,13 @@ pub use rejection::ClerkRejection;
 /// of `strict_mfa`, `strict`, `moderate`, `lax`: factors verified recently enough, else `403`
 /// with Clerk's reverification hint `{"clerk_error":{"type":"forbidden","reason":
 /// "reverification-error",…}}` for clerk-js's `useReverification()`), any of them together
-/// (all must hold), and `crate = "path"` when `clerk_axum` is renamed or re-exported.
+/// (all must hold), `token = ["api_key", "m2m_token"]` (the token types the route
+/// accepts: `session_token`, the default, `api_key`, `m2m_token`, `oauth_token`; `401`
+/// `token-type-mismatch` otherwise) with `scopes = ["invoices:write"]` (all of them, of a machine
+/// token; `403` otherwise), and `crate = "path"` when `clerk_axum` is renamed or re-exported.
 ///
-/// It injects a [`Protected`] over a generated [`Policy`] as the handler's first extractor.
+/// It injects a [`Protected`] (or, when `token` lists a machine type, a [`ProtectedCaller`]) over
+/// a generated [`Policy`] as the handler's first extractor.
 /// Place it above `#[axum::debug_handler]`. See the [crate docs](crate).
 #[doc(inline)]
 pub use clerk_macros::clerk_protected_axum as clerk_protected;
@@ -33,5 +37,5 @@ pub use clerk_core::{Auth, AuthState, ClerkConfig, ConfigError, Policy, SignedIn
 /// Items used by the expansion of `#[clerk_protected]`. Not a public API.
 #[doc(hidden)]
 pub mod __private {
-    pub use clerk_core::{Policy, Reverification};
+    pub use clerk_core::{Policy, Reverification, TokenType};
 }

@@ -155,6 +155,15 @@ impl<'r, P: Policy> FromRequest<'r> for Protected<P> {
     }
 }
 
+#[rocket::async_trait]
+impl<'r, P: Policy> FromRequest<'r> for ProtectedCaller<P> {
+    type Error = ClerkRejection;
+
+    async fn from_request(request: &'r Request<'_>) -> Outcome<Self, ClerkRejection> {
+        decide(request, Self::from_request_auth).await
+    }
+}
+
 /// Aborts launch when a route uses the guard and [`ClerkFairing`](crate::ClerkFairing) is not
 /// attached.
 fn abort_without_fairing(rocket: &Rocket<Ignite>, guard: &str) -> bool {
@@ -166,6 +175,26 @@ fn abort_without_fairing(rocket: &Rocket<Ignite>, guard: &str) -> bool {
         );
     }
     missing
+}
+
+/// Aborts launch as [`abort_without_fairing`], and when the policy `P` accepts a token type the
+/// fairing's configuration does not verify (every request to the route would answer `500`).
+fn abort_for_policy<P: Policy>(rocket: &Rocket<Ignite>, guard: &str) -> bool {
+    if abort_without_fairing(rocket, guard) {
+        return true;
+    }
+    let unverified = rocket.state::<ClerkState>().is_some_and(|clerk| {
+        let accepts = clerk.config.accepts_token();
+        !P::tokens().iter().all(|t| accepts.accepts(*t))
+    });
+    if unverified {
+        tracing::error!(
+            policy = std::any::type_name::<P>(),
+            "clerk: a route uses {guard}: {}",
+            clerk_core::integration::UNVERIFIED_TOKEN_TYPE_FIX
+        );
+    }
+    unverified
 }
 
 impl Sentinel for ClerkUser {
@@ -188,6 +217,12 @@ impl Sentinel for ClerkMachine {
 
 impl<P: Policy> Sentinel for Protected<P> {
     fn abort(rocket: &Rocket<Ignite>) -> bool {
-        abort_without_fairing(rocket, "Protected")
+        abort_for_policy::<P>(rocket, "Protected")
+    }
+}
+
+impl<P: Policy> Sentinel for ProtectedCaller<P> {
+    fn abort(rocket: &Rocket<Ignite>) -> bool {
+        abort_for_policy::<P>(rocket, "ProtectedCaller")
     }
 }

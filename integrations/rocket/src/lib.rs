@@ -93,6 +93,43 @@
 //! implementing [`Policy`], as in the quick start. With the crate renamed or re-exported, say
 //! where it is: `#[clerk_protected(roles = ["org:admin"], crate = "my_app::auth")]`.
 //!
+//! # Machine callers
+//!
+//! With machine tokens accepted by the configuration (`accepts_token`), `token = [...]` says
+//! which types a route accepts and `scopes = [...]` what a machine token must carry; the route
+//! then takes a [`ProtectedCaller`] (a user or a machine). [`ClerkMachine`] and [`ClerkCaller`]
+//! are the guards of a machine, and of a user or a machine. A route that accepts a type the
+//! fairing's configuration does not verify aborts the launch.
+//!
+//! ```no_run
+//! use clerk_rocket::clerk_core::{AcceptsToken, ClerkConfigBuilder};
+//! use clerk_rocket::{ClerkCaller, ClerkFairing, clerk_protected};
+//! use rocket::{get, post, routes};
+//!
+//! // API keys and M2M tokens with the `invoices:write` scope (401 `token-type-mismatch` for
+//! // any other token, 403 without the scope)
+//! #[clerk_protected(token = ["api_key", "m2m_token"], scopes = ["invoices:write"])]
+//! #[post("/invoices/import", data = "<body>")]
+//! fn import(body: String) -> String {
+//!     format!("imported {} bytes", body.len())
+//! }
+//!
+//! #[get("/whoami")]
+//! fn whoami(caller: ClerkCaller) -> String {
+//!     match caller {
+//!         ClerkCaller::User(user) => format!("user {}", user.user_id()),
+//!         ClerkCaller::Machine(machine) => format!("{} {}", machine.token_type(), machine.subject()),
+//!     }
+//! }
+//!
+//! # fn app() -> Result<rocket::Rocket<rocket::Build>, clerk_rocket::ConfigError> {
+//! let config = ClerkConfigBuilder::from_env()?.accepts_token(AcceptsToken::Any).build()?;
+//! let rocket = rocket::build()
+//!     .attach(ClerkFairing::new(config))
+//!     .mount("/", routes![import, whoami]);
+//! # Ok(rocket) }
+//! ```
+//!
 //! # How the outcomes are answered
 //!
 //! A Rocket fairing cannot answer a request itself. When the auth state calls for the
@@ -125,7 +162,7 @@ mod state;
 pub use clerk_core;
 pub use clerk_core::{Auth, AuthState, ClerkConfig, ConfigError, Policy, SignedIn};
 pub use fairing::ClerkFairing;
-pub use guard::{ClerkCaller, ClerkMachine, ClerkUser, Protected};
+pub use guard::{ClerkCaller, ClerkMachine, ClerkUser, Protected, ProtectedCaller};
 pub use rejection::ClerkRejection;
 pub use request::request_auth;
 
@@ -137,9 +174,13 @@ pub use request::request_auth;
 /// of `strict_mfa`, `strict`, `moderate`, `lax`: factors verified recently enough, else `403`
 /// with Clerk's reverification hint `{"clerk_error":{"type":"forbidden","reason":
 /// "reverification-error",…}}` for clerk-js's `useReverification()`), any of them together
-/// (all must hold), and `crate = "path"` when `clerk_rocket` is renamed or re-exported.
+/// (all must hold), `token = ["api_key", "m2m_token"]` (the token types the route
+/// accepts: `session_token`, the default, `api_key`, `m2m_token`, `oauth_token`; `401`
+/// `token-type-mismatch` otherwise) with `scopes = ["invoices:write"]` (all of them, of a machine
+/// token; `403` otherwise), and `crate = "path"` when `clerk_rocket` is renamed or re-exported.
 ///
-/// It injects a [`Protected`] over a generated [`Policy`] as the route's first request guard.
+/// It injects a [`Protected`] (or, when `token` lists a machine type, a [`ProtectedCaller`]) over
+/// a generated [`Policy`] as the route's first request guard.
 /// Place it above the route attribute (`#[get(...)]`); sync routes work too. See the
 /// [crate docs](crate).
 #[doc(inline)]
@@ -147,5 +188,5 @@ pub use clerk_macros::clerk_protected_rocket as clerk_protected;
 
 #[doc(hidden)]
 pub mod __private {
-    pub use clerk_core::{Policy, Reverification};
+    pub use clerk_core::{Policy, Reverification, TokenType};
 }
