@@ -1,30 +1,33 @@
 //! Parsing the attribute arguments: `roles = [...]`, `permissions = [...]`, `features = [...]`,
-//! `plans = [...]`, `reverification = "..."`, `crate = "..."`.
+//! `plans = [...]`, `reverification = "..."`, `token = [...]`, `scopes = [...]`, `crate = "..."`.
 //!
 //! Parsing never stops at the first mistake it can recover from: an unknown or duplicate
 //! argument, an empty list, a non-string element or a bad `crate` path is recorded in
 //! [`Errors`] and parsing goes on, so every mistake is reported at once. Only malformed syntax
 //! (say, a missing comma) ends parsing early.
 
-use proc_macro2::{TokenStream, TokenTree};
+use proc_macro2::{Span, TokenStream, TokenTree};
 use syn::meta::ParseNestedMeta;
 use syn::parse::{ParseStream, Parser};
 use syn::punctuated::Punctuated;
+use syn::spanned::Spanned as _;
 use syn::{Expr, ExprLit, Lit, LitStr, Path, Token};
 
 use crate::Errors;
 
 /// The arguments that `#[clerk_protected(...)]` accepts, in the order the docs list them.
 const VALID: &str = "`roles = [...]`, `permissions = [...]`, `features = [...]`, `plans = [...]`, \
-                     `reverification = \"...\"` and `crate = \"...\"`";
+                     `reverification = \"...\"`, `token = [...]`, `scopes = [...]` and `crate = \"...\"`";
 
 /// The argument names, for "did you mean" hints.
-const NAMES: [&str; 6] = [
+const NAMES: [&str; 8] = [
     "roles",
     "permissions",
     "features",
     "plans",
     "reverification",
+    "token",
+    "scopes",
     "crate",
 ];
 
@@ -46,6 +49,12 @@ pub(crate) struct Args {
     pub(crate) plans: Option<Vec<LitStr>>,
     /// `reverification = "strict"`: one level, checked here against [`LEVELS`].
     pub(crate) reverification: Option<LitStr>,
+    /// `token = ["api_key", "m2m_token"]`: the token types the route accepts.
+    pub(crate) tokens: Option<Vec<LitStr>>,
+    /// `scopes = ["invoices:read"]`: all of them are needed of a machine token.
+    pub(crate) scopes: Option<Vec<LitStr>>,
+    /// Where each given argument's name is, for errors about combinations.
+    pub(crate) names: Vec<(&'static str, Span)>,
     /// `crate = "my_app::auth"`: where `Protected` and `__private::Policy` live.
     pub(crate) krate: Option<Path>,
 }
@@ -57,6 +66,8 @@ pub(crate) enum ListKind {
     Permissions,
     Features,
     Plans,
+    Tokens,
+    Scopes,
 }
 
 impl ListKind {
@@ -67,6 +78,8 @@ impl ListKind {
             ListKind::Permissions => "permissions",
             ListKind::Features => "features",
             ListKind::Plans => "plans",
+            ListKind::Tokens => "token",
+            ListKind::Scopes => "scopes",
         }
     }
 
@@ -77,6 +90,8 @@ impl ListKind {
             ListKind::Permissions => "\"org:invoices:read\"",
             ListKind::Features => "\"dashboard\"",
             ListKind::Plans => "\"pro\"",
+            ListKind::Tokens => "\"api_key\"",
+            ListKind::Scopes => "\"invoices:read\"",
         }
     }
 
@@ -87,6 +102,8 @@ impl ListKind {
             ListKind::Permissions => "permission",
             ListKind::Features => "feature",
             ListKind::Plans => "plan",
+            ListKind::Tokens => "token type",
+            ListKind::Scopes => "scope",
         }
     }
 }
@@ -104,12 +121,19 @@ pub(crate) fn parse(tokens: TokenStream, errors: &mut Errors) -> Args {
 
 fn parse_one(meta: &ParseNestedMeta<'_>, args: &mut Args, errors: &mut Errors) -> syn::Result<()> {
     let name = meta.path.get_ident().map(ToString::to_string);
+    if let Some(known) = NAMES.into_iter().find(|n| name.as_deref() == Some(*n))
+        && !args.names.iter().any(|(n, _)| *n == known)
+    {
+        args.names.push((known, meta.path.span()));
+    }
     match name.as_deref() {
         Some("roles") => list_arg(meta, ListKind::Roles, &mut args.roles, errors),
         Some("permissions") => list_arg(meta, ListKind::Permissions, &mut args.permissions, errors),
         Some("features") => list_arg(meta, ListKind::Features, &mut args.features, errors),
         Some("plans") => list_arg(meta, ListKind::Plans, &mut args.plans, errors),
         Some("reverification") => reverification_arg(meta, &mut args.reverification, errors),
+        Some("token") => list_arg(meta, ListKind::Tokens, &mut args.tokens, errors),
+        Some("scopes") => list_arg(meta, ListKind::Scopes, &mut args.scopes, errors),
         Some("crate") => crate_arg(meta, &mut args.krate, errors),
         _ => {
             let given = path_text(&meta.path);
@@ -376,11 +400,44 @@ mod tests {
         assert!(errors[0].contains("unknown argument `role`"), "{errors:?}");
         assert!(errors[0].contains(
             "`roles = [...]`, `permissions = [...]`, `features = [...]`, `plans = [...]`, \
-             `reverification = \"...\"` and `crate"
+             `reverification = \"...\"`, `token = [...]`, `scopes = [...]` and `crate"
         ));
         assert!(errors[0].contains("did you mean `roles`?"));
-        let errors = parse_err(quote!(scopes = ["x"]));
+        let errors = parse_err(quote!(audience = ["x"]));
         assert!(!errors[0].contains("did you mean"), "{errors:?}");
+        let errors = parse_err(quote!(tokens = ["api_key"], scope = ["x"]));
+        assert!(errors[0].contains("did you mean `token`?"), "{errors:?}");
+        assert!(errors[1].contains("did you mean `scopes`?"), "{errors:?}");
+    }
+
+    #[test]
+    fn token_and_scopes_arguments() {
+        let args = parse_ok(quote!(
+            token = ["api_key", "m2m_token"],
+            scopes = ["invoices:read"],
+        ));
+        assert_eq!(
+            values(args.tokens.as_ref()),
+            Some(vec!["api_key".to_owned(), "m2m_token".to_owned()])
+        );
+        assert_eq!(
+            values(args.scopes.as_ref()),
+            Some(vec!["invoices:read".to_owned()])
+        );
+        let names: Vec<&str> = args.names.iter().map(|(n, _)| *n).collect();
+        assert_eq!(names, ["token", "scopes"]);
+        let errors = parse_err(quote!(token = "api_key", scopes = []));
+        assert_eq!(errors.len(), 2, "{errors:?}");
+        assert!(
+            errors[0].contains("`token` takes a list of strings"),
+            "{errors:?}"
+        );
+        assert!(errors[1].contains("`scopes = []` is empty"), "{errors:?}");
+        let errors = parse_err(quote!(token = ["api_key"], token = ["m2m_token"]));
+        assert!(
+            errors[0].contains("duplicate argument `token`"),
+            "{errors:?}"
+        );
     }
 
     #[test]

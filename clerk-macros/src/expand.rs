@@ -10,9 +10,14 @@
 //!     fn features() -> &'static [&'static str] { &[<features>] }
 //!     fn plans() -> &'static [&'static str] { &[<plans>] }
 //!     fn reverification() -> Option<<crate>::__private::Reverification> { Some(<Level>) }
+//!     fn tokens() -> &'static [<crate>::__private::TokenType] { &[<TokenType>] }
+//!     fn scopes() -> &'static [&'static str] { &[<scopes>] }
 //! }
 //! <attributes> <vis> <sig with `__clerk_protected: <crate>::Protected<policy>` first> <body>
 //! ```
+//!
+//! A route whose `token = [...]` lists a machine type takes `<crate>::ProtectedCaller<policy>`
+//! instead (a user or a machine).
 //!
 //! When anything is wrong, the output is the combined errors followed by the item exactly as
 //! written, so the user sees the macro's errors and no cascade of "cannot find function".
@@ -64,6 +69,8 @@ pub(crate) fn clerk_protected(
         features: args.features,
         plans: args.plans,
         reverification: args.reverification,
+        tokens: args.tokens,
+        scopes: args.scopes,
     };
     validate::list(ListKind::Roles, &requirements.roles, &mut errors);
     validate::list(
@@ -80,6 +87,13 @@ pub(crate) fn clerk_protected(
     if let Some(level) = &requirements.reverification {
         validate::reverification(level, &mut errors);
     }
+    if let Some(tokens) = &requirements.tokens {
+        validate::list(ListKind::Tokens, tokens, &mut errors);
+    }
+    if let Some(scopes) = &requirements.scopes {
+        validate::list(ListKind::Scopes, scopes, &mut errors);
+    }
+    validate::combination(requirements.tokens.as_deref(), &args.names, &mut errors);
     let handler = validate::item(item.clone(), &mut errors);
     match (errors.into_error(), handler) {
         (None, Some(handler)) => {
@@ -109,6 +123,9 @@ pub(crate) struct Requirements {
     pub(crate) plans: Option<Vec<LitStr>>,
     /// One of `args::LEVELS`.
     pub(crate) reverification: Option<LitStr>,
+    /// Token type names of `validate::TOKEN_TYPES`; `None`: session tokens only.
+    pub(crate) tokens: Option<Vec<LitStr>>,
+    pub(crate) scopes: Option<Vec<LitStr>>,
 }
 
 impl Requirements {
@@ -141,7 +158,33 @@ impl Requirements {
                 }
             }
         });
-        quote!(#features #plans #reverification)
+        let scopes = list("scopes", &self.scopes);
+        let tokens = self.tokens.as_ref().map(|tokens| {
+            let variants = tokens.iter().map(|lit| {
+                let value = lit.value();
+                let variant = validate::TOKEN_TYPES
+                    .iter()
+                    .find(|(name, _)| *name == value)
+                    .map_or("SessionToken", |(_, variant)| *variant);
+                let variant = Ident::new(variant, lit.span());
+                quote!(#krate::__private::TokenType::#variant)
+            });
+            quote! {
+                fn tokens() -> &'static [#krate::__private::TokenType] {
+                    &[#(#variants),*]
+                }
+            }
+        });
+        quote!(#features #plans #reverification #tokens #scopes)
+    }
+
+    /// Whether the route accepts machine tokens: then the injected extractor is
+    /// `ProtectedCaller` (a user or a machine), else `Protected` (a user).
+    fn serves_machines(&self) -> bool {
+        self.tokens
+            .iter()
+            .flatten()
+            .any(|lit| validate::is_machine_type(&lit.value()))
     }
 }
 
@@ -179,7 +222,11 @@ pub(crate) fn expand(
             subpat: None,
         })),
         colon_token: <Token![:]>::default(),
-        ty: Box::new(Type::Verbatim(quote!(#krate::Protected<#policy>))),
+        ty: Box::new(Type::Verbatim(if requirements.serves_machines() {
+            quote!(#krate::ProtectedCaller<#policy>)
+        } else {
+            quote!(#krate::Protected<#policy>)
+        })),
     });
     let mut inputs = Punctuated::new();
     inputs.push(param);
@@ -382,6 +429,55 @@ mod tests {
         assert!(errors[0].contains("unknown scope `x`"));
         assert!(errors[1].starts_with("empty plan"));
         assert!(errors[2].starts_with("unknown reverification level \"sometimes\""));
+    }
+
+    #[test]
+    fn machine_tokens_and_scopes() {
+        let file = expand_axum(
+            quote!(
+                token = ["api_key", "oauth_token"],
+                scopes = ["invoices:read"]
+            ),
+            quote!(
+                async fn h() {}
+            ),
+        );
+        let (_, imp, f) = split(&file);
+        assert_eq!(
+            list(imp, "tokens"),
+            "{ & [:: clerk_axum :: __private :: TokenType :: ApiKey , :: clerk_axum :: __private :: TokenType :: OauthToken] }"
+        );
+        assert_eq!(list(imp, "scopes"), "{ & [\"invoices:read\"] }");
+        assert_eq!(
+            text(&f.sig.inputs[0]),
+            "__clerk_protected : :: clerk_axum :: ProtectedCaller < __clerk_protected_policy_h >"
+        );
+        // Session tokens only, said or not: the user extractor.
+        for args in [quote!(token = ["session_token"]), quote!()] {
+            let file = expand_axum(
+                args,
+                quote!(
+                    fn h() {}
+                ),
+            );
+            let (_, _, f) = split(&file);
+            assert!(text(&f.sig.inputs[0]).contains(":: Protected <"));
+        }
+        let file = expand_axum(
+            quote!(
+                token = ["api_key", "api_keys"],
+                scopes = ["a b"],
+                roles = ["org:admin"]
+            ),
+            quote!(
+                fn h() {}
+            ),
+        );
+        let errors = compile_errors(&file);
+        assert_eq!(errors.len(), 3, "{errors:#?}");
+        assert!(errors[0].starts_with("unknown token type \"api_keys\""));
+        assert!(errors[1].starts_with("scope \"a b\" contains whitespace"));
+        assert!(errors[2].starts_with("`roles` can never admit a machine caller"));
     }
 
     #[test]

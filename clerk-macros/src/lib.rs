@@ -14,6 +14,8 @@
 //! | `#[clerk_protected(plans = ["pro"])]` | **all** of these plans (the `pla` claim; 403 otherwise) |
 //! | `#[clerk_protected(reverification = "strict")]` | the factors verified recently enough (the `fva` claim): `"strict_mfa"` (both factors, 10 minutes), `"strict"` (10 minutes), `"moderate"` (60), `"lax"` (a day); otherwise 403 with Clerk's reverification hint |
 //! | `#[clerk_protected(roles = [...], features = [...], plans = [...], reverification = "...")]` | every one of them |
+//! | `#[clerk_protected(token = ["api_key", "m2m_token"])]` | a token of **any** of these types: `"session_token"` (a user; the default), `"api_key"`, `"m2m_token"`, `"oauth_token"` (401 `token-type-mismatch` otherwise) |
+//! | `#[clerk_protected(token = ["api_key"], scopes = ["invoices:write"])]` | a machine token carrying **all** of these scopes (403 otherwise) |
 //! | `#[clerk_protected(..., crate = "my_app::auth")]` | the same, with the integration crate renamed or re-exported at that path |
 //!
 //! The semantics are exactly those of `clerk_core::Policy::evaluate` (Clerk's `has()`): the
@@ -26,6 +28,28 @@
 //! `organization` (the active organization's) or `u` / `user` (the user's), the name ASCII
 //! letters, digits, `_` or `-`; any other scope, a second `:`, whitespace or an empty string is a
 //! compile error, and so is a reverification level other than the four above.
+//!
+//! # Machine callers
+//!
+//! `token = [...]` lists the token types the route accepts, as Clerk's `acceptsToken`; without
+//! it, session tokens only. A route that lists a machine type takes a `ProtectedCaller<P>`
+//! (a user or a machine) instead of `Protected<P>`, and the decision is
+//! `clerk_core::integration::RequestAuth::authorize`:
+//!
+//! * a token of a type the route does not accept, or none when it accepts machine tokens only:
+//!   `401` with the reason `token-type-mismatch`; an invalid token of an accepted type: `401`
+//!   with its reason (`token-invalid`, …);
+//! * a machine token lacking a scope of `scopes = [...]`: `403`; users are not asked for scopes
+//!   (session tokens carry none), they are held to the other arguments;
+//! * the configuration must verify every type listed
+//!   (`ClerkConfigBuilder::accepts_token`, e.g. `AcceptsToken::Any`): otherwise the route
+//!   answers `500` naming the fix (Rocket refuses to launch).
+//!
+//! Two combinations could never admit anyone and are compile errors: `scopes` on a route that
+//! accepts no machine token, and `roles`, `permissions`, `features`, `plans` or
+//! `reverification` on a route that accepts one (Clerk's `has()` is false for machine tokens:
+//! serve those users on a route of their own). A token type or scope listed twice is an error
+//! too.
 //!
 //! Features, plans and reverification are decided by `clerk_core::Policy::decide`, the same in
 //! every framework: a missing role, permission, feature or plan answers `403`
@@ -160,11 +184,18 @@ impl Errors {
 ///     "deleted"
 /// }
 ///
+/// // Scripts with an API key and services with an M2M token, allowed to write.
+/// #[clerk_protected(token = ["api_key", "m2m_token"], scopes = ["invoices:write"])]
+/// async fn import_invoices(body: String) -> String {
+///     format!("imported {} bytes", body.len())
+/// }
+///
 /// let app: Router = Router::new()
 ///     .route("/admin", get(admin))
 ///     .route("/invoices", get(invoices))
 ///     .route("/reports", get(reports))
 ///     .route("/account", axum::routing::delete(delete_account))
+///     .route("/invoices/import", axum::routing::post(import_invoices))
 ///     .layer(ClerkLayer::from_env()?);
 /// ```
 #[proc_macro_attribute]

@@ -80,12 +80,72 @@ fn billing_shape(kind: ListKind, value: &str) -> String {
     }
 }
 
+/// The token types `token = [...]` accepts (clerk-core's `TokenType::as_str`), with the
+/// `TokenType` variant each names.
+pub(crate) const TOKEN_TYPES: [(&str, &str); 4] = [
+    ("session_token", "SessionToken"),
+    ("api_key", "ApiKey"),
+    ("m2m_token", "M2mToken"),
+    ("oauth_token", "OauthToken"),
+];
+
+/// Whether `value` names a machine token type (not `session_token`).
+pub(crate) fn is_machine_type(value: &str) -> bool {
+    value != "session_token" && TOKEN_TYPES.iter().any(|(name, _)| *name == value)
+}
+
+/// Why `value` is not a token type.
+fn token_type_shape(value: &str) -> String {
+    let names = "\"session_token\", \"api_key\", \"m2m_token\" and \"oauth_token\"";
+    if value == "any" {
+        return "\"any\" is not a token type here: list the types the route accepts, e.g. \
+                `token = [\"session_token\", \"api_key\", \"m2m_token\", \"oauth_token\"]`"
+            .to_owned();
+    }
+    let squeezed = value.trim().to_ascii_lowercase().replace(['-', ' '], "_");
+    let hint = TOKEN_TYPES
+        .iter()
+        .map(|(name, _)| *name)
+        .find(|name| {
+            !squeezed.is_empty()
+                && (squeezed == *name
+                    || squeezed.replace('_', "") == name.replace('_', "")
+                    || name.starts_with(&format!("{squeezed}_")))
+        })
+        .map(|name| format!("; did you mean \"{name}\"?"))
+        .unwrap_or_default();
+    format!("unknown token type {value:?}: the token types are {names}{hint}")
+}
+
+/// Why `value` is not a scope: Clerk's scopes are non-empty and hold no whitespace (OAuth
+/// tokens carry them space-separated) or control characters.
+fn scope_shape(value: &str) -> Option<String> {
+    if value.is_empty() {
+        return Some(
+            "empty scope: name one, e.g. \"invoices:read\", or remove the empty string".to_owned(),
+        );
+    }
+    if value.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        return Some(format!(
+            "scope {value:?} contains whitespace or a control character, which no token's scope \
+             can: list each scope as its own string, e.g. `scopes = [\"invoices:read\", \"invoices:write\"]`"
+        ));
+    }
+    None
+}
+
 /// Why `value` is not a valid element of a `kind` list, as a message that says how to fix it.
 pub(crate) fn check(kind: ListKind, value: &str) -> Result<(), String> {
+    match kind {
+        ListKind::Tokens if TOKEN_TYPES.iter().any(|(name, _)| *name == value) => return Ok(()),
+        ListKind::Tokens => return Err(token_type_shape(value)),
+        ListKind::Scopes => return scope_shape(value).map_or(Ok(()), Err),
+        _ => {}
+    }
     let valid = match kind {
         ListKind::Roles => is_role,
         ListKind::Permissions => is_permission,
-        ListKind::Features | ListKind::Plans => is_billing,
+        ListKind::Features | ListKind::Plans | ListKind::Tokens | ListKind::Scopes => is_billing,
     };
     if valid(value) {
         return Ok(());
@@ -120,7 +180,9 @@ pub(crate) fn check(kind: ListKind, value: &str) -> Result<(), String> {
             "a permission looks like \"org:<feature>:<action>\", where each part is ASCII letters, \
              digits, `_` or `-` (e.g. \"org:invoices:read\")"
         }
-        ListKind::Features | ListKind::Plans => unreachable!("checked above"),
+        ListKind::Features | ListKind::Plans | ListKind::Tokens | ListKind::Scopes => {
+            unreachable!("checked above")
+        }
     };
     let moved = match kind {
         ListKind::Roles if is_permission(value) => {
@@ -157,11 +219,73 @@ pub(crate) fn reverification(lit: &LitStr, errors: &mut Errors) {
     ));
 }
 
-/// Checks every element of a list, spanning each error on its string literal.
+/// Checks every element of a list, spanning each error on its string literal. A token type or
+/// scope listed twice is a mistake too (a copy-paste slip that hides a missing one).
 pub(crate) fn list(kind: ListKind, values: &[LitStr], errors: &mut Errors) {
-    for lit in values {
-        if let Err(message) = check(kind, &lit.value()) {
+    for (i, lit) in values.iter().enumerate() {
+        let value = lit.value();
+        if let Err(message) = check(kind, &value) {
             errors.push(syn::Error::new(lit.span(), message));
+        } else if matches!(kind, ListKind::Tokens | ListKind::Scopes)
+            && values[..i].iter().any(|earlier| earlier.value() == value)
+        {
+            errors.push(syn::Error::new(
+                lit.span(),
+                format!("{} {value:?} is listed twice: remove one", kind.noun()),
+            ));
+        }
+    }
+}
+
+/// The arguments that ask what only users have: Clerk's `has()` is false for machine tokens.
+const USERS_ONLY: [&str; 5] = [
+    "roles",
+    "permissions",
+    "features",
+    "plans",
+    "reverification",
+];
+
+/// The combinations that could never admit a caller: `scopes` on a route that accepts no
+/// machine token, and a requirement only users can meet on a route that accepts machine tokens.
+pub(crate) fn combination(
+    tokens: Option<&[LitStr]>,
+    names: &[(&'static str, Span)],
+    errors: &mut Errors,
+) {
+    let machines: Vec<String> = tokens
+        .unwrap_or_default()
+        .iter()
+        .map(LitStr::value)
+        .filter(|t| is_machine_type(t))
+        .collect();
+    let span_of = |name: &str| names.iter().find(|(n, _)| *n == name).map(|(_, s)| *s);
+    if machines.is_empty() {
+        if let Some(span) = span_of("scopes") {
+            errors.push(syn::Error::new(
+                span,
+                "`scopes` are carried by machine tokens, and this route accepts session tokens \
+                 only: add the machine token types to `token = [...]`, e.g. `token = [\"api_key\"]`",
+            ));
+        }
+        return;
+    }
+    let accepted = machines
+        .iter()
+        .map(|t| format!("{t:?}"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    for name in USERS_ONLY {
+        if let Some(span) = span_of(name) {
+            errors.push(syn::Error::new(
+                span,
+                format!(
+                    "`{name}` can never admit a machine caller (API keys, M2M and OAuth tokens \
+                     carry no roles, permissions, features, plans or factor ages: Clerk's `has()` \
+                     is false for them), and this route accepts {accepted}: require `scopes` of \
+                     machines, and serve users with `{name}` on a route of their own"
+                ),
+            ));
         }
     }
 }
@@ -416,6 +540,126 @@ mod tests {
         assert!(e[0].ends_with("; did you mean \"strict_mfa\"?"), "{e:?}");
         assert!(!level("paranoid")[0].contains("did you mean"));
         assert!(!level("")[0].contains("did you mean"));
+    }
+
+    #[test]
+    fn token_types_mirror_clerk_core() {
+        for (name, variant) in TOKEN_TYPES {
+            let parsed = clerk_core::TokenType::parse(name);
+            assert_eq!(parsed.map(|t| format!("{t:?}")).as_deref(), Some(variant));
+            assert!(check(ListKind::Tokens, name).is_ok());
+            assert_eq!(is_machine_type(name), name != "session_token");
+        }
+        let e = check(ListKind::Tokens, "api-key").unwrap_err();
+        assert!(
+            e.starts_with("unknown token type \"api-key\": the token types are"),
+            "{e}"
+        );
+        assert!(e.ends_with("did you mean \"api_key\"?"), "{e}");
+        for (typo, meant) in [
+            ("apikey", "api_key"),
+            ("m2m", "m2m_token"),
+            ("OAuth_Token", "oauth_token"),
+            ("session", "session_token"),
+        ] {
+            let e = check(ListKind::Tokens, typo).unwrap_err();
+            assert!(e.ends_with(&format!("did you mean {meant:?}?")), "{e}");
+        }
+        let e = check(ListKind::Tokens, "any").unwrap_err();
+        assert!(e.contains("list the types the route accepts"), "{e}");
+        assert!(
+            !check(ListKind::Tokens, "jwt")
+                .unwrap_err()
+                .contains("did you mean")
+        );
+        assert!(!is_machine_type("any") && !is_machine_type(""));
+    }
+
+    #[test]
+    fn scopes_and_duplicates() {
+        for ok in ["read", "invoices:read", "https://api.example/read", "é"] {
+            assert!(check(ListKind::Scopes, ok).is_ok(), "{ok:?}");
+        }
+        let e = check(ListKind::Scopes, "read write").unwrap_err();
+        assert!(e.contains("list each scope as its own string"), "{e}");
+        assert!(
+            check(ListKind::Scopes, "")
+                .unwrap_err()
+                .starts_with("empty scope")
+        );
+        assert!(check(ListKind::Scopes, "a\tb").is_err());
+        let lits = |values: &[&str]| -> Vec<LitStr> {
+            values
+                .iter()
+                .map(|v| LitStr::new(v, Span::call_site()))
+                .collect()
+        };
+        let mut errors = Errors::default();
+        list(
+            ListKind::Tokens,
+            &lits(&["api_key", "api_key"]),
+            &mut errors,
+        );
+        list(ListKind::Scopes, &lits(&["a", "b", "a"]), &mut errors);
+        list(ListKind::Roles, &lits(&["admin", "admin"]), &mut errors);
+        assert_eq!(
+            errors.messages(),
+            [
+                "token type \"api_key\" is listed twice: remove one",
+                "scope \"a\" is listed twice: remove one"
+            ]
+        );
+    }
+
+    #[test]
+    fn combinations_that_could_never_admit_a_caller() {
+        let messages = |tokens: Option<&[&str]>, names: &[&'static str]| {
+            let tokens: Option<Vec<LitStr>> = tokens.map(|t| {
+                t.iter()
+                    .map(|v| LitStr::new(v, Span::call_site()))
+                    .collect()
+            });
+            let names: Vec<(&'static str, Span)> =
+                names.iter().map(|n| (*n, Span::call_site())).collect();
+            let mut errors = Errors::default();
+            combination(tokens.as_deref(), &names, &mut errors);
+            errors.messages()
+        };
+        // Fine: scopes for machines, roles for users, both kinds of caller on one route.
+        assert!(messages(Some(&["api_key"]), &["token", "scopes"]).is_empty());
+        assert!(messages(Some(&["session_token"]), &["token", "roles"]).is_empty());
+        assert!(messages(None, &["roles", "reverification"]).is_empty());
+        assert!(
+            messages(
+                Some(&["session_token", "oauth_token"]),
+                &["token", "scopes"]
+            )
+            .is_empty()
+        );
+        // Scopes without a machine type.
+        for tokens in [None, Some(&["session_token"][..])] {
+            let e = messages(tokens, &["scopes"]);
+            assert_eq!(e.len(), 1);
+            assert!(
+                e[0].starts_with("`scopes` are carried by machine tokens"),
+                "{e:?}"
+            );
+        }
+        // A users-only requirement with machine types: one error per argument.
+        let e = messages(
+            Some(&["session_token", "api_key", "m2m_token"]),
+            &["token", "roles", "plans", "reverification"],
+        );
+        assert_eq!(e.len(), 3, "{e:?}");
+        assert!(
+            e[0].starts_with("`roles` can never admit a machine caller"),
+            "{e:?}"
+        );
+        assert!(
+            e[0].contains("this route accepts \"api_key\", \"m2m_token\""),
+            "{e:?}"
+        );
+        assert!(e[1].starts_with("`plans`") && e[2].starts_with("`reverification`"));
     }
 
     fn item_errors(tokens: TokenStream) -> (bool, Vec<String>) {

@@ -1,5 +1,6 @@
-// A stand-in for an integration crate (clerk-axum, clerk-actix, clerk-rocket): the two names the
-// expansion uses, `Protected<P>` and `__private::Policy`, with the real `clerk_core::Policy`.
+// A stand-in for an integration crate (clerk-axum, clerk-actix, clerk-rocket): the names the
+// expansion uses, `Protected<P>`, `ProtectedCaller<P>` and `__private::{Policy, Reverification,
+// TokenType}`, with the real `clerk_core::Policy`.
 // Included with `#[path = "../support.rs"] mod fake;` and named by `crate = "crate::fake"`.
 #![allow(dead_code)]
 
@@ -23,12 +24,22 @@ impl<P: Policy> Protected<P> {
     }
 }
 
+/// What the integrations' extractor for routes that accept machine tokens is: a user or a
+/// machine that the policy admits.
+pub struct ProtectedCaller<P>(PhantomData<P>);
+
+impl<P: Policy> ProtectedCaller<P> {
+    pub fn admitted() -> Self {
+        ProtectedCaller(PhantomData)
+    }
+}
+
 #[doc(hidden)]
 pub mod __private {
     pub use clerk_core::Policy;
-    // Named by the expansion of `reverification = "..."` only.
+    // Named by the expansion of `reverification = "..."` and `token = [...]` only.
     #[allow(unused_imports)]
-    pub use clerk_core::Reverification;
+    pub use clerk_core::{Reverification, TokenType};
 }
 
 /// Runs a future that never waits (the handlers under test do not).
