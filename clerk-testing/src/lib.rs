@@ -9,6 +9,7 @@ mod html;
 mod instance;
 pub mod modern_cases;
 pub mod protected;
+pub mod protected_machines;
 pub mod scenarios;
 mod token;
 

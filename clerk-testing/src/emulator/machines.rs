@@ -187,6 +187,30 @@ impl State {
         });
     }
 
+    /// Issues an API key of `subject` with `scopes` and no expiry, as `POST /v1/api_keys`
+    /// does; returns its secret.
+    pub(crate) fn issue_api_key(&mut self, subject: &str, scopes: Vec<String>) -> String {
+        let now = self.tick();
+        let secret = Secret::generate("ak");
+        let out = secret.0.clone();
+        self.api_keys.push(ApiKey {
+            id: hex_id("ak"),
+            secret,
+            key_type: "api_key".into(),
+            name: "Test API key".into(),
+            description: None,
+            subject: subject.into(),
+            scopes,
+            claims: Value::Null,
+            created_by: None,
+            validity: Validity::default(),
+            last_used_at: None,
+            created_at: now,
+            updated_at: now,
+        });
+        out
+    }
+
     pub(crate) fn machine(&self, id: &str) -> Option<&Machine> {
         self.machines.iter().find(|m| m.id == id)
     }

@@ -492,6 +492,32 @@ impl Emulator {
             .map(|k| k.secret.0.clone())
     }
 
+    /// Issues an API key (`ak_...`, no expiry) of `subject` (a user `user_...`, an organization
+    /// `org_...` or a machine `mch_...`) with `scopes`, as `POST /v1/api_keys` does, and returns
+    /// its secret for `Authorization: Bearer` calls; `POST /api_keys/verify` then finds it.
+    #[must_use]
+    pub fn issue_api_key(&self, subject: &str, scopes: &[&str]) -> String {
+        let scopes = scopes.iter().map(|s| (*s).to_owned()).collect();
+        self.shared.lock().issue_api_key(subject, scopes)
+    }
+
+    /// Issues an M2M token of the demo machine (`mch_demo`, whose scopes are the machines it
+    /// may call: itself), valid for its default hour, as `POST /v1/m2m_tokens` does: opaque
+    /// (`mt_...`, verified with `POST /m2m_tokens/verify`) or, with `jwt`, an RS256 JWT verified
+    /// with the instance's keys. `None` without the demo data.
+    #[must_use]
+    pub fn issue_m2m_token(&self, jwt: bool) -> Option<String> {
+        let mut s = self.shared.lock();
+        s.issue_m2m(
+            &self.shared.instance,
+            machines::DEMO_MACHINE,
+            serde_json::Value::Null,
+            None,
+            jwt,
+        )
+        .map(|t| t.token.0.clone())
+    }
+
     /// Issues an opaque OAuth access token (`oat_...`, valid for an hour) of `user_id` for the
     /// OAuth application `client_id`, as Clerk does when it is the identity provider of an OAuth
     /// flow. `POST /oauth_applications/access_tokens/verify` then finds it. The user need not
