@@ -18,6 +18,7 @@ pub mod jwt;
 pub mod keys;
 mod machine;
 mod secure_url;
+pub mod webhooks;
 
 // What an application uses sits at the root; the modules hold the rest: `api` (the Backend API
 // client and its models), `jwt` (low-level token types), `keys`, `interstitial`, and
@@ -52,3 +53,7 @@ pub use jwt::verify::{Issuer, VerifyJwtOptions, has_valid_signature, verify_jwt}
 pub use keys::{InstanceType, PublishableKey};
 pub use machine::{AcceptsToken, MACHINE_TOKEN_TYPES, MachineToken, TokenType};
 // --- end Backend API client ---
+pub use webhooks::{
+    ClerkEvent, Delivery, DeliveryMeta, EventType, WebhookError, WebhookErrorKind, WebhookEvent,
+    WebhookHeaders, WebhookSecretError, WebhookSecretErrorKind, WebhookVerifier,
+};

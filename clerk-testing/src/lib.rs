@@ -12,8 +12,10 @@ pub mod protected;
 pub mod protected_machines;
 pub mod scenarios;
 mod token;
+mod webhook;
 
 pub use emulator::{Emulator, EmulatorBuilder, EmulatorError};
 pub use html::escape_html;
 pub use instance::TestInstance;
 pub use token::{ClaimsVersion, TokenBuilder};
+pub use webhook::{InvalidWebhookSecret, WebhookSigner};
