@@ -602,3 +602,134 @@ macro_rules! __define_auth_headers {
         struct HeadersSet;
     };
 }
+
+/// Defines an integration's webhook types: `ClerkWebhook<T>` (a verified delivery, the body
+/// parsed as `T`) and `WebhookRejection`, a newtype over
+/// [`integration::WebhookRejection`](crate::integration::WebhookRejection) to which the crate
+/// adds its framework's response trait. The attributes before each `pub struct` are the type's
+/// framework-specific docs; `$fix` is what the missing-setup answer tells to add.
+#[macro_export]
+#[doc(hidden)]
+macro_rules! __define_webhook {
+    (
+        crate = $krate:literal;
+        fix = $fix:expr;
+        $(#[$webhook_meta:meta])*
+        pub struct ClerkWebhook;
+        $(#[$rejection_meta:meta])*
+        pub struct WebhookRejection;
+    ) => {
+        $(#[$webhook_meta])*
+        ///
+        /// It dereferences to the event `T` ([`WebhookEvent`](crate::clerk_core::WebhookEvent)
+        /// by default: the envelope, whose [`typed`](crate::clerk_core::WebhookEvent::typed)
+        /// gives the [`ClerkEvent`](crate::clerk_core::ClerkEvent); or your own
+        /// `Deserialize` type). [`message_id`](Self::message_id) is the same on every retry of
+        /// a delivery: the key to process each event once.
+        #[derive(Debug, Clone)]
+        pub struct ClerkWebhook<T = $crate::WebhookEvent> {
+            delivery: $crate::Delivery<T>,
+        }
+
+        impl<T> ClerkWebhook<T> {
+            /// The message id (`svix-id`): the same on every retry of this delivery, so keep
+            /// the ids already processed and skip them.
+            #[must_use]
+            pub fn message_id(&self) -> &str {
+                &self.delivery.meta.message_id
+            }
+
+            /// When this attempt was sent (`svix-timestamp`), in Unix seconds.
+            #[must_use]
+            pub fn attempted_at(&self) -> i64 {
+                self.delivery.meta.attempt_unix_secs
+            }
+
+            /// The event.
+            #[must_use]
+            pub fn event(&self) -> &T {
+                &self.delivery.event
+            }
+
+            /// The event, by value.
+            #[must_use]
+            pub fn into_event(self) -> T {
+                self.delivery.event
+            }
+
+            /// The whole verified delivery: its metadata and the event.
+            #[must_use]
+            pub fn into_delivery(self) -> $crate::Delivery<T> {
+                self.delivery
+            }
+        }
+
+        impl<T> ::core::ops::Deref for ClerkWebhook<T> {
+            type Target = T;
+
+            fn deref(&self) -> &T {
+                &self.delivery.event
+            }
+        }
+
+        /// The verifier's lookup failed: logged, as the missing-setup rejection.
+        #[allow(dead_code)]
+        fn webhook_missing_setup() -> WebhookRejection {
+            WebhookRejection::logged($crate::integration::WebhookRejection::MissingSetup {
+                fix: $fix,
+            })
+        }
+
+        /// The one decision of the extractor: verify `body` with the request's `header`s.
+        #[allow(dead_code)]
+        fn receive_webhook<'h, T: ::serde::de::DeserializeOwned>(
+            verifier: &$crate::WebhookVerifier,
+            header: impl FnMut(&str) -> ::core::option::Option<&'h str>,
+            body: &[u8],
+        ) -> ::core::result::Result<ClerkWebhook<T>, WebhookRejection> {
+            $crate::integration::receive_webhook(verifier, header, body)
+                .map(|delivery| ClerkWebhook { delivery })
+                .map_err(WebhookRejection::logged)
+        }
+
+        $(#[$rejection_meta])*
+        ///
+        /// | situation | status | body (`application/json`) |
+        /// | --- | --- | --- |
+        /// | not a valid signed delivery (a header missing, the timestamp out of tolerance, no matching signature, a body that is not the expected JSON) | `400` | `{"error":"invalid_webhook","reason":<code>,"message":<what failed>}` |
+        /// | the body over the limit | `413` | `{"error":"payload_too_large","limit":<bytes or null>}` |
+        /// | no `WebhookVerifier` set up | `500` | `{"error":"clerk_webhooks_not_configured","message":<the fix>}` |
+        ///
+        /// Each rejection emits one `tracing` event (never the body).
+        #[derive(Debug, Clone, PartialEq, Eq)]
+        pub struct WebhookRejection($crate::integration::WebhookRejection);
+
+        impl WebhookRejection {
+            /// `rejection`, logged.
+            pub(crate) fn logged(rejection: $crate::integration::WebhookRejection) -> Self {
+                rejection.log();
+                Self(rejection)
+            }
+
+            /// The HTTP status code: `400`, `413` or `500`.
+            #[must_use]
+            pub fn status_code(&self) -> u16 {
+                self.0.status()
+            }
+
+            /// The framework-neutral rejection.
+            #[must_use]
+            pub fn rejection(&self) -> &$crate::integration::WebhookRejection {
+                &self.0
+            }
+        }
+
+        impl ::core::fmt::Display for WebhookRejection {
+            fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+                ::core::fmt::Display::fmt(&self.0, f)
+            }
+        }
+
+        impl ::std::error::Error for WebhookRejection {}
+    };
+}

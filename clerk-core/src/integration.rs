@@ -45,6 +45,7 @@ pub use crate::auth::response::{
 pub use crate::auth::state::AuthOutcome;
 pub use crate::authz::{evaluate_policy, has_permission, has_role};
 pub use crate::config::ConfigId;
+pub use crate::webhooks::reception::{WebhookRejection, receive_webhook};
 
 use crate::auth::reason::{AuthReason, AuthStatus};
 use crate::auth::session::Auth;

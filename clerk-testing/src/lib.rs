@@ -13,6 +13,7 @@ pub mod protected_machines;
 pub mod scenarios;
 mod token;
 mod webhook;
+pub mod webhook_cases;
 
 pub use emulator::{Emulator, EmulatorBuilder, EmulatorError};
 pub use html::escape_html;

@@ -40,6 +40,7 @@ mod error;
 mod event;
 mod headers;
 mod models;
+pub(crate) mod reception;
 mod verify;
 
 pub use error::{WebhookError, WebhookErrorKind, WebhookSecretError, WebhookSecretErrorKind};

@@ -161,6 +161,7 @@ mod extract;
 mod middleware;
 mod rejection;
 mod request;
+mod webhook;
 
 pub use clerk_core;
 pub use clerk_core::{Auth, AuthState, ClerkConfig, ConfigError, Policy, SignedIn};
@@ -168,6 +169,7 @@ pub use clerk_core::{Auth, AuthState, ClerkConfig, ConfigError, Policy, SignedIn
 pub use extract::{ClerkCaller, ClerkMachine, ClerkUser, Protected, ProtectedCaller};
 pub use middleware::{ClerkMiddleware, ClerkService};
 pub use rejection::ClerkRejection;
+pub use webhook::{ClerkWebhook, WebhookRejection};
 
 /// Protects an actix-web handler: `#[clerk_protected]` (signed in, `401` otherwise),
 /// `#[clerk_protected(roles = ["org:admin", "org:billing"])]` (any of these roles, `403`

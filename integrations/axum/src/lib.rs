@@ -5,12 +5,14 @@
 mod extract;
 mod layer;
 mod rejection;
+mod webhook;
 
 pub use extract::{ClerkCaller, ClerkMachine, ClerkUser, Protected, ProtectedCaller};
 pub use layer::ClerkLayer;
 #[doc(hidden)]
 pub use layer::{ClerkService, ResponseFuture};
 pub use rejection::ClerkRejection;
+pub use webhook::{ClerkWebhook, WebhookRejection};
 
 /// Protects an axum handler: `#[clerk_protected]` (signed in, `401` otherwise),
 /// `#[clerk_protected(roles = ["org:admin", "org:billing"])]` (any of these roles, `403`

@@ -158,6 +158,7 @@ mod guard;
 mod rejection;
 mod request;
 mod state;
+mod webhook;
 
 pub use clerk_core;
 pub use clerk_core::{Auth, AuthState, ClerkConfig, ConfigError, Policy, SignedIn};
@@ -165,6 +166,7 @@ pub use fairing::ClerkFairing;
 pub use guard::{ClerkCaller, ClerkMachine, ClerkUser, Protected, ProtectedCaller};
 pub use rejection::ClerkRejection;
 pub use request::request_auth;
+pub use webhook::{ClerkWebhook, DEFAULT_WEBHOOK_LIMIT, WEBHOOK_LIMIT, WebhookRejection};
 
 /// Protects a Rocket route: `#[clerk_protected]` (signed in, `401` otherwise),
 /// `#[clerk_protected(roles = ["org:admin", "org:billing"])]` (any of these roles, `403`
