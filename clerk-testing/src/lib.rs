@@ -14,7 +14,10 @@ pub mod scenarios;
 mod token;
 mod webhook;
 
-pub use emulator::{Emulator, EmulatorBuilder, EmulatorError};
+pub use emulator::{
+    Emulator, EmulatorBuilder, EmulatorError, WebhookAttempt, WebhookAttemptOutcome,
+    WebhookDelivery, WebhookDeliveryStatus,
+};
 pub use html::escape_html;
 pub use instance::TestInstance;
 pub use token::{ClaimsVersion, TokenBuilder};
