@@ -206,6 +206,14 @@ impl Default for EmulatorBuilder {
     }
 }
 
+/// What [`EmulatorBuilder::prepare`] makes: the bound listener, the shared state and, with a
+/// webhook, the queue of its delivery task.
+type Prepared = (
+    std::net::TcpListener,
+    Arc<Shared>,
+    Option<mpsc::UnboundedReceiver<Queued>>,
+);
+
 /// The emulator could not start (the port is taken, no Tokio runtime, ...).
 #[derive(Debug)]
 pub struct EmulatorError {
@@ -373,17 +381,7 @@ impl EmulatorBuilder {
     }
 
     /// Binds 127.0.0.1 and builds the shared state.
-    #[allow(clippy::type_complexity)]
-    fn prepare(
-        mut self,
-    ) -> Result<
-        (
-            std::net::TcpListener,
-            Arc<Shared>,
-            Option<mpsc::UnboundedReceiver<Queued>>,
-        ),
-        EmulatorError,
-    > {
+    fn prepare(mut self) -> Result<Prepared, EmulatorError> {
         let instance = self.instance.take().unwrap_or_default();
         let webhook = self.webhook_target(instance.kid())?;
         let listener = std::net::TcpListener::bind(("127.0.0.1", self.port))
