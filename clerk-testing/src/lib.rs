@@ -15,7 +15,10 @@ mod token;
 mod webhook;
 pub mod webhook_cases;
 
-pub use emulator::{Emulator, EmulatorBuilder, EmulatorError};
+pub use emulator::{
+    Emulator, EmulatorBuilder, EmulatorError, WebhookAttempt, WebhookAttemptOutcome,
+    WebhookDelivery, WebhookDeliveryStatus,
+};
 pub use html::escape_html;
 pub use instance::TestInstance;
 pub use token::{ClaimsVersion, TokenBuilder};

@@ -8,10 +8,13 @@ use clerk_testing::Emulator;
 
 const USAGE: &str =
     "usage: clerk-emulator [--port PORT] [--token-lifetime SECONDS] [--no-demo-data]
+                      [--webhook URL [--webhook-secret SECRET]]
 
   --port PORT                port on 127.0.0.1 (default 4001; 0 = any free port)
   --token-lifetime SECONDS   session token lifetime (default 60)
-  --no-demo-data             start with an empty store";
+  --no-demo-data             start with an empty store
+  --webhook URL              deliver signed webhook events to URL (your app's endpoint)
+  --webhook-secret SECRET    their signing secret, whsec_... (default: a fresh one, printed)";
 
 fn parse_args() -> Result<clerk_testing::EmulatorBuilder, String> {
     let mut builder = Emulator::builder().port(4001);
@@ -30,6 +33,14 @@ fn parse_args() -> Result<clerk_testing::EmulatorBuilder, String> {
                 builder = builder.session_token_lifetime(Duration::from_secs(secs));
             }
             "--no-demo-data" => builder = builder.seed_demo_data(false),
+            "--webhook" => {
+                let v = args.next().ok_or("--webhook needs a URL")?;
+                builder = builder.webhook(v);
+            }
+            "--webhook-secret" => {
+                let v = args.next().ok_or("--webhook-secret needs a value")?;
+                builder = builder.webhook_signing_secret(v);
+            }
             "--help" | "-h" => return Err(String::new()),
             other => return Err(format!("unknown argument {other:?}")),
         }
@@ -87,6 +98,12 @@ fn main() -> ExitCode {
             println!("# Machine tokens: the demo machine mch_demo's secret key");
             println!("#   CLERK_MACHINE_SECRET_KEY={machine}");
             println!("# and an API key of user_admin (Authorization: Bearer): {api_key}");
+        }
+        if let Some(url) = emulator.webhook_url() {
+            println!(
+                "# Webhooks go to {url}; deliveries: {}/emulator/webhooks",
+                emulator.url()
+            );
         }
         println!("# Press Ctrl-C to stop.");
         if tokio::signal::ctrl_c().await.is_err() {

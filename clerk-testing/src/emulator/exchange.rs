@@ -10,6 +10,7 @@ use hyper::body::Bytes;
 use serde_json::Value;
 
 use super::store::State;
+use super::webhooks::WebhookTarget;
 use crate::TestInstance;
 
 /// What every handler shares: the instance, the emulator's own URL and the store.
@@ -20,6 +21,8 @@ pub(crate) struct Shared {
     pub(crate) url: String,
     pub(crate) port: u16,
     pub(crate) token_lifetime: Duration,
+    /// Where events are delivered, when a webhook is configured.
+    pub(crate) webhook: Option<WebhookTarget>,
     pub(crate) state: Mutex<State>,
 }
 

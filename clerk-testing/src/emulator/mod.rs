@@ -10,17 +10,20 @@ mod script;
 mod server;
 mod signin;
 mod store;
+mod webhooks;
 
 use std::fmt;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use clerk_core::{AuthProtocol, ClerkConfig, ClerkConfigBuilder};
-use tokio::sync::{oneshot, watch};
+use tokio::sync::{mpsc, oneshot, watch};
 
-use crate::TestInstance;
+use crate::{InvalidWebhookSecret, TestInstance, WebhookSigner};
 use exchange::Shared;
 use store::State;
+use webhooks::{Outbox, Queued, WebhookTarget};
+pub use webhooks::{WebhookAttempt, WebhookAttemptOutcome, WebhookDelivery, WebhookDeliveryStatus};
 
 /// A local Clerk emulator: a real HTTP server on `127.0.0.1` with the Backend API subset your
 /// app calls, the instance's JWKS, a development sign-in page and a stand-in for the clerk-js
@@ -41,6 +44,7 @@ use store::State;
 /// | `/v1/organizations/{id}/memberships[/{user_id}[/metadata]]` | list, create, update the role, merge metadata, delete |
 /// | `GET /sign-in?redirect_url=`, `POST /sign-in` | pick a user; starts a session and redirects (303) back to a loopback `redirect_url` |
 /// | `GET /sign-out?redirect_url=` | ends the browser's session and redirects back |
+/// | `GET /emulator/webhooks` | the webhook endpoint and every delivery with its attempts, as JSON (see below) |
 /// | `GET /npm/@clerk/clerk-js@<version>/dist/clerk.browser.js` | a clerk-js stand-in: versions 4 and older (and tags such as `latest`) get the clerk-js 4 stand-in the interstitial page loads; 5 and newer (`5`, `5.x.y`) the clerk-js 5 stand-in ([`clerk_js_v5_url`](Self::clerk_js_v5_url)) that keeps the app's cookies fresh without an interstitial |
 /// | `/v1/client/session-token`, `/v1/client/sign-out` | what the stand-ins call (emulator cookie, CORS for loopback origins) |
 /// | `GET /v1/client/handshake` | Frontend API handshake, see below |
@@ -97,6 +101,40 @@ use store::State;
 /// and not used. Shorten [`session_token_lifetime`](EmulatorBuilder::session_token_lifetime) to
 /// watch tokens expire and the handshake (or a refresh) renew them.
 ///
+/// # Webhooks
+///
+/// With [`webhook(url)`](EmulatorBuilder::webhook), every change to the store is delivered to
+/// `url` as a Clerk webhook event, signed as Svix signs them with the
+/// [`webhook_signing_secret`](Self::webhook_signing_secret) (give it to the app as
+/// `CLERK_WEBHOOK_SIGNING_SECRET`):
+///
+/// | change | events |
+/// | --- | --- |
+/// | `POST /v1/users` | `user.created` |
+/// | `PATCH /v1/users/{id}`, `PATCH /v1/users/{id}/metadata` | `user.updated` |
+/// | `DELETE /v1/users/{id}` | `organizationMembership.deleted` for each membership, `session.removed` for each active session, then `user.deleted` |
+/// | sign-in page, `POST /v1/sessions` | `session.ended` for the session the browser had, then `session.created` |
+/// | sign-out page | `session.ended` |
+/// | `POST /v1/sessions/{id}/revoke` | `session.revoked` |
+/// | `POST /v1/organizations` | `organization.created`, then `organizationMembership.created` for `created_by` |
+/// | `PATCH /v1/organizations/{id}`, `PATCH /v1/organizations/{id}/metadata` | `organization.updated` |
+/// | `DELETE /v1/organizations/{id}` | `organizationMembership.deleted` for each membership, then `organization.deleted` |
+/// | `POST`, `PATCH`, `DELETE` `/v1/organizations/{id}/memberships/...` | `organizationMembership.created`, `.updated`, `.deleted` |
+///
+/// The `data` is the resource as the emulator's Backend API renders it (`*.deleted`:
+/// `{"object", "id", "deleted": true}`, or the membership as it was; `session.*`: the session
+/// with its `user`), in Clerk's envelope with `object: "event"`, `timestamp` (Unix ms),
+/// `instance_id` (the instance's `kid`) and `event_attributes.http_request` (the address and
+/// `User-Agent` of the request behind the change). The demo data is seeded without events.
+///
+/// A background task sends the events one after another, in the order the changes happened,
+/// never holding up the emulator's answers: a `POST` with `content-type: application/json`,
+/// `svix-id` (`msg_...`, the same on every attempt), `svix-timestamp` (now) and
+/// `svix-signature`. An answer other than `2xx`, or none within 15 s, is retried after
+/// [`webhook_retry_delays`](EmulatorBuilder::webhook_retry_delays) (0.25 s, 1 s, 2 s), then given
+/// up. [`webhook_deliveries`](Self::webhook_deliveries) and `GET /emulator/webhooks` show every
+/// delivery (the latest 1000) and its attempts.
+///
 /// # Demo data
 ///
 /// Unless [`seed_demo_data(false)`](EmulatorBuilder::seed_demo_data): the organization
@@ -148,6 +186,10 @@ pub struct EmulatorBuilder {
     instance: Option<TestInstance>,
     seed_demo_data: bool,
     session_token_lifetime: Duration,
+    webhook_url: Option<String>,
+    // `WebhookSigner`'s `Debug` keeps the secret out of this builder's.
+    webhook_signer: Option<Result<WebhookSigner, InvalidWebhookSecret>>,
+    webhook_retry_delays: Vec<Duration>,
 }
 
 impl Default for EmulatorBuilder {
@@ -157,9 +199,20 @@ impl Default for EmulatorBuilder {
             instance: None,
             seed_demo_data: true,
             session_token_lifetime: Duration::from_secs(60),
+            webhook_url: None,
+            webhook_signer: None,
+            webhook_retry_delays: webhooks::DEFAULT_RETRY_DELAYS.to_vec(),
         }
     }
 }
+
+/// What [`EmulatorBuilder::prepare`] makes: the bound listener, the shared state and, with a
+/// webhook, the queue of its delivery task.
+type Prepared = (
+    std::net::TcpListener,
+    Arc<Shared>,
+    Option<mpsc::UnboundedReceiver<Queued>>,
+);
 
 /// The emulator could not start (the port is taken, no Tokio runtime, ...).
 #[derive(Debug)]
@@ -187,6 +240,13 @@ impl EmulatorError {
         Self {
             message: format!("{message}: {source}"),
             source: Some(source),
+        }
+    }
+
+    fn config(message: String) -> Self {
+        Self {
+            message,
+            source: None,
         }
     }
 }
@@ -219,8 +279,111 @@ impl EmulatorBuilder {
         self
     }
 
+    /// Delivers webhook events to `url` (your app's webhook endpoint, e.g.
+    /// `http://127.0.0.1:3000/webhooks/clerk`), signed with
+    /// [`webhook_signing_secret`](Self::webhook_signing_secret): see [`Emulator`]'s
+    /// "Webhooks". Defaults to none: no events are sent.
+    ///
+    /// ```no_run
+    /// use clerk_testing::Emulator;
+    ///
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// let emulator = Emulator::builder()
+    ///     .webhook("http://127.0.0.1:3000/webhooks/clerk")
+    ///     .start()
+    ///     .await?;
+    /// // Start the app with CLERK_WEBHOOK_SIGNING_SECRET set to this.
+    /// let secret = emulator.webhook_signing_secret().expect("a webhook is configured");
+    /// # let _ = secret;
+    /// # Ok(()) }
+    /// ```
+    pub fn webhook(mut self, url: impl Into<String>) -> Self {
+        self.webhook_url = Some(url.into());
+        self
+    }
+
+    /// The signing secret of the webhook deliveries: `whsec_` followed by base64 (or the bare
+    /// base64), as Clerk's dashboard shows it. Defaults to a fresh random secret
+    /// ([`WebhookSigner::generate`]). Set it when the app must know it before the emulator
+    /// starts.
+    ///
+    /// [`start`](Self::start) fails when it is not valid.
+    ///
+    /// ```
+    /// use clerk_testing::{Emulator, WebhookSigner};
+    ///
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// let secret = WebhookSigner::generate().secret().to_owned();
+    /// let emulator = Emulator::builder()
+    ///     .webhook("http://127.0.0.1:9/webhooks/clerk")
+    ///     .webhook_signing_secret(secret.clone())
+    ///     .start()
+    ///     .await?;
+    /// assert_eq!(emulator.webhook_signing_secret(), Some(secret.as_str()));
+    /// # Ok(()) }
+    /// ```
+    pub fn webhook_signing_secret(mut self, secret: impl Into<String>) -> Self {
+        self.webhook_signer = Some(WebhookSigner::new(&secret.into()));
+        self
+    }
+
+    /// The delays before each retry of a webhook attempt that failed (no answer, or not
+    /// `2xx`): one more attempt than delays. Defaults to 0.25 s, 1 s and 2 s (4 attempts);
+    /// shorten them in tests, or pass none to try only once.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    ///
+    /// let builder = clerk_testing::Emulator::builder()
+    ///     .webhook("http://127.0.0.1:3000/webhooks/clerk")
+    ///     .webhook_retry_delays([Duration::from_millis(10); 2]);
+    /// # let _ = builder;
+    /// ```
+    pub fn webhook_retry_delays(mut self, delays: impl IntoIterator<Item = Duration>) -> Self {
+        self.webhook_retry_delays = delays.into_iter().collect();
+        self
+    }
+
+    /// The webhook target and the outbox its events go through, when a webhook is configured.
+    fn webhook_target(
+        &mut self,
+        instance_id: &str,
+    ) -> Result<Option<(WebhookTarget, Outbox, mpsc::UnboundedReceiver<Queued>)>, EmulatorError>
+    {
+        let Some(url) = self.webhook_url.take() else {
+            return Ok(None);
+        };
+        let valid = url::Url::parse(&url)
+            .is_ok_and(|u| matches!(u.scheme(), "http" | "https") && u.has_host());
+        if !valid {
+            return Err(EmulatorError::config(format!(
+                "the webhook URL {url:?} is not an absolute http(s) URL"
+            )));
+        }
+        let signer = match self.webhook_signer.take() {
+            Some(Ok(signer)) => signer,
+            Some(Err(e)) => return Err(EmulatorError::config(e.to_string())),
+            None => WebhookSigner::generate(),
+        };
+        let client = webhooks::client().map_err(|e| {
+            EmulatorError::config(format!("cannot build the webhook HTTP client: {e}"))
+        })?;
+        let (outbox, queue) = Outbox::new(instance_id.to_owned());
+        let target = WebhookTarget {
+            url,
+            signer,
+            retry_delays: std::mem::take(&mut self.webhook_retry_delays),
+            client,
+        };
+        Ok(Some((target, outbox, queue)))
+    }
+
     /// Binds 127.0.0.1 and builds the shared state.
-    fn prepare(self) -> Result<(std::net::TcpListener, Arc<Shared>), EmulatorError> {
+    fn prepare(mut self) -> Result<Prepared, EmulatorError> {
+        let instance = self.instance.take().unwrap_or_default();
+        let webhook = self.webhook_target(instance.kid())?;
         let listener = std::net::TcpListener::bind(("127.0.0.1", self.port))
             .map_err(|e| EmulatorError::io(format!("cannot bind 127.0.0.1:{}", self.port), e))?;
         listener
@@ -234,14 +397,23 @@ impl EmulatorBuilder {
         if self.seed_demo_data {
             state.seed_demo();
         }
+        // After the seeding: the demo data is there from the start, not a change to report.
+        let (webhook, queue) = match webhook {
+            Some((target, outbox, queue)) => {
+                state.webhooks = Some(outbox);
+                (Some(target), Some(queue))
+            }
+            None => (None, None),
+        };
         let shared = Arc::new(Shared {
-            instance: self.instance.unwrap_or_default(),
+            instance,
             url: format!("http://127.0.0.1:{port}"),
             port,
             token_lifetime: self.session_token_lifetime,
+            webhook,
             state: Mutex::new(state),
         });
-        Ok((listener, shared))
+        Ok((listener, shared, queue))
     }
 
     /// Starts the emulator on the current Tokio runtime (which must have I/O and time enabled,
@@ -258,7 +430,7 @@ impl EmulatorBuilder {
                 .into(),
             source: None,
         })?;
-        let (std_listener, shared) = self.prepare()?;
+        let (std_listener, shared, queue) = self.prepare()?;
         let listener = {
             let _guard = handle.enter();
             tokio::net::TcpListener::from_std(std_listener)
@@ -266,6 +438,13 @@ impl EmulatorBuilder {
         };
         let (stop, stop_rx) = watch::channel(false);
         let (done, stopped) = oneshot::channel();
+        if let Some(queue) = queue {
+            handle.spawn(webhooks::deliver(
+                Arc::clone(&shared),
+                queue,
+                stop_rx.clone(),
+            ));
+        }
         let task_shared = Arc::clone(&shared);
         handle.spawn(async move {
             server::serve(listener, task_shared, stop_rx).await;
@@ -286,7 +465,7 @@ impl EmulatorBuilder {
     ///
     /// When the port cannot be bound or the thread or runtime cannot be created.
     pub fn start_on_thread(self) -> Result<Emulator, EmulatorError> {
-        let (std_listener, shared) = self.prepare()?;
+        let (std_listener, shared, queue) = self.prepare()?;
         let runtime = tokio::runtime::Builder::new_current_thread()
             .enable_all()
             .build()
@@ -298,6 +477,13 @@ impl EmulatorBuilder {
             .name(format!("clerk-emulator-{}", shared.port))
             .spawn(move || {
                 runtime.block_on(async move {
+                    if let Some(queue) = queue {
+                        tokio::spawn(webhooks::deliver(
+                            Arc::clone(&task_shared),
+                            queue,
+                            stop_rx.clone(),
+                        ));
+                    }
                     if let Ok(listener) = tokio::net::TcpListener::from_std(std_listener) {
                         server::serve(listener, task_shared, stop_rx).await;
                     }
@@ -454,7 +640,8 @@ impl Emulator {
     /// The environment variables that point an app at this emulator with `protocol`, in
     /// `export` order: `CLERK_AUTH_PROTOCOL`, `CLERK_SECRET_KEY`, `CLERK_PUBLISHABLE_KEY`,
     /// `CLERK_API_URL`, then `CLERK_PROXY_URL` (handshake) or `CLERK_JS_URL` (interstitial), as
-    /// [`config_builder_for`](Self::config_builder_for).
+    /// [`config_builder_for`](Self::config_builder_for); last, with a
+    /// [`webhook`](EmulatorBuilder::webhook), `CLERK_WEBHOOK_SIGNING_SECRET`.
     #[must_use]
     pub fn env_vars_for(&self, protocol: AuthProtocol) -> Vec<(&'static str, String)> {
         let mut vars = vec![
@@ -467,7 +654,70 @@ impl Emulator {
             AuthProtocol::Handshake => ("CLERK_PROXY_URL", self.frontend_api_url().to_owned()),
             AuthProtocol::Interstitial => ("CLERK_JS_URL", self.clerk_js_url()),
         });
+        if let Some(secret) = self.webhook_signing_secret() {
+            vars.push(("CLERK_WEBHOOK_SIGNING_SECRET", secret.to_owned()));
+        }
         vars
+    }
+
+    /// The secret the webhook deliveries are signed with (`whsec_...`): the app's
+    /// `CLERK_WEBHOOK_SIGNING_SECRET`. `None` without a [`webhook`](EmulatorBuilder::webhook).
+    ///
+    /// ```
+    /// use clerk_testing::Emulator;
+    ///
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// let emulator = Emulator::builder()
+    ///     .webhook("http://127.0.0.1:9/webhooks/clerk")
+    ///     .start()
+    ///     .await?;
+    /// let verifier = clerk_core::WebhookVerifier::new(emulator.webhook_signing_secret().unwrap())?;
+    /// # let _ = verifier;
+    /// assert_eq!(Emulator::start().await?.webhook_signing_secret(), None);
+    /// # Ok(()) }
+    /// ```
+    #[must_use]
+    pub fn webhook_signing_secret(&self) -> Option<&str> {
+        self.shared.webhook.as_ref().map(|t| t.signer.secret())
+    }
+
+    /// The URL the webhook events are delivered to, as given to
+    /// [`webhook`](EmulatorBuilder::webhook).
+    #[must_use]
+    pub fn webhook_url(&self) -> Option<&str> {
+        self.shared.webhook.as_ref().map(|t| t.url.as_str())
+    }
+
+    /// Every webhook delivery so far (the latest 1000), oldest first, with its attempts: what
+    /// `GET /emulator/webhooks` shows. Empty without a [`webhook`](EmulatorBuilder::webhook).
+    ///
+    /// ```no_run
+    /// use clerk_testing::{Emulator, WebhookDeliveryStatus};
+    ///
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// let emulator = Emulator::builder()
+    ///     .webhook("http://127.0.0.1:3000/webhooks/clerk")
+    ///     .start()
+    ///     .await?;
+    /// // ... create a user through the Backend API, let the delivery happen ...
+    /// for delivery in emulator.webhook_deliveries() {
+    ///     println!("{} {} {:?}", delivery.message_id, delivery.event_type, delivery.status);
+    ///     if delivery.status == WebhookDeliveryStatus::Failed {
+    ///         println!("  attempts: {:?}", delivery.attempts);
+    ///     }
+    /// }
+    /// # Ok(()) }
+    /// ```
+    #[must_use]
+    pub fn webhook_deliveries(&self) -> Vec<WebhookDelivery> {
+        self.shared
+            .lock()
+            .webhooks
+            .as_ref()
+            .map(Outbox::records)
+            .unwrap_or_default()
     }
 
     /// The demo machine's (`mch_demo`) secret key (`ak_...`), as `CLERK_MACHINE_SECRET_KEY`:

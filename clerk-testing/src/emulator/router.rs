@@ -6,7 +6,7 @@ use percent_encoding::percent_decode_str;
 
 use super::api::{self, ApiError, error_response};
 use super::exchange::{Req, Resp, Shared, json};
-use super::{handshake, script, signin};
+use super::{handshake, script, signin, webhooks};
 
 /// The decoded path segments (empty segments dropped); `None` when one is not UTF-8.
 fn segments(path: &str) -> Option<Vec<String>> {
@@ -43,6 +43,8 @@ pub(crate) fn dispatch(shared: &Shared, req: &Req) -> Resp {
             }
         }
         [".well-known", "jwks.json"] if get => json(StatusCode::OK, &shared.instance.jwks()),
+        // The emulator's own pages stay outside the Backend API's `/v1`.
+        ["emulator", "webhooks"] if get => webhooks::page(shared),
         ["v1", "client", "handshake"] if get => handshake::handshake(shared, req),
         ["v1", "dev_browser"] if post => handshake::dev_browser(shared, req),
         ["v1", "client", rest @ ..] => script::client_api(shared, req, rest),

@@ -1,6 +1,7 @@
 //! The HTTP server: accept loop, per-connection tasks, graceful stop.
 
 use std::convert::Infallible;
+use std::net::IpAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -14,13 +15,15 @@ use tokio::net::TcpListener;
 use tokio::sync::watch;
 
 use super::exchange::{Req, Resp, Shared};
+use super::webhooks::{HttpRequest, with_request};
 use super::{api, router};
 
 /// Largest request body accepted (1 MiB).
 const MAX_BODY: usize = 1 << 20;
 
-/// Reads the body and routes the request.
-async fn handle(shared: Arc<Shared>, req: http::Request<Incoming>) -> Resp {
+/// Reads the body and routes the request (`peer`: the client's address, for the webhook events
+/// the request causes).
+async fn handle(shared: Arc<Shared>, peer: IpAddr, req: http::Request<Incoming>) -> Resp {
     let (parts, body) = req.into_parts();
     let body = match Limited::new(body, MAX_BODY).collect().await {
         Ok(collected) => collected.to_bytes(),
@@ -40,7 +43,11 @@ async fn handle(shared: Arc<Shared>, req: http::Request<Incoming>) -> Resp {
         headers: parts.headers,
         body,
     };
-    let mut resp = router::dispatch(&shared, &req);
+    let cause = HttpRequest {
+        client_ip: peer.to_string(),
+        user_agent: req.header("user-agent").unwrap_or_default().to_owned(),
+    };
+    let mut resp = with_request(cause, || router::dispatch(&shared, &req));
     if req.method == Method::HEAD {
         *resp.body_mut() = Full::new(Bytes::new());
     }
@@ -48,7 +55,7 @@ async fn handle(shared: Arc<Shared>, req: http::Request<Incoming>) -> Resp {
 }
 
 /// Resolves once `stop` holds `true`. A dropped sender (a detached emulator) never stops it.
-async fn stopped(stop: &mut watch::Receiver<bool>) {
+pub(crate) async fn stopped(stop: &mut watch::Receiver<bool>) {
     loop {
         if *stop.borrow_and_update() {
             return;
@@ -70,8 +77,8 @@ pub(crate) async fn serve(
         tokio::select! {
             () = stopped(&mut stop) => break,
             accepted = listener.accept() => {
-                let stream = match accepted {
-                    Ok((stream, _)) => stream,
+                let (stream, peer) = match accepted {
+                    Ok((stream, addr)) => (stream, addr.ip()),
                     Err(_) => {
                         // Out of file descriptors and the like: back off briefly.
                         tokio::time::sleep(Duration::from_millis(20)).await;
@@ -83,7 +90,7 @@ pub(crate) async fn serve(
                 tokio::spawn(async move {
                     let service = service_fn(move |req| {
                         let shared = Arc::clone(&shared);
-                        async move { Ok::<_, Infallible>(handle(shared, req).await) }
+                        async move { Ok::<_, Infallible>(handle(shared, peer, req).await) }
                     });
                     let conn = http1::Builder::new()
                         .serve_connection(TokioIo::new(stream), service);

@@ -314,6 +314,14 @@ pub(crate) fn home(shared: &Shared, req: &Req) -> Resp {
         None => "<p>This browser is signed out · <a href=\"/sign-in\">Sign in</a></p>".to_owned(),
     };
     let url = escape(&shared.url);
+    let webhooks = match &shared.webhook {
+        Some(target) => format!(
+            "<br>Webhooks: to <code>{}</code>, \
+             <a href=\"/emulator/webhooks\"><code>/emulator/webhooks</code></a>",
+            escape(&target.url)
+        ),
+        None => String::new(),
+    };
     html(
         StatusCode::OK,
         layout(
@@ -322,7 +330,7 @@ pub(crate) fn home(shared: &Shared, req: &Req) -> Resp {
                 "<div class=\"card\"><h1>Clerk emulator</h1>{who}\
                  <p>Backend API: <code>{url}/v1</code><br>JWKS: <code>{url}/v1/jwks</code>, \
                  <a href=\"/.well-known/jwks.json\"><code>/.well-known/jwks.json</code></a><br>\
-                 Script: <code>{url}/npm/@clerk/clerk-js@4/dist/clerk.browser.js</code></p></div>"
+                 Script: <code>{url}/npm/@clerk/clerk-js@4/dist/clerk.browser.js</code>{webhooks}</p></div>"
             ),
         ),
     )

@@ -7,6 +7,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 use serde_json::{Map, Value, json};
 
 pub(crate) use super::machines::{ApiKey, M2mToken, Machine, OAuthToken};
+use super::webhooks::Outbox;
 
 /// Unix milliseconds now.
 pub(crate) fn now_ms() -> i64 {
@@ -259,6 +260,9 @@ pub(crate) struct State {
     pub(crate) api_keys: Vec<ApiKey>,
     pub(crate) m2m_tokens: Vec<M2mToken>,
     pub(crate) oauth_tokens: Vec<OAuthToken>,
+    /// Where changes are reported as webhook events; `None` when no webhook is configured (and
+    /// while the demo data is seeded).
+    pub(crate) webhooks: Option<Outbox>,
     last_ts: i64,
 }
 
@@ -409,17 +413,69 @@ impl State {
         })
     }
 
-    /// Removes a user with their memberships and sessions.
+    /// Queues a webhook event (`data` as the Backend API renders it) when webhooks are on.
+    pub(crate) fn emit(&mut self, event_type: &str, data: Value) {
+        if let Some(outbox) = self.webhooks.as_mut() {
+            outbox.push(event_type, data);
+        }
+    }
+
+    /// Whether changes are reported as webhook events: callers skip rendering otherwise.
+    pub(crate) fn emits(&self) -> bool {
+        self.webhooks.is_some()
+    }
+
+    /// Removes a user with their memberships and sessions. The events come children first:
+    /// `organizationMembership.deleted` for each membership, `session.removed` for each active
+    /// session, then `user.deleted`.
     pub(crate) fn delete_user(&mut self, id: &str) -> bool {
-        let before = self.users.len();
+        if self.user(id).is_none() {
+            return false;
+        }
+        if self.emits() {
+            let now = now_ms();
+            let mut events: Vec<(&str, Value)> = self
+                .memberships
+                .iter()
+                .filter(|m| m.user_id == id)
+                .map(|m| ("organizationMembership.deleted", self.membership_json(m)))
+                .collect();
+            for session in self.sessions.iter().filter(|s| s.user_id == id) {
+                if session.is_active(now) {
+                    let mut data = self.session_event_json(session);
+                    data["status"] = json!("removed");
+                    events.push(("session.removed", data));
+                }
+            }
+            events.push(("user.deleted", deleted_json("user", id)));
+            for (event_type, data) in events {
+                self.emit(event_type, data);
+            }
+        }
         self.users.retain(|u| u.id != id);
         self.memberships.retain(|m| m.user_id != id);
         self.sessions.retain(|s| s.user_id != id);
-        before != self.users.len()
+        true
     }
 
-    /// Removes an organization with its memberships; sessions forget it as their active one.
+    /// Removes an organization with its memberships (`organizationMembership.deleted` each,
+    /// then `organization.deleted`); sessions forget it as their active one.
     pub(crate) fn delete_org(&mut self, id: &str) {
+        if self.emits() {
+            let events: Vec<Value> = self
+                .memberships
+                .iter()
+                .filter(|m| m.org_id == id)
+                .map(|m| self.membership_json(m))
+                .collect();
+            let deleted = self.org(id).map(deleted_org_json);
+            for data in events {
+                self.emit("organizationMembership.deleted", data);
+            }
+            if let Some(deleted) = deleted {
+                self.emit("organization.deleted", deleted);
+            }
+        }
         self.orgs.retain(|o| o.id != id);
         self.memberships.retain(|m| m.org_id != id);
         for s in &mut self.sessions {
@@ -474,23 +530,34 @@ impl State {
             user.last_active_at = Some(now);
             user.updated_at = now;
         }
+        if self.emits()
+            && let Some(session) = self.session(&id)
+        {
+            let data = self.session_event_json(session);
+            self.emit("session.created", data);
+        }
         Some(id)
     }
 
-    /// Sets a session's status (`ended`, `revoked`, ...) when it is active. Returns whether it
-    /// exists.
+    /// Sets a session's status (`ended`, `revoked`, ...) when it is active, with the event of
+    /// that name (`session.ended`, `session.revoked`). Returns whether it exists.
     pub(crate) fn end_session(&mut self, session_id: &str, status: &str) -> bool {
         let now = self.tick();
-        match self.sessions.iter_mut().find(|s| s.id == session_id) {
-            Some(s) => {
-                if s.status == "active" {
-                    s.status = status.to_owned();
-                    s.updated_at = now;
-                }
-                true
-            }
-            None => false,
+        let Some(s) = self.sessions.iter_mut().find(|s| s.id == session_id) else {
+            return false;
+        };
+        if s.status != "active" {
+            return true;
         }
+        s.status = status.to_owned();
+        s.updated_at = now;
+        if self.emits()
+            && let Some(session) = self.session(session_id)
+        {
+            let data = self.session_event_json(session);
+            self.emit(&format!("session.{status}"), data);
+        }
+        true
     }
 
     /// The active session of a browser client, if any.
@@ -773,6 +840,19 @@ impl State {
         })
     }
 
+    /// The `data` of a `session.*` event: the session as the Backend API renders it, with its
+    /// `user`.
+    pub(crate) fn session_event_json(&self, s: &Session) -> Value {
+        let mut data = self.session_json(s);
+        if let Some(map) = data.as_object_mut() {
+            let user = self
+                .user(&s.user_id)
+                .map_or(Value::Null, |u| self.user_json(u));
+            map.insert("user".into(), user);
+        }
+        data
+    }
+
     pub(crate) fn session_json(&self, s: &Session) -> Value {
         let status = if s.status == "active" && s.expire_at <= now_ms() {
             "expired"
@@ -796,6 +876,16 @@ impl State {
             "tasks": null,
         })
     }
+}
+
+/// What the Backend API answers for a deleted resource, and the `data` of its `*.deleted` event.
+pub(crate) fn deleted_json(object: &str, id: &str) -> Value {
+    json!({"object": object, "id": id, "deleted": true})
+}
+
+/// A deleted organization, with its slug (as `DELETE /v1/organizations/{id}` answers).
+pub(crate) fn deleted_org_json(o: &Org) -> Value {
+    json!({"object": "organization", "id": o.id, "slug": o.slug, "deleted": true})
 }
 
 /// A placeholder image URL (never fetched by the emulator).

@@ -49,6 +49,10 @@ pub(super) fn add_membership(
             session.last_active_organization_id = Some(org_id.to_owned());
         }
     }
+    if s.emits() {
+        let data = s.membership_json(&m);
+        s.emit("organizationMembership.created", data);
+    }
     m
 }
 
@@ -117,24 +121,28 @@ pub(super) fn memberships_create(shared: &Shared, org_id: &str, body: &Body) -> 
     ok(s.membership_json(&m))
 }
 
+/// Applies `change` to a membership; nothing changes when it fails.
 pub(super) fn membership_update(
     shared: &Shared,
     org_id: &str,
     user_id: &str,
-    change: impl FnOnce(&mut Membership),
+    change: impl FnOnce(&mut Membership) -> Result<(), ApiError>,
 ) -> Answer {
     let mut s = shared.lock();
     let now = s.tick();
     let org_id = org(&s, org_id)?.id.clone();
-    let m = s
-        .memberships
-        .iter_mut()
-        .find(|m| m.org_id == org_id && m.user_id == user_id)
+    let mut m = s
+        .membership(&org_id, user_id)
+        .cloned()
         .ok_or_else(ApiError::not_found)?;
-    change(m);
+    change(&mut m)?;
     m.updated_at = now;
-    let m = m.clone();
-    ok(s.membership_json(&m))
+    if let Some(slot) = s.memberships.iter_mut().find(|x| x.id == m.id) {
+        *slot = m.clone();
+    }
+    let out = s.membership_json(&m);
+    s.emit("organizationMembership.updated", out.clone());
+    ok(out)
 }
 
 #[cfg(test)]

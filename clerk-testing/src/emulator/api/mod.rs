@@ -16,7 +16,7 @@ use http::{Method, StatusCode};
 use serde_json::json;
 
 use super::exchange::{Req, Shared};
-use super::store::{Membership, new_id};
+use super::store::{Membership, deleted_json, deleted_org_json, new_id};
 use errors::{Answer, ok};
 pub(crate) use errors::{ApiError, error_response};
 use lookup::{org, session, user};
@@ -91,7 +91,7 @@ pub(crate) fn backend_api(shared: &Shared, req: &Req, caller: &Caller, path: &[&
             if !s.delete_user(id) {
                 return Err(ApiError::not_found());
             }
-            ok(json!({"object": "user", "id": id, "deleted": true}))
+            ok(deleted_json("user", id))
         }
         (M::GET, ["users", id, "organization_memberships"]) => {
             let s = shared.lock();
@@ -153,22 +153,23 @@ pub(crate) fn backend_api(shared: &Shared, req: &Req, caller: &Caller, path: &[&
             let body = Body::parse(req)?;
             let mut s = shared.lock();
             let now = s.tick();
-            let org_id = org(&s, id)?.id.clone();
-            let o = s
-                .orgs
-                .iter_mut()
-                .find(|o| o.id == org_id)
-                .ok_or_else(ApiError::not_found)?;
+            let mut o = org(&s, id)?.clone();
+            // On a copy, so a bad second field leaves the organization as it was.
             merge_object(&body, "public_metadata", &mut o.public_metadata)?;
             merge_object(&body, "private_metadata", &mut o.private_metadata)?;
             o.updated_at = now;
-            ok(s.org_json(org(&s, &org_id)?, false))
+            let out = s.org_json(&o, false);
+            if let Some(slot) = s.orgs.iter_mut().find(|x| x.id == o.id) {
+                *slot = o;
+            }
+            s.emit("organization.updated", out.clone());
+            ok(out)
         }
         (M::DELETE, ["organizations", id]) => {
             let mut s = shared.lock();
             let o = org(&s, id)?.clone();
             s.delete_org(&o.id);
-            ok(json!({"object": "organization", "id": o.id, "slug": o.slug, "deleted": true}))
+            ok(deleted_org_json(&o))
         }
         // memberships
         (M::GET, ["organizations", id, "memberships"]) => memberships_list(shared, id, &q),
@@ -179,18 +180,17 @@ pub(crate) fn backend_api(shared: &Shared, req: &Req, caller: &Caller, path: &[&
             let body = Body::parse(req)?;
             let role = body.required_string("role")?;
             check_role(&role)?;
-            membership_update(shared, id, user_id, |m| m.role = role)
+            membership_update(shared, id, user_id, |m| {
+                m.role = role;
+                Ok(())
+            })
         }
         (M::PATCH, ["organizations", id, "memberships", user_id, "metadata"]) => {
             let body = Body::parse(req)?;
-            let mut result = Ok(());
-            let answer = membership_update(shared, id, user_id, |m| {
-                result =
-                    merge_object(&body, "public_metadata", &mut m.public_metadata).and_then(|()| {
-                        merge_object(&body, "private_metadata", &mut m.private_metadata)
-                    });
-            });
-            result.and(answer)
+            membership_update(shared, id, user_id, |m| {
+                merge_object(&body, "public_metadata", &mut m.public_metadata)?;
+                merge_object(&body, "private_metadata", &mut m.private_metadata)
+            })
         }
         (M::DELETE, ["organizations", id, "memberships", user_id]) => {
             let mut s = shared.lock();
@@ -201,6 +201,7 @@ pub(crate) fn backend_api(shared: &Shared, req: &Req, caller: &Caller, path: &[&
                 .ok_or_else(ApiError::not_found)?;
             let body = s.membership_json(&m);
             s.memberships.retain(|x| x.id != m.id);
+            s.emit("organizationMembership.deleted", body.clone());
             ok(body)
         }
         _ => Err(ApiError::not_found()),

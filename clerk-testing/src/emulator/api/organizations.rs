@@ -145,6 +145,8 @@ pub(super) fn orgs_create(shared: &Shared, body: &Body) -> Answer {
     };
     let org_id = new_org.id.clone();
     s.orgs.push(new_org);
+    let created = s.org_json(org(&s, &org_id)?, false);
+    s.emit("organization.created", created);
     if let Some(user_id) = created_by {
         add_membership(&mut s, &org_id, &user_id, "org:admin", None, None);
     }
@@ -181,6 +183,7 @@ pub(super) fn orgs_update(shared: &Shared, id: &str, body: &Body) -> Answer {
     if let Some(slot) = s.orgs.iter_mut().find(|x| x.id == o.id) {
         *slot = o;
     }
+    s.emit("organization.updated", out.clone());
     ok(out)
 }
 

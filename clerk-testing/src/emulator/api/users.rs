@@ -162,6 +162,7 @@ pub(super) fn users_create(shared: &Shared, body: &Body) -> Answer {
     }
     let out = s.user_json(&u);
     s.users.push(u);
+    s.emit("user.created", out.clone());
     ok(out)
 }
 
@@ -221,6 +222,7 @@ pub(super) fn users_update(shared: &Shared, id: &str, body: &Body) -> Answer {
     if let Some(slot) = s.user_mut(id) {
         *slot = u;
     }
+    s.emit("user.updated", out.clone());
     ok(out)
 }
 
@@ -236,5 +238,6 @@ pub(super) fn users_metadata(shared: &Shared, id: &str, body: &Body) -> Answer {
     if let Some(slot) = s.user_mut(id) {
         *slot = u;
     }
+    s.emit("user.updated", out.clone());
     ok(out)
 }
