@@ -1,10 +1,15 @@
 //! Public keys that verify session tokens: JWKs from a JWKS, or the PEM in `CLERK_JWT_KEY`.
 
 use std::fmt;
+use std::sync::{Arc, OnceLock};
 
+use aws_lc_rs::signature::{
+    ParsedPublicKey, RSA_PKCS1_2048_8192_SHA256, RSA_PKCS1_2048_8192_SHA384,
+    RSA_PKCS1_2048_8192_SHA512, RsaParameters, RsaPublicKeyComponents,
+};
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
-use jsonwebtoken::{Algorithm, DecodingKey};
+use jsonwebtoken::Algorithm;
 use serde::{Deserialize, Serialize};
 use spki::der::Decode as _;
 
@@ -82,7 +87,35 @@ pub struct VerificationKey {
     kid: Option<String>,
     alg: Option<Algorithm>,
     bits: usize,
-    key: DecodingKey,
+    key: Arc<RsaKey>,
+}
+
+/// The RSA key material, and the key as aws-lc verifies with it: parsed once per hash (on its
+/// first verification, in practice RS256 only), not once per signature.
+struct RsaKey {
+    n: Box<[u8]>,
+    e: Box<[u8]>,
+    /// RS256, RS384, RS512; `None` when aws-lc refuses the components (no signature verifies).
+    parsed: [OnceLock<Option<ParsedPublicKey>>; 3],
+}
+
+impl RsaKey {
+    fn parsed(&self, alg: Algorithm) -> Option<&ParsedPublicKey> {
+        let (slot, params): (usize, &'static RsaParameters) = match alg {
+            Algorithm::RS384 => (1, &RSA_PKCS1_2048_8192_SHA384),
+            Algorithm::RS512 => (2, &RSA_PKCS1_2048_8192_SHA512),
+            _ => (0, &RSA_PKCS1_2048_8192_SHA256),
+        };
+        self.parsed[slot]
+            .get_or_init(|| {
+                let components = RsaPublicKeyComponents {
+                    n: &self.n[..],
+                    e: &self.e[..],
+                };
+                components.to_parsed_public_key(params).ok()
+            })
+            .as_ref()
+    }
 }
 
 impl VerificationKey {
@@ -175,7 +208,11 @@ impl VerificationKey {
             kid: None,
             alg: None,
             bits,
-            key: DecodingKey::from_rsa_raw_components(n, e),
+            key: Arc::new(RsaKey {
+                n: n.into(),
+                e: e.into(),
+                parsed: Default::default(),
+            }),
         })
     }
 
@@ -234,22 +271,16 @@ impl VerificationKey {
         self.alg
     }
 
-    pub(crate) fn decoding_key(&self) -> &DecodingKey {
-        &self.key
+    /// The key parsed for RSASSA-PKCS1-v1_5 with `alg`'s hash (RS256 for any other `alg`);
+    /// `None` when aws-lc refuses the key.
+    pub(crate) fn parsed(&self, alg: Algorithm) -> Option<&ParsedPublicKey> {
+        self.key.parsed(alg)
     }
 
     /// Whether `other` verifies exactly what this key verifies: the same algorithm binding and
     /// the same key material (a refreshed key set parses its keys anew, so `Arc`s differ).
     pub(crate) fn same_key(&self, other: &Self) -> bool {
-        use jsonwebtoken::DecodingKeyKind as K;
-        let material = match (self.key.kind(), other.key.kind()) {
-            (K::SecretOrDer(a), K::SecretOrDer(b)) => a == b,
-            (K::RsaModulusExponent { n: n1, e: e1 }, K::RsaModulusExponent { n: n2, e: e2 }) => {
-                n1 == n2 && e1 == e2
-            }
-            _ => false,
-        };
-        material && self.alg == other.alg
+        self.alg == other.alg && self.key.n == other.key.n && self.key.e == other.key.e
     }
 }
 

@@ -4,7 +4,6 @@ use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
 
-use jsonwebtoken::crypto::aws_lc::DEFAULT_PROVIDER;
 use serde_json::{Map, Value};
 
 use super::claims::SessionClaims;
@@ -683,8 +682,8 @@ pub(crate) fn check_signature(
     }
 }
 
-/// RSASSA-PKCS1-v1_5 over `<raw header>.<raw payload>` with the aws-lc provider, called directly so
-/// that no process-wide provider choice (or a downstream `rust_crypto` feature) can change it.
+/// RSASSA-PKCS1-v1_5 over `<raw header>.<raw payload>` with aws-lc, called directly (no
+/// process-wide provider choice can change it) with the key parsed once (key.rs).
 fn signature_valid(
     jwt: &Jwt,
     key: &VerificationKey,
@@ -693,12 +692,12 @@ fn signature_valid(
     if key.algorithm().is_some_and(|k| k != alg) {
         return Err("DataError: JWK \"alg\" does not match the requested algorithm".to_owned());
     }
-    let verifier =
-        (DEFAULT_PROVIDER.verifier_factory)(&alg, key.decoding_key()).map_err(|e| e.to_string())?;
-    let signature = jwt.signature().to_vec();
-    Ok(verifier
-        .verify(jwt.signing_input().as_bytes(), &signature)
-        .is_ok())
+    // A key aws-lc refuses verifies nothing.
+    Ok(key.parsed(alg).is_some_and(|parsed| {
+        parsed
+            .verify_sig(jwt.signing_input().as_bytes(), jwt.signature())
+            .is_ok()
+    }))
 }
 
 /// Whether the token's signature verifies with `key`, using the hash its header `alg` names
