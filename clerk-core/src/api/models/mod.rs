@@ -9,11 +9,14 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use serde::{Deserialize, Serialize};
 
+// Generated from Clerk's OpenAPI spec by tools/bapi-gen.
+mod generated;
 mod misc;
 mod organization;
 mod session;
 mod user;
 
+pub use generated::*;
 pub use misc::*;
 pub use organization::*;
 pub use session::*;
