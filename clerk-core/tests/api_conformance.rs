@@ -142,7 +142,7 @@ enum Verdict {
     Pass,
     /// Prism's randomly generated answer did not match its own response schema (a spec
     /// quirk, e.g. `RevokeInvitation`'s `allOf` with conflicting `status` enums): try again.
-    ResponseQuirk(Vec<String>),
+    ResponseQuirk(Vec<String>, bool),
     Fail(String),
 }
 
@@ -170,7 +170,8 @@ impl Mock {
             ));
         }
         if !violations.is_empty() {
-            return Verdict::ResponseQuirk(violations);
+            let decoded = result.is_ok();
+            return Verdict::ResponseQuirk(violations, decoded);
         }
         match result {
             Ok(_) => Verdict::Pass,
@@ -190,6 +191,24 @@ fn is_response_only(header: &str) -> bool {
         Err(_) => false,
     }
 }
+
+/// Operations whose every answer from Prism violates the spec's own response schema, with
+/// the reason (with `--errors` it then answers 500). For these the request is checked (no
+/// request violation) but no answer can be decoded.
+const PRISM_CANNOT_ANSWER: &[(&str, &str)] = &[
+    (
+        "CreateSAMLConnection",
+        "SAMLConnection has `anyOf: [{required: [domain]}, {required: [domains]}]`; Prism's generator then drops required properties",
+    ),
+    ("GetSAMLConnection", "as CreateSAMLConnection"),
+    ("UpdateSAMLConnection", "as CreateSAMLConnection"),
+    (
+        "CreateEnterpriseConnection",
+        "EnterpriseConnection nests the same `anyOf` of bare `required` lists as SAMLConnection",
+    ),
+    ("GetEnterpriseConnection", "as CreateEnterpriseConnection"),
+    ("UpdateEnterpriseConnection", "as CreateEnterpriseConnection"),
+];
 
 /// Attempts per operation when Prism generates an answer violating its own spec.
 const ATTEMPTS: usize = 60;
@@ -218,7 +237,13 @@ macro_rules! conformance_case {
                         }
                         return;
                     }
-                    Verdict::ResponseQuirk(v) => quirks.push(v),
+                    Verdict::ResponseQuirk(v, _decoded) => {
+                        if PRISM_CANNOT_ANSWER.iter().any(|(op, _)| *op == $op) {
+                            eprintln!("{}: request valid; Prism cannot generate a valid answer, so it is not decoded: {:?}", $op, v);
+                            return;
+                        }
+                        quirks.push(v)
+                    }
                     Verdict::Fail(msg) => panic!("{msg}"),
                 }
             }

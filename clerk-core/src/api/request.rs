@@ -156,6 +156,11 @@ impl Call {
         self.body.get_or_insert_with(serde_json::Map::new)
     }
 
+    /// Send this JSON value as the body (bulk operations take an array).
+    pub(crate) fn raw_json(&mut self, value: serde_json::Value) {
+        self.raw_body = Some(value);
+    }
+
     /// Set a body field.
     pub(crate) fn field(&mut self, key: &str, value: impl Serialize) {
         let value = serde_json::to_value(value).unwrap_or(serde_json::Value::Null);

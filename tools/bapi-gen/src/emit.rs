@@ -18,6 +18,8 @@ enum Loc {
     Query,
     Body,
     Part,
+    /// The whole body: a JSON array.
+    Raw,
 }
 
 #[derive(Clone, Copy, PartialEq)]
@@ -59,6 +61,7 @@ struct Op<'y> {
     deprecated: bool,
     segments: Vec<Segment>,
     path_params: Vec<String>,
+    path_schemas: BTreeMap<String, &'y Yaml>,
     args: Vec<Param<'y>>,
     setters: Vec<Param<'y>>,
     json_body: bool,
@@ -76,7 +79,7 @@ pub(crate) fn generate(spec: &Spec, manifest: &Manifest) -> Result<Vec<(String, 
             }
         }
     }
-    let mut models = Models::new(spec, &manifest.models, &manifest.redact);
+    let mut models = Models::new(spec, &manifest.models, &manifest.redact, &manifest.samples);
     let mut ops = Vec::new();
     let mut seen = BTreeSet::new();
     for (path, method, node) in spec.operations() {
@@ -96,6 +99,12 @@ pub(crate) fn generate(spec: &Spec, manifest: &Manifest) -> Result<Vec<(String, 
         }
     }
     models.check_redactions()?;
+    let mut missing = BTreeSet::new();
+    patterns(&spec.root, &mut missing);
+    missing.retain(|p| models.pattern_sample(p).is_none());
+    if !missing.is_empty() {
+        return Err(format!("manifest samples: no sample for the patterns {missing:?}"));
+    }
 
     let mut files = Vec::new();
     let mut modules = Vec::new();
@@ -159,7 +168,11 @@ fn operation<'y>(
         .collect();
     let mut args = Vec::new();
     let mut setters = Vec::new();
+    let mut path_schemas = BTreeMap::new();
     for p in spec.parameters(path, node) {
+        if text(p, "in") == "path" {
+            path_schemas.insert(text(p, "name").to_owned(), &p["schema"]);
+        }
         if text(p, "in") != "query" {
             continue;
         }
@@ -192,6 +205,20 @@ fn operation<'y>(
             (spec.resolve(&content["application/json"]["schema"]), Loc::Body)
         };
         let patchy = matches!(method, "patch" | "put");
+        if text(schema, "type") == "array" {
+            // A bulk operation: the body is a JSON array of items.
+            json_body = false;
+            args.push(Param {
+                wire: String::new(),
+                rust: "items".into(),
+                loc: Loc::Raw,
+                kind: Kind::Json,
+                doc: String::new(),
+                patch: false,
+                deprecated: false,
+                schema,
+            });
+        }
         for (wire, prop, required) in body_props(spec, schema) {
             let kind = kind(spec, prop, &wire);
             let resolved = spec.resolve(prop);
@@ -241,6 +268,7 @@ fn operation<'y>(
         group,
         segments,
         path_params,
+        path_schemas,
         args,
         setters,
         json_body,
@@ -343,6 +371,9 @@ fn response_type<'y>(
 }
 
 fn arg_type(p: &Param<'_>) -> &'static str {
+    if p.loc == Loc::Raw {
+        return "Vec<Value>";
+    }
     match p.kind {
         Kind::Str => "impl Into<String>",
         Kind::Bool => "bool",
@@ -382,6 +413,7 @@ fn apply(p: &Param<'_>, call: &str, v: &str) -> String {
         (Loc::Part, Kind::File) => format!("{call}.part_file(\"{w}\", {v}.into());"),
         (Loc::Part, Kind::Str) => format!("{call}.part_text(\"{w}\", {v}.into());"),
         (Loc::Part, _) => format!("{call}.part_text(\"{w}\", {v}.to_string());"),
+        (Loc::Raw, _) => format!("{call}.raw_json(Value::Array({v}));"),
     }
 }
 
@@ -527,28 +559,32 @@ fn setter(p: &Param<'_>) -> (String, String) {
 
 /// A Rust expression with a sample value for a parameter, valid for its schema.
 fn sample_arg(p: &Param<'_>, models: &Models<'_>) -> String {
-    let spec = models.spec();
+    let m = models;
     let schema = p.schema;
     match p.kind {
-        Kind::Str => rust_str(&sample_str(spec, schema, &p.wire)),
+        Kind::Str => rust_str(&sample_str(m, schema, &p.wire)),
         Kind::Bool => "true".into(),
-        Kind::Int => sample_int(spec, schema, &p.wire).to_string(),
-        Kind::Uint => sample_int(spec, schema, &p.wire).to_string(),
-        Kind::Float => format!("{:?}", sample_int(spec, schema, &p.wire) as f64),
+        Kind::Int => sample_int(m, schema, &p.wire).to_string(),
+        Kind::Uint => sample_int(m, schema, &p.wire).to_string(),
+        Kind::Float => format!("{:?}", sample_int(m, schema, &p.wire) as f64),
         Kind::StrList => {
-            let item = sample_str(spec, &schema["items"], &p.wire);
+            let item = sample_str(m, &schema["items"], &p.wire);
             format!("vec![{}.to_owned()]", rust_str(&item))
         }
-        Kind::Json => format!("serde_json::json!({})", sample_json(spec, schema, &p.wire, 0)),
+        Kind::Json if p.loc == Loc::Raw => format!(
+            "vec![serde_json::json!({})]",
+            sample_json(m, &m.spec().resolve(schema)["items"], &p.wire, 0)
+        ),
+        Kind::Json => format!("serde_json::json!({})", sample_json(m, schema, &p.wire, 0)),
         Kind::File => "b\"\\x89PNG\\r\\n\\x1a\\n\".to_vec()".into(),
     }
 }
 
 /// A sample for a setter (the value passed to it).
 fn sample_setter(p: &Param<'_>, models: &Models<'_>) -> String {
-    let spec = models.spec();
+    let m = models;
     match p.kind {
-        Kind::StrList if !p.patch => rust_str(&sample_str(spec, &p.schema["items"], &p.wire)),
+        Kind::StrList if !p.patch => rust_str(&sample_str(m, &p.schema["items"], &p.wire)),
         _ => sample_arg(p, models),
     }
 }
@@ -571,14 +607,17 @@ fn json_str(s: &str) -> String {
     out
 }
 
-fn sample_str(spec: &Spec, schema: &Yaml, wire: &str) -> String {
-    let s = spec.resolve(schema);
+fn sample_str(m: &Models<'_>, schema: &Yaml, wire: &str) -> String {
+    let s = m.spec().resolve(schema);
     let s = match s["allOf"].as_vec() {
-        Some(parts) if !parts.is_empty() => spec.resolve(&parts[0]),
+        Some(parts) if !parts.is_empty() => m.spec().resolve(&parts[0]),
         _ => s,
     };
     if let Some(v) = s["enum"].as_vec().and_then(|v| v.iter().find_map(Yaml::as_str)) {
         return v.to_owned();
+    }
+    if let Some(sample) = s["pattern"].as_str().and_then(|p| m.pattern_sample(p)) {
+        return sample.to_owned();
     }
     if let Some(e) = s["example"].as_str() {
         if !e.is_empty() {
@@ -604,8 +643,8 @@ fn sample_str(spec: &Spec, schema: &Yaml, wire: &str) -> String {
     format!("sample_{}", wire.replace(|c: char| !c.is_ascii_alphanumeric(), "_"))
 }
 
-fn sample_int(spec: &Spec, schema: &Yaml, wire: &str) -> i64 {
-    let s = spec.resolve(schema);
+fn sample_int(m: &Models<'_>, schema: &Yaml, wire: &str) -> i64 {
+    let s = m.spec().resolve(schema);
     match wire {
         "limit" => return 10,
         "offset" => return 0,
@@ -620,8 +659,8 @@ fn sample_int(spec: &Spec, schema: &Yaml, wire: &str) -> i64 {
     1
 }
 
-fn sample_json(spec: &Spec, schema: &Yaml, wire: &str, depth: usize) -> String {
-    let s = spec.resolve(schema);
+fn sample_json(m: &Models<'_>, schema: &Yaml, wire: &str, depth: usize) -> String {
+    let s = m.spec().resolve(schema);
     if depth > 6 {
         return "{}".into();
     }
@@ -631,18 +670,18 @@ fn sample_json(spec: &Spec, schema: &Yaml, wire: &str, depth: usize) -> String {
                 break;
             }
             if let Some(first) = parts.iter().find(|p| has(p, "$ref") || has(p, "type") || has(p, "properties")) {
-                return sample_json(spec, first, wire, depth + 1);
+                return sample_json(m, first, wire, depth + 1);
             }
         }
     }
     match text(s, "type") {
-        "string" => json_str(&sample_str(spec, s, wire)),
-        "integer" => sample_int(spec, s, wire).to_string(),
-        "number" => format!("{:?}", sample_int(spec, s, wire) as f64),
+        "string" => json_str(&sample_str(m, s, wire)),
+        "integer" => sample_int(m, s, wire).to_string(),
+        "number" => format!("{:?}", sample_int(m, s, wire) as f64),
         "boolean" => "true".into(),
         "array" => {
             let n = s["minItems"].as_i64().unwrap_or(1).max(1);
-            let item = sample_json(spec, &s["items"], wire, depth + 1);
+            let item = sample_json(m, &s["items"], wire, depth + 1);
             format!("[{}]", vec![item; n as usize].join(", "))
         }
         _ => {
@@ -654,7 +693,7 @@ fn sample_json(spec: &Spec, schema: &Yaml, wire: &str, depth: usize) -> String {
             let mut props: Vec<(&str, &Yaml)> = Vec::new();
             if let Some(parts) = s["allOf"].as_vec() {
                 for part in parts {
-                    let part = spec.resolve(part);
+                    let part = m.spec().resolve(part);
                     if let Some(h) = part["properties"].as_hash() {
                         let req: Vec<&str> = part["required"]
                             .as_vec()
@@ -680,7 +719,7 @@ fn sample_json(spec: &Spec, schema: &Yaml, wire: &str, depth: usize) -> String {
                 }
             }
             for (k, v) in props {
-                fields.push(format!("{}: {}", json_str(k), sample_json(spec, v, k, depth + 1)));
+                fields.push(format!("{}: {}", json_str(k), sample_json(m, v, k, depth + 1)));
             }
             format!("{{{}}}", fields.join(", "))
         }
@@ -692,7 +731,13 @@ fn call_expr(group: &Group, op: &Op<'_>, models: &Models<'_>) -> String {
     let mut args: Vec<String> = op
         .path_params
         .iter()
-        .map(|p| rust_str(&format!("{}_123", snake(p).trim_end_matches("_id"))))
+        .map(|p| {
+            let schema = op.path_schemas.get(p).copied();
+            match schema {
+                Some(s) if has(s, "enum") || has(s, "pattern") => rust_str(&sample_str(models, s, p)),
+                _ => rust_str(&format!("{}_123", snake(p).trim_end_matches("_id"))),
+            }
+        })
         .collect();
     args.extend(op.args.iter().map(|a| sample_arg(a, models)));
     format!("client.{}().{}({})", group.accessor, op.name, args.join(", "))
@@ -794,3 +839,22 @@ fn models_file(models: &Models<'_>) -> String {
     s
 }
 
+
+/// Every `pattern` of the spec.
+fn patterns(node: &Yaml, out: &mut BTreeSet<String>) {
+    if let Some(h) = node.as_hash() {
+        for (k, v) in h {
+            if k.as_str() == Some("pattern") {
+                if let Some(p) = v.as_str() {
+                    out.insert(p.to_owned());
+                }
+            } else {
+                patterns(v, out);
+            }
+        }
+    } else if let Some(v) = node.as_vec() {
+        for x in v {
+            patterns(x, out);
+        }
+    }
+}

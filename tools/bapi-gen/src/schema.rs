@@ -32,6 +32,7 @@ pub(crate) struct Models<'a> {
     spec: &'a Spec,
     existing: &'a BTreeMap<String, String>,
     redact: &'a BTreeMap<String, Vec<String>>,
+    samples: &'a BTreeMap<String, String>,
     /// Rust name -> definition.
     pub(crate) defs: BTreeMap<String, Def>,
     /// Spec schema name -> Rust name.
@@ -47,11 +48,13 @@ impl<'a> Models<'a> {
         spec: &'a Spec,
         existing: &'a BTreeMap<String, String>,
         redact: &'a BTreeMap<String, Vec<String>>,
+        samples: &'a BTreeMap<String, String>,
     ) -> Self {
         Self {
             spec,
             existing,
             redact,
+            samples,
             defs: BTreeMap::new(),
             by_schema: BTreeMap::new(),
             in_progress: BTreeSet::new(),
@@ -60,6 +63,11 @@ impl<'a> Models<'a> {
 
     pub(crate) fn spec(&self) -> &'a Spec {
         self.spec
+    }
+
+    /// The manifest's sample value for a string `pattern`.
+    pub(crate) fn pattern_sample(&self, pattern: &str) -> Option<&'a str> {
+        self.samples.get(pattern).map(String::as_str)
     }
 
     /// Every `redact` entry must name a generated model and its fields.

@@ -104,6 +104,8 @@ pub(crate) struct Manifest {
     pub(crate) handwritten: BTreeSet<String>,
     pub(crate) models: BTreeMap<String, String>,
     pub(crate) redact: BTreeMap<String, Vec<String>>,
+    /// Sample values (for the generated conformance cases) by string `pattern`.
+    pub(crate) samples: BTreeMap<String, String>,
     pub(crate) groups: Vec<Group>,
 }
 
@@ -144,6 +146,7 @@ impl Manifest {
             handwritten: strings(&doc["handwritten"]).into_iter().collect(),
             models: pairs(&doc["models"]).into_iter().collect(),
             redact,
+            samples: pairs(&doc["samples"]).into_iter().collect(),
             groups,
         })
     }

@@ -16,7 +16,7 @@ crate::api::resource! {
 /// ```no_run
 /// # async fn run() -> Result<(), clerk_core::Error> {
 /// # let client = clerk_core::ClerkClient::from_env()?;
-/// let answer = client.api_keys().create("sample_name", "sample_subject").send().await?;
+/// let answer = client.api_keys().create("sample", "user_2abcdefghijklmnopqrstuvwxyz").send().await?;
 /// # let _ = answer;
 /// # Ok(())
 /// # }

@@ -12,7 +12,7 @@ use crate::api::*;
 
 impl Invitations {
     /// Create multiple invitations (`CreateBulkInvitations`).
-    pub fn create_bulk(&self) -> CreateBulkInvitations {
+    pub fn create_bulk(&self, items: Vec<Value>) -> CreateBulkInvitations {
         #[allow(unused_mut)]
         let mut call = Call::new(
             &self.client,
@@ -20,7 +20,7 @@ impl Invitations {
             "CreateBulkInvitations",
             &["invitations", "bulk"],
         );
-        call.json_body();
+        call.raw_json(Value::Array(items));
         CreateBulkInvitations { call }
     }
 }

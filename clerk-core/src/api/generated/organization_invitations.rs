@@ -24,7 +24,11 @@ impl OrganizationInvitations {
     }
 
     /// Bulk create and send organization invitations (`CreateOrganizationInvitationBulk`).
-    pub fn create_bulk(&self, organization_id: &str) -> CreateOrganizationInvitationBulk {
+    pub fn create_bulk(
+        &self,
+        organization_id: &str,
+        items: Vec<Value>,
+    ) -> CreateOrganizationInvitationBulk {
         #[allow(unused_mut)]
         let mut call = Call::new(
             &self.client,
@@ -32,7 +36,7 @@ impl OrganizationInvitations {
             "CreateOrganizationInvitationBulk",
             &["organizations", organization_id, "invitations", "bulk"],
         );
-        call.json_body();
+        call.raw_json(Value::Array(items));
         CreateOrganizationInvitationBulk { call }
     }
 

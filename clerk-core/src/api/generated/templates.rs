@@ -16,7 +16,7 @@ crate::api::resource! {
 /// ```no_run
 /// # async fn run() -> Result<(), clerk_core::Error> {
 /// # let client = clerk_core::ClerkClient::from_env()?;
-/// let answer = client.templates().list("template_type_123").send().await?;
+/// let answer = client.templates().list("email").send().await?;
 /// # let _ = answer;
 /// # Ok(())
 /// # }

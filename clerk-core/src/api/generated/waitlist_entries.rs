@@ -52,7 +52,7 @@ impl WaitlistEntries {
     }
 
     /// Create multiple waitlist entries (`CreateBulkWaitlistEntries`).
-    pub fn create_bulk(&self) -> CreateBulkWaitlistEntries {
+    pub fn create_bulk(&self, items: Vec<Value>) -> CreateBulkWaitlistEntries {
         #[allow(unused_mut)]
         let mut call = Call::new(
             &self.client,
@@ -60,7 +60,7 @@ impl WaitlistEntries {
             "CreateBulkWaitlistEntries",
             &["waitlist_entries", "bulk"],
         );
-        call.json_body();
+        call.raw_json(Value::Array(items));
         CreateBulkWaitlistEntries { call }
     }
 
