@@ -207,7 +207,10 @@ const PRISM_CANNOT_ANSWER: &[(&str, &str)] = &[
         "EnterpriseConnection nests the same `anyOf` of bare `required` lists as SAMLConnection",
     ),
     ("GetEnterpriseConnection", "as CreateEnterpriseConnection"),
-    ("UpdateEnterpriseConnection", "as CreateEnterpriseConnection"),
+    (
+        "UpdateEnterpriseConnection",
+        "as CreateEnterpriseConnection",
+    ),
 ];
 
 /// Attempts per operation when Prism generates an answer violating its own spec.
@@ -302,7 +305,11 @@ fn every_operation_of_the_spec_is_wrapped_once() {
         .lines()
         .filter_map(|l| l.trim().strip_prefix("operationId: "))
         .collect();
-    let wrapped: Vec<&str> = OPERATIONS.iter().chain(GENERATED_OPERATIONS).copied().collect();
+    let wrapped: Vec<&str> = OPERATIONS
+        .iter()
+        .chain(GENERATED_OPERATIONS)
+        .copied()
+        .collect();
     for op in &in_spec {
         assert_eq!(
             wrapped.iter().filter(|w| *w == op).count(),
@@ -310,7 +317,11 @@ fn every_operation_of_the_spec_is_wrapped_once() {
             "{op} must be wrapped exactly once"
         );
     }
-    assert_eq!(in_spec.len(), wrapped.len(), "operations wrapped but not in the spec");
+    assert_eq!(
+        in_spec.len(),
+        wrapped.len(),
+        "operations wrapped but not in the spec"
+    );
 }
 
 #[test]

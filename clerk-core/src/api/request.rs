@@ -405,14 +405,19 @@ fn multipart_body(parts: &[Part]) -> (String, Vec<u8>) {
                 .replace('\r', "%0D")
                 .replace('\n', "%0A")
         };
-        let mut disposition = format!("Content-Disposition: form-data; name=\"{}\"", escape(p.name));
+        let mut disposition = format!(
+            "Content-Disposition: form-data; name=\"{}\"",
+            escape(p.name)
+        );
         if let Some(f) = &p.file_name {
             disposition.push_str(&format!("; filename=\"{}\"", escape(f)));
         }
         out.extend_from_slice(disposition.as_bytes());
         out.extend_from_slice(b"\r\n");
         if let Some(c) = &p.content_type {
-            out.extend_from_slice(format!("Content-Type: {}\r\n", c.replace(['\r', '\n'], "")).as_bytes());
+            out.extend_from_slice(
+                format!("Content-Type: {}\r\n", c.replace(['\r', '\n'], "")).as_bytes(),
+            );
         }
         out.extend_from_slice(b"\r\n");
         out.extend_from_slice(&p.data);

@@ -361,7 +361,7 @@ generated_delete_directory_group_role_mapping, "DeleteDirectoryGroupRoleMapping"
 generated_create_admin_portal_link_token, "createAdminPortalLinkToken" => |c| c.admin_portal_link_tokens().create().organization_id("org_2abcdefghijklmnopqrstuvwxyz").it_contact_id("sample_it_contact_id").scopes("sample_scopes").seconds_until_expiration(1).send();
 generated_revoke_admin_portal_link_token, "revokeAdminPortalLinkToken" => |c| c.admin_portal_link_tokens().revoke("aplt_0123456789abcdef0123456789abcdef").revocation_reason("sample_revocation_reason").send();
 generated_create_api_key, "createApiKey" => |c| c.api_keys().create("sample", "user_2abcdefghijklmnopqrstuvwxyz").type_("sample_type").description("sample_description").claims(serde_json::json!({})).scopes("sample_scopes").created_by("user_2abcdefghijklmnopqrstuvwxyz").seconds_until_expiration(1.0).send();
-generated_get_api_keys, "getApiKeys" => |c| c.api_keys().list("user_2abcdefghijklmnopqrstuvwxyz").type_("sample_type").include_invalid("true").limit(10.0).offset(0.0).query("sample_query").send();
+generated_get_api_keys, "getApiKeys" => |c| c.api_keys().list("user_2abcdefghijklmnopqrstuvwxyz").type_("sample_type").include_invalid("true").limit(10).offset(0).query("sample_query").send();
 generated_get_api_key, "getApiKey" => |c| c.api_keys().get("ak_0123456789abcdef0123456789abcdef").send();
 generated_update_api_key, "updateApiKey" => |c| c.api_keys().update("ak_0123456789abcdef0123456789abcdef").claims(serde_json::json!({})).scopes("sample_scopes").description("sample_description").subject("user_2abcdefghijklmnopqrstuvwxyz").seconds_until_expiration(1.0).send();
 generated_delete_api_key, "deleteApiKey" => |c| c.api_keys().delete("ak_0123456789abcdef0123456789abcdef").send();
@@ -369,7 +369,7 @@ generated_get_api_key_secret, "getApiKeySecret" => |c| c.api_keys().secret("ak_0
 generated_revoke_api_key, "revokeApiKey" => |c| c.api_keys().revoke("ak_0123456789abcdef0123456789abcdef").revocation_reason("sample_revocation_reason").send();
 generated_verify_api_key, "verifyApiKey" => |c| c.api_keys().verify("sample_secret").send();
 generated_create_m2m_token, "createM2MToken" => |c| c.m2m_tokens().create().token_format("opaque").seconds_until_expiration(1.0).claims(serde_json::json!({})).min_remaining_ttl_seconds(240).send();
-generated_get_m2m_tokens, "getM2MTokens" => |c| c.m2m_tokens().list("mch_2abcdefghijklmnopqrstuvwxyz").revoked(true).expired(true).limit(10.0).offset(0.0).send();
+generated_get_m2m_tokens, "getM2MTokens" => |c| c.m2m_tokens().list("mch_2abcdefghijklmnopqrstuvwxyz").revoked(true).expired(true).limit(10).offset(0).send();
 generated_revoke_m2m_token, "revokeM2MToken" => |c| c.m2m_tokens().revoke("mt_0123456789abcdef0123456789abcdef").revocation_reason("sample_revocation_reason").send();
 generated_verify_m2m_token, "verifyM2MToken" => |c| c.m2m_tokens().verify("sample_token").send();
 generated_verify_o_auth_access_token, "verifyOAuthAccessToken" => |c| c.oauth_access_tokens().verify().access_token("XXXXXXXXXXXXXX").send();

@@ -89,11 +89,26 @@ pub(crate) fn generate(spec: &Spec, manifest: &Manifest) -> Result<Vec<(String, 
             continue;
         }
         let &(group, name) = place.get(id).ok_or_else(|| {
-            format!("the spec's {id} ({} {path}) is not in the manifest: add it to a group", method.to_uppercase())
+            format!(
+                "the spec's {id} ({} {path}) is not in the manifest: add it to a group",
+                method.to_uppercase()
+            )
         })?;
-        ops.push(operation(spec, &mut models, path, method, node, group, name)?);
+        ops.push(operation(
+            spec,
+            &mut models,
+            path,
+            method,
+            node,
+            group,
+            name,
+        )?);
     }
-    for id in place.keys().copied().chain(manifest.handwritten.iter().map(String::as_str)) {
+    for id in place
+        .keys()
+        .copied()
+        .chain(manifest.handwritten.iter().map(String::as_str))
+    {
         if !seen.contains(id) {
             return Err(format!("manifest: {id} is not an operation of the spec"));
         }
@@ -103,7 +118,9 @@ pub(crate) fn generate(spec: &Spec, manifest: &Manifest) -> Result<Vec<(String, 
     patterns(&spec.root, &mut missing);
     missing.retain(|p| models.pattern_sample(p).is_none());
     if !missing.is_empty() {
-        return Err(format!("manifest samples: no sample for the patterns {missing:?}"));
+        return Err(format!(
+            "manifest samples: no sample for the patterns {missing:?}"
+        ));
     }
 
     let mut files = Vec::new();
@@ -113,7 +130,7 @@ pub(crate) fn generate(spec: &Spec, manifest: &Manifest) -> Result<Vec<(String, 
         if group_ops.is_empty() {
             continue;
         }
-        let module = snake(&group.handle);
+        let module = group.accessor.clone();
         files.push((
             format!("clerk-core/src/api/generated/{module}.rs"),
             group_file(group, &group_ops, &models)?,
@@ -133,6 +150,7 @@ pub(crate) fn generate(spec: &Spec, manifest: &Manifest) -> Result<Vec<(String, 
         "clerk-core/src/api/models/generated.rs".into(),
         models_file(&models),
     ));
+    files.push(("docs/backend-api.md".into(), docs_file(manifest, &ops)));
     files.push((
         "clerk-core/tests/generated/conformance.rs".into(),
         conformance_file(manifest, &ops, &models),
@@ -154,10 +172,12 @@ fn operation<'y>(
     let segments: Vec<Segment> = path
         .trim_start_matches('/')
         .split('/')
-        .map(|s| match s.strip_prefix('{').and_then(|s| s.strip_suffix('}')) {
-            Some(p) => Segment::Param(p.to_owned()),
-            None => Segment::Literal(s.to_owned()),
-        })
+        .map(
+            |s| match s.strip_prefix('{').and_then(|s| s.strip_suffix('}')) {
+                Some(p) => Segment::Param(p.to_owned()),
+                None => Segment::Literal(s.to_owned()),
+            },
+        )
         .collect();
     let path_params: Vec<String> = segments
         .iter()
@@ -199,10 +219,16 @@ fn operation<'y>(
     if !body.is_badvalue() {
         let content = &body["content"];
         let (schema, loc) = if has(content, "multipart/form-data") {
-            (spec.resolve(&content["multipart/form-data"]["schema"]), Loc::Part)
+            (
+                spec.resolve(&content["multipart/form-data"]["schema"]),
+                Loc::Part,
+            )
         } else {
             json_body = true;
-            (spec.resolve(&content["application/json"]["schema"]), Loc::Body)
+            (
+                spec.resolve(&content["application/json"]["schema"]),
+                Loc::Body,
+            )
         };
         let patchy = matches!(method, "patch" | "put");
         if text(schema, "type") == "array" {
@@ -231,7 +257,9 @@ fn operation<'y>(
                 kind,
                 loc,
                 doc,
-                patch: patchy && loc == Loc::Body && (models.nullable(prop) || models.nullable(resolved)),
+                patch: patchy
+                    && loc == Loc::Body
+                    && (models.nullable(prop) || models.nullable(resolved)),
                 deprecated: prop["deprecated"].as_bool() == Some(true),
                 schema: prop,
                 wire,
@@ -280,7 +308,12 @@ fn operation<'y>(
 /// The properties of a request body, with whether each is required.
 fn body_props<'y>(spec: &'y Spec, schema: &'y Yaml) -> Vec<(String, &'y Yaml, bool)> {
     let mut out: Vec<(String, &'y Yaml, bool)> = Vec::new();
-    fn walk<'y>(spec: &'y Spec, node: &'y Yaml, required_ok: bool, out: &mut Vec<(String, &'y Yaml, bool)>) {
+    fn walk<'y>(
+        spec: &'y Spec,
+        node: &'y Yaml,
+        required_ok: bool,
+        out: &mut Vec<(String, &'y Yaml, bool)>,
+    ) {
         let node = spec.resolve(node);
         let required: Vec<&str> = node["required"]
             .as_vec()
@@ -324,7 +357,8 @@ fn kind(spec: &Spec, schema: &Yaml, wire: &str) -> Kind {
         "string" if text(s, "format") == "binary" => Kind::File,
         "string" => Kind::Str,
         "boolean" => Kind::Bool,
-        "integer" if matches!(wire, "limit" | "offset") => Kind::Uint,
+        // Some list operations type them as `number`; they are counts all the same.
+        "integer" | "number" if matches!(wire, "limit" | "offset") => Kind::Uint,
         "integer" => Kind::Int,
         "number" => Kind::Float,
         "array" if text(spec.resolve(&s["items"]), "type") == "string" => Kind::StrList,
@@ -448,7 +482,13 @@ fn group_file(group: &Group, ops: &[&Op<'_>], models: &Models<'_>) -> Result<Str
         } else {
             doc_line(&op.summary)
         };
-        writeln!(s, "/// {} (`{}`).", sentence(&summary).trim_end_matches('.'), op.id).unwrap();
+        writeln!(
+            s,
+            "/// {} (`{}`).",
+            sentence(&summary).trim_end_matches('.'),
+            op.id
+        )
+        .unwrap();
         if op.deprecated {
             s.push_str("#[deprecated(note = \"deprecated by Clerk\")]\n");
         }
@@ -459,7 +499,14 @@ fn group_file(group: &Group, ops: &[&Op<'_>], models: &Models<'_>) -> Result<Str
         for a in &op.args {
             params.push(format!("{}: {}", a.rust, arg_type(a)));
         }
-        writeln!(s, "pub fn {}({}) -> {} {{", op.name, params.join(", "), op.builder).unwrap();
+        writeln!(
+            s,
+            "pub fn {}({}) -> {} {{",
+            op.name,
+            params.join(", "),
+            op.builder
+        )
+        .unwrap();
         let segs: Vec<String> = op
             .segments
             .iter()
@@ -517,7 +564,12 @@ fn group_file(group: &Group, ops: &[&Op<'_>], models: &Models<'_>) -> Result<Str
                 s.push_str("#[deprecated(note = \"deprecated by Clerk\")]\n");
             }
             let (ty, stmt) = setter(p);
-            writeln!(s, "pub fn {}(mut self, value: {ty}) -> Self {{\n{stmt}\nself\n}}\n", p.rust).unwrap();
+            writeln!(
+                s,
+                "pub fn {}(mut self, value: {ty}) -> Self {{\n{stmt}\nself\n}}\n",
+                p.rust
+            )
+            .unwrap();
         }
         if let Some(file) = op.args.iter().find(|a| a.kind == Kind::File) {
             writeln!(
@@ -613,16 +665,17 @@ fn sample_str(m: &Models<'_>, schema: &Yaml, wire: &str) -> String {
         Some(parts) if !parts.is_empty() => m.spec().resolve(&parts[0]),
         _ => s,
     };
-    if let Some(v) = s["enum"].as_vec().and_then(|v| v.iter().find_map(Yaml::as_str)) {
+    if let Some(v) = s["enum"]
+        .as_vec()
+        .and_then(|v| v.iter().find_map(Yaml::as_str))
+    {
         return v.to_owned();
     }
     if let Some(sample) = s["pattern"].as_str().and_then(|p| m.pattern_sample(p)) {
         return sample.to_owned();
     }
-    if let Some(e) = s["example"].as_str() {
-        if !e.is_empty() {
-            return e.to_owned();
-        }
+    if let Some(e) = s["example"].as_str().filter(|e| !e.is_empty()) {
+        return e.to_owned();
     }
     match text(s, "format") {
         "email" => return "ada@example.com".into(),
@@ -640,7 +693,10 @@ fn sample_str(m: &Models<'_>, schema: &Yaml, wire: &str) -> String {
     if wire.contains("phone") {
         return "+15555550100".into();
     }
-    format!("sample_{}", wire.replace(|c: char| !c.is_ascii_alphanumeric(), "_"))
+    format!(
+        "sample_{}",
+        wire.replace(|c: char| !c.is_ascii_alphanumeric(), "_")
+    )
 }
 
 fn sample_int(m: &Models<'_>, schema: &Yaml, wire: &str) -> i64 {
@@ -669,7 +725,10 @@ fn sample_json(m: &Models<'_>, schema: &Yaml, wire: &str, depth: usize) -> Strin
             if key == "allOf" && parts.len() > 1 {
                 break;
             }
-            if let Some(first) = parts.iter().find(|p| has(p, "$ref") || has(p, "type") || has(p, "properties")) {
+            if let Some(first) = parts
+                .iter()
+                .find(|p| has(p, "$ref") || has(p, "type") || has(p, "properties"))
+            {
                 return sample_json(m, first, wire, depth + 1);
             }
         }
@@ -700,10 +759,8 @@ fn sample_json(m: &Models<'_>, schema: &Yaml, wire: &str, depth: usize) -> Strin
                             .map(|v| v.iter().filter_map(Yaml::as_str).collect())
                             .unwrap_or_default();
                         for (k, v) in h {
-                            if let Some(k) = k.as_str() {
-                                if req.contains(&k) {
-                                    props.push((k, v));
-                                }
+                            if let Some(k) = k.as_str().filter(|k| req.contains(k)) {
+                                props.push((k, v));
                             }
                         }
                     }
@@ -711,15 +768,17 @@ fn sample_json(m: &Models<'_>, schema: &Yaml, wire: &str, depth: usize) -> Strin
             }
             if let Some(h) = s["properties"].as_hash() {
                 for (k, v) in h {
-                    if let Some(k) = k.as_str() {
-                        if required.contains(&k) {
-                            props.push((k, v));
-                        }
+                    if let Some(k) = k.as_str().filter(|k| required.contains(k)) {
+                        props.push((k, v));
                     }
                 }
             }
             for (k, v) in props {
-                fields.push(format!("{}: {}", json_str(k), sample_json(m, v, k, depth + 1)));
+                fields.push(format!(
+                    "{}: {}",
+                    json_str(k),
+                    sample_json(m, v, k, depth + 1)
+                ));
             }
             format!("{{{}}}", fields.join(", "))
         }
@@ -734,13 +793,20 @@ fn call_expr(group: &Group, op: &Op<'_>, models: &Models<'_>) -> String {
         .map(|p| {
             let schema = op.path_schemas.get(p).copied();
             match schema {
-                Some(s) if has(s, "enum") || has(s, "pattern") => rust_str(&sample_str(models, s, p)),
+                Some(s) if has(s, "enum") || has(s, "pattern") => {
+                    rust_str(&sample_str(models, s, p))
+                }
                 _ => rust_str(&format!("{}_123", snake(p).trim_end_matches("_id"))),
             }
         })
         .collect();
     args.extend(op.args.iter().map(|a| sample_arg(a, models)));
-    format!("client.{}().{}({})", group.accessor, op.name, args.join(", "))
+    format!(
+        "client.{}().{}({})",
+        group.accessor,
+        op.name,
+        args.join(", ")
+    )
 }
 
 fn example(group: &Group, op: &Op<'_>, models: &Models<'_>) -> String {
@@ -749,7 +815,9 @@ fn example(group: &Group, op: &Op<'_>, models: &Models<'_>) -> String {
 
 fn conformance_file(manifest: &Manifest, ops: &[Op<'_>], models: &Models<'_>) -> String {
     let mut s = format!("// {HEADER}\n\n");
-    s.push_str("/// Every operation wrapped by the generated client, by the spec's `operationId`.\n");
+    s.push_str(
+        "/// Every operation wrapped by the generated client, by the spec's `operationId`.\n",
+    );
     s.push_str("const GENERATED_OPERATIONS: &[&str] = &[\n");
     for op in ops {
         writeln!(s, "{:?},", op.id).unwrap();
@@ -765,13 +833,7 @@ fn conformance_file(manifest: &Manifest, ops: &[Op<'_>], models: &Models<'_>) ->
             write!(expr, ".{}({})", p.rust, sample_setter(p, models)).unwrap();
         }
         expr.push_str(".send()");
-        writeln!(
-            s,
-            "generated_{}, {:?} => |c| {expr};",
-            snake(&op.id),
-            op.id
-        )
-        .unwrap();
+        writeln!(s, "generated_{}, {:?} => |c| {expr};", snake(&op.id), op.id).unwrap();
     }
     s.push_str("}\n");
     s
@@ -802,7 +864,11 @@ fn models_file(models: &Models<'_>) -> String {
                 }
                 s.push_str("}\n}\n\n");
             }
-            Def::Struct { doc, fields, redact } => {
+            Def::Struct {
+                doc,
+                fields,
+                redact,
+            } => {
                 let doc = if doc.is_empty() {
                     format!("The `{name}` object.")
                 } else {
@@ -839,7 +905,6 @@ fn models_file(models: &Models<'_>) -> String {
     s
 }
 
-
 /// Every `pattern` of the spec.
 fn patterns(node: &Yaml, out: &mut BTreeSet<String>) {
     if let Some(h) = node.as_hash() {
@@ -857,4 +922,57 @@ fn patterns(node: &Yaml, out: &mut BTreeSet<String>) {
             patterns(x, out);
         }
     }
+}
+
+/// `docs/backend-api.md`: the resource groups and their methods.
+fn docs_file(manifest: &Manifest, ops: &[Op<'_>]) -> String {
+    let mut s = String::from(
+        "<!-- Generated by tools/bapi-gen from tools/bapi-gen/manifest.yaml: do not edit. -->\n\n\
+         # The Backend API client\n\n\
+         `ClerkClient` wraps every operation of Clerk's Backend API spec (the vendored\n\
+         `third_party/clerk-openapi/bapi/openapi.yaml`): each resource group is a handle\n\
+         (`client.machines()`), each operation a method returning a request builder. Required\n\
+         parameters are arguments, optional ones setters, nullable fields of updates take\n\
+         `Patch` (absent, null or a value), lists answer a `Page` and, with `limit`/`offset`,\n\
+         also `.into_stream()`. Anything else is one `client.request(method, path)` away.\n\n\
+         ```rust,no_run\n\
+         # async fn run() -> Result<(), clerk_core::Error> {\n\
+         let client = clerk_core::ClerkClient::from_env()?;\n\
+         let machine = client.machines().create(\"billing-worker\").send().await?;\n\
+         let keys = client.api_keys().list(\"user_123\").limit(20).send().await?;\n\
+         # let _ = (machine, keys);\n\
+         # Ok(())\n\
+         # }\n\
+         ```\n\n\
+         65 operations are written by hand in `clerk-core/src/api/<group>.rs`; the others are\n\
+         generated by `tools/bapi-gen` into `clerk-core/src/api/generated/` (run\n\
+         `cargo run -p clerk-bapi-gen` after changing the spec or `tools/bapi-gen/manifest.yaml`;\n\
+         CI runs it with `--check`). Each group's handle carries an example in the API docs.\n\n\
+         ## Groups\n\n| accessor | handle | generated methods (spec `operationId`) |\n|---|---|---|\n",
+    );
+    for (gi, g) in manifest.groups.iter().enumerate() {
+        let methods: Vec<String> = ops
+            .iter()
+            .filter(|o| o.group == gi)
+            .map(|o| format!("`{}` ({})", o.name, o.id))
+            .collect();
+        let hand = if g.existing {
+            "hand-written methods, plus "
+        } else {
+            ""
+        };
+        writeln!(
+            s,
+            "| `{}()` | `{}` | {hand}{} |",
+            g.accessor,
+            g.handle,
+            methods.join(", ")
+        )
+        .unwrap();
+    }
+    s.push_str(
+        "\nGroups wrapped by hand only: `allowlist_identifiers()`, `blocklist_identifiers()`,\n\
+         `clients()`, `redirect_urls()`, `sign_in_tokens()`, `jwks()`, `interstitial()`.\n",
+    );
+    s
 }

@@ -11,6 +11,7 @@
 //!
 //! - `clerk-core/src/api/generated/` — one file per resource group (request builders) and
 //!   `models.rs` (the response models the hand-written ones do not cover);
+//! - `docs/backend-api.md` — the resource groups and their methods;
 //! - `clerk-core/tests/generated/conformance.rs` — one Prism conformance case per generated
 //!   operation, included by `clerk-core/tests/api_conformance.rs`.
 
@@ -59,7 +60,12 @@ fn run(root: &Path, check: bool) -> Result<usize, String> {
 
     let mut outputs: BTreeMap<PathBuf, String> = BTreeMap::new();
     for (rel, text) in files {
-        outputs.insert(root.join(rel), rustfmt(root, &text)?);
+        let text = if rel.ends_with(".rs") {
+            rustfmt(root, &text)?
+        } else {
+            text
+        };
+        outputs.insert(root.join(rel), text);
     }
     let generated_dir = root.join("clerk-core/src/api/generated");
     let mut stale = 0;

@@ -132,7 +132,10 @@ mod tests {
         assert_eq!(upper_camel("GetJWTTemplate"), "GetJwtTemplate");
         assert_eq!(upper_camel("createM2MToken"), "CreateM2mToken");
         assert_eq!(upper_camel("verification_otp"), "VerificationOtp");
-        assert_eq!(upper_camel("JWKS.ed25519.PublicKey"), "JwksEd25519PublicKey");
+        assert_eq!(
+            upper_camel("JWKS.ed25519.PublicKey"),
+            "JwksEd25519PublicKey"
+        );
         assert_eq!(upper_camel("Invitation.Revoked"), "InvitationRevoked");
         assert_eq!(upper_camel("org:admin"), "OrgAdmin");
         assert_eq!(upper_camel("2fa"), "V2fa");
@@ -146,7 +149,7 @@ mod tests {
     fn doc_lines_are_rustdoc_safe() {
         assert_eq!(
             doc_line("See [docs](https://clerk.com/x) <b>now</b>:\n\nmore"),
-            r"See \[docs\](`(https://clerk.com/x)` \<b\>now\</b\>"
+            r"See `[docs](https://clerk.com/x)` \<b\>now\</b\>"
         );
         assert_eq!(doc_line("the `user_id` field"), "the `user_id` field");
         assert_eq!(doc_line("a user_id"), r"a user\_id");

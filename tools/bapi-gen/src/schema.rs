@@ -123,7 +123,11 @@ impl<'a> Models<'a> {
             "string" => {
                 let values: Vec<String> = node["enum"]
                     .as_vec()
-                    .map(|v| v.iter().filter_map(|s| s.as_str().map(str::to_owned)).collect())
+                    .map(|v| {
+                        v.iter()
+                            .filter_map(|s| s.as_str().map(str::to_owned))
+                            .collect()
+                    })
                     .unwrap_or_default();
                 if values.len() >= 2 {
                     let doc = text(node, "description").to_owned();
@@ -270,9 +274,7 @@ impl<'a> Models<'a> {
 
     fn insert(&mut self, rust: &str, def: Def) -> Result<(), String> {
         match self.defs.get(rust) {
-            Some(old) if *old != def => {
-                Err(format!("two different models would be named {rust}"))
-            }
+            Some(old) if *old != def => Err(format!("two different models would be named {rust}")),
             Some(_) => Ok(()),
             None => {
                 self.defs.insert(rust.to_owned(), def);
@@ -285,7 +287,16 @@ impl<'a> Models<'a> {
 /// Whether a schema says something about the value's shape (not only `nullable` or
 /// `required`).
 fn is_typed(node: &Yaml) -> bool {
-    ["$ref", "type", "properties", "allOf", "oneOf", "anyOf", "items", "enum"]
-        .iter()
-        .any(|k| has(node, k))
+    [
+        "$ref",
+        "type",
+        "properties",
+        "allOf",
+        "oneOf",
+        "anyOf",
+        "items",
+        "enum",
+    ]
+    .iter()
+    .any(|k| has(node, k))
 }

@@ -11,8 +11,8 @@ pub(crate) struct Spec {
 }
 
 pub(crate) fn load(path: &Path) -> Result<Spec, String> {
-    let text =
-        std::fs::read_to_string(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
     let mut docs = YamlLoader::load_from_str(&text)
         .map_err(|e| format!("cannot parse {}: {e}", path.display()))?;
     if docs.len() != 1 {
@@ -114,7 +114,11 @@ impl Manifest {
         let doc = load(path)?.root;
         let strings = |node: &Yaml| -> Vec<String> {
             node.as_vec()
-                .map(|v| v.iter().filter_map(|s| s.as_str().map(str::to_owned)).collect())
+                .map(|v| {
+                    v.iter()
+                        .filter_map(|s| s.as_str().map(str::to_owned))
+                        .collect()
+                })
                 .unwrap_or_default()
         };
         let pairs = |node: &Yaml| -> Vec<(String, String)> {

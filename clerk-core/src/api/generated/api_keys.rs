@@ -184,13 +184,13 @@ impl GetApiKeys {
     }
 
     /// Sets `limit`.
-    pub fn limit(mut self, value: f64) -> Self {
+    pub fn limit(mut self, value: u64) -> Self {
         self.call.query("limit", value);
         self
     }
 
     /// Sets `offset`.
-    pub fn offset(mut self, value: f64) -> Self {
+    pub fn offset(mut self, value: u64) -> Self {
         self.call.query("offset", value);
         self
     }
