@@ -381,6 +381,22 @@ mod fixtures {
     }
 
     #[test]
+    fn generated_models_redact_secrets_in_debug() {
+        let m: MachineSecretKey =
+            serde_json::from_str(r#"{"object":"machine_secret_key","secret":"ak_SECRET","new":1}"#)
+                .unwrap();
+        assert_eq!(m.secret, "ak_SECRET");
+        assert!(!format!("{m:?}").contains("SECRET"));
+        let t: TestingToken = serde_json::from_str(r#"{"token":"SECRET"}"#).unwrap();
+        assert!(!format!("{t:?}").contains("SECRET"));
+        let a = CreateApiKeyResponse {
+            secret: "SECRET".into(),
+            ..Default::default()
+        };
+        assert!(!format!("{a:?}").contains("SECRET"));
+    }
+
+    #[test]
     fn deleted_object_and_total_count() {
         let d: DeletedObject =
             serde_json::from_str(r#"{"object":"user","id":"user_1","deleted":true}"#).unwrap();
