@@ -142,7 +142,7 @@ enum Verdict {
     Pass,
     /// Prism's randomly generated answer did not match its own response schema (a spec
     /// quirk, e.g. `RevokeInvitation`'s `allOf` with conflicting `status` enums): try again.
-    ResponseQuirk(Vec<String>),
+    ResponseQuirk(Vec<String>, bool),
     Fail(String),
 }
 
@@ -157,7 +157,7 @@ impl Mock {
         let violations = std::mem::take(&mut seen.violations);
         seen.operations.clear();
         drop(seen);
-        if !OPERATIONS.contains(&operation) {
+        if !OPERATIONS.contains(&operation) && !GENERATED_OPERATIONS.contains(&operation) {
             return Verdict::Fail(format!("{operation} missing from OPERATIONS"));
         }
         if !seen_op {
@@ -170,7 +170,8 @@ impl Mock {
             ));
         }
         if !violations.is_empty() {
-            return Verdict::ResponseQuirk(violations);
+            let decoded = result.is_ok();
+            return Verdict::ResponseQuirk(violations, decoded);
         }
         match result {
             Ok(_) => Verdict::Pass,
@@ -191,37 +192,72 @@ fn is_response_only(header: &str) -> bool {
     }
 }
 
+/// Operations whose every answer from Prism violates the spec's own response schema, with
+/// the reason (with `--errors` it then answers 500). For these the request is checked (no
+/// request violation) but no answer can be decoded.
+const PRISM_CANNOT_ANSWER: &[(&str, &str)] = &[
+    (
+        "CreateSAMLConnection",
+        "SAMLConnection has `anyOf: [{required: [domain]}, {required: [domains]}]`; Prism's generator then drops required properties",
+    ),
+    ("GetSAMLConnection", "as CreateSAMLConnection"),
+    ("UpdateSAMLConnection", "as CreateSAMLConnection"),
+    (
+        "CreateEnterpriseConnection",
+        "EnterpriseConnection nests the same `anyOf` of bare `required` lists as SAMLConnection",
+    ),
+    ("GetEnterpriseConnection", "as CreateEnterpriseConnection"),
+    (
+        "UpdateEnterpriseConnection",
+        "as CreateEnterpriseConnection",
+    ),
+];
+
 /// Attempts per operation when Prism generates an answer violating its own spec.
 const ATTEMPTS: usize = 60;
 
-macro_rules! conformance {
-    ($($test:ident, $op:literal => |$c:ident| $call:expr;)*) => {
-        $(
-            #[tokio::test]
-            #[ignore = "needs the Prism mock: run .ci/bapi-mock start, then CLERK_BAPI_MOCK_URL=http://127.0.0.1:4010 cargo test -p clerk-core --test api_conformance -- --ignored"]
-            async fn $test() {
-                let m = mock();
-                let $c = &m.client;
-                let mut quirks = Vec::new();
-                for _ in 0..ATTEMPTS {
-                    let result = $call.await;
-                    match m.verdict($op, result) {
-                        Verdict::Pass => {
-                            if !quirks.is_empty() {
-                                eprintln!(
-                                    "{}: passed after {} answers violating the spec's own response schema: {:?}",
-                                    $op, quirks.len(), quirks.first()
-                                );
-                            }
+/// One conformance test: call the operation until Prism answers with a response that matches
+/// its own schema (at most `ATTEMPTS` times), failing on any request violation or decode error.
+macro_rules! conformance_case {
+    ($test:ident, $op:literal => |$c:ident| $call:expr) => {
+        #[tokio::test]
+        #[ignore = "needs the Prism mock: run .ci/bapi-mock start, then CLERK_BAPI_MOCK_URL=http://127.0.0.1:4010 cargo test -p clerk-core --test api_conformance -- --ignored"]
+        // Deprecated operations and parameters are still part of the spec, so still checked.
+        #[allow(deprecated)]
+        async fn $test() {
+            let m = mock();
+            let $c = &m.client;
+            let mut quirks = Vec::new();
+            for _ in 0..ATTEMPTS {
+                let result = $call.await;
+                match m.verdict($op, result) {
+                    Verdict::Pass => {
+                        if !quirks.is_empty() {
+                            eprintln!(
+                                "{}: passed after {} answers violating the spec's own response schema: {:?}",
+                                $op, quirks.len(), quirks.first()
+                            );
+                        }
+                        return;
+                    }
+                    Verdict::ResponseQuirk(v, _decoded) => {
+                        if PRISM_CANNOT_ANSWER.iter().any(|(op, _)| *op == $op) {
+                            eprintln!("{}: request valid; Prism cannot generate a valid answer, so it is not decoded: {:?}", $op, v);
                             return;
                         }
-                        Verdict::ResponseQuirk(v) => quirks.push(v),
-                        Verdict::Fail(msg) => panic!("{msg}"),
+                        quirks.push(v)
                     }
+                    Verdict::Fail(msg) => panic!("{msg}"),
                 }
-                panic!("{}: every answer violated the response schema: {:#?}", $op, quirks.first());
             }
-        )*
+            panic!("{}: every answer violated the response schema: {:#?}", $op, quirks.first());
+        }
+    };
+}
+
+macro_rules! conformance {
+    ($($test:ident, $op:literal => |$c:ident| $call:expr;)*) => {
+        $( conformance_case!($test, $op => |$c| $call); )*
 
         #[test]
         fn every_listed_operation_has_a_test() {
@@ -236,13 +272,65 @@ macro_rules! conformance {
     };
 }
 
+/// The cases of the generated operations (`generated/conformance.rs`, written by
+/// `tools/bapi-gen` with sample arguments valid for the spec).
+macro_rules! generated_conformance {
+    ($($test:ident, $op:literal => |$c:ident| $call:expr;)*) => {
+        $( conformance_case!($test, $op => |$c| $call); )*
+
+        #[test]
+        fn every_generated_operation_has_a_test() {
+            let tested: &[&str] = &[$($op),*];
+            for op in GENERATED_OPERATIONS {
+                assert!(tested.contains(op), "no conformance test for {op}");
+            }
+            for op in tested {
+                assert!(
+                    GENERATED_OPERATIONS.contains(op),
+                    "{op} is tested but not listed in GENERATED_OPERATIONS"
+                );
+            }
+        }
+    };
+}
+
+include!("generated/conformance.rs");
+
+#[test]
+fn every_operation_of_the_spec_is_wrapped_once() {
+    let path = spec_path();
+    let spec = std::fs::read_to_string(&path)
+        .unwrap_or_else(|e| panic!("cannot read the spec at {}: {e}", path.display()));
+    let in_spec: Vec<&str> = spec
+        .lines()
+        .filter_map(|l| l.trim().strip_prefix("operationId: "))
+        .collect();
+    let wrapped: Vec<&str> = OPERATIONS
+        .iter()
+        .chain(GENERATED_OPERATIONS)
+        .copied()
+        .collect();
+    for op in &in_spec {
+        assert_eq!(
+            wrapped.iter().filter(|w| *w == op).count(),
+            1,
+            "{op} must be wrapped exactly once"
+        );
+    }
+    assert_eq!(
+        in_spec.len(),
+        wrapped.len(),
+        "operations wrapped but not in the spec"
+    );
+}
+
 #[test]
 #[ignore = "needs the Prism mock: run .ci/bapi-mock start, then CLERK_BAPI_MOCK_URL=http://127.0.0.1:4010 cargo test -p clerk-core --test api_conformance -- --ignored"]
 fn every_operation_exists_in_the_spec() {
     let path = spec_path();
     let spec = std::fs::read_to_string(&path)
         .unwrap_or_else(|e| panic!("cannot read the spec at {}: {e}", path.display()));
-    for op in OPERATIONS {
+    for op in OPERATIONS.iter().chain(GENERATED_OPERATIONS) {
         assert!(
             spec.contains(&format!("operationId: {op}\n")),
             "{op} is not an operationId of {}",

@@ -43,6 +43,9 @@ mod sessions;
 mod sign_in_tokens;
 mod users;
 
+// Generated from Clerk's OpenAPI spec by tools/bapi-gen.
+mod generated;
+
 pub use crate::error::ClerkErrorDetail;
 pub use client::{
     ClerkClient, ClerkClientBuilder, ClerkClientOptions, DEFAULT_CLERK_API_VERSION,
@@ -70,6 +73,8 @@ pub use sessions::*;
 pub use sign_in_tokens::*;
 pub use users::*;
 
+pub use generated::*;
+
 /// Declare a resource-group handle: `pub struct Users { client }` plus its accessor on
 /// [`ClerkClient`].
 macro_rules! resource {
@@ -77,7 +82,7 @@ macro_rules! resource {
         $(#[$meta])*
         #[derive(Debug, Clone)]
         pub struct $name {
-            client: $crate::api::ClerkClient,
+            pub(crate) client: $crate::api::ClerkClient,
         }
 
         impl $crate::api::ClerkClient {

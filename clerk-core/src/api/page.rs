@@ -90,7 +90,7 @@ impl<'de, T: Deserialize<'de>> Deserialize<'de> for Page<T> {
             Array(Vec<T>),
             Object {
                 data: Vec<T>,
-                #[serde(default)]
+                #[serde(default, deserialize_with = "count")]
                 total_count: Option<i64>,
             },
         }
@@ -102,6 +102,14 @@ impl<'de, T: Deserialize<'de>> Deserialize<'de> for Page<T> {
             Shape::Object { data, total_count } => Page { data, total_count },
         })
     }
+}
+
+/// A count that some list schemas type as `number`: accept `12.0` (and truncate a fraction)
+/// as well as `12`.
+fn count<'de, D: Deserializer<'de>>(d: D) -> Result<Option<i64>, D::Error> {
+    Ok(Option::<f64>::deserialize(d)?
+        .filter(|n| n.is_finite())
+        .map(|n| n.trunc() as i64))
 }
 
 /// Page size used by streams when the builder has no `limit`.
@@ -172,6 +180,8 @@ mod tests {
         let p: Page<u32> = serde_json::from_str(r#"{"data":[4],"total_count":9}"#).unwrap();
         assert_eq!(p.data, vec![4]);
         assert_eq!(p.total_count, Some(9));
+        let p: Page<u32> = serde_json::from_str(r#"{"data":[],"total_count":3.0}"#).unwrap();
+        assert_eq!(p.total_count, Some(3));
         let p: Page<u32> = serde_json::from_str(r#"{"data":[]}"#).unwrap();
         assert!(p.is_empty());
         assert!(serde_json::from_str::<Page<u32>>(r#"{"items":[]}"#).is_err());

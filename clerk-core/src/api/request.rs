@@ -59,6 +59,8 @@ pub(crate) struct Call {
     query: Vec<(Cow<'static, str>, String)>,
     body: Option<serde_json::Map<String, serde_json::Value>>,
     raw_body: Option<serde_json::Value>,
+    /// A `multipart/form-data` body (uploads); takes precedence over a JSON body.
+    multipart: Option<Vec<Part>>,
     body_error: Option<String>,
     path_error: Option<String>,
     authenticated: bool,
@@ -117,6 +119,7 @@ impl Call {
             query: Vec::new(),
             body: None,
             raw_body: None,
+            multipart: None,
             body_error: None,
             path_error: None,
             authenticated: true,
@@ -153,6 +156,11 @@ impl Call {
         self.body.get_or_insert_with(serde_json::Map::new)
     }
 
+    /// Send this JSON value as the body (bulk operations take an array).
+    pub(crate) fn raw_json(&mut self, value: serde_json::Value) {
+        self.raw_body = Some(value);
+    }
+
     /// Set a body field.
     pub(crate) fn field(&mut self, key: &str, value: impl Serialize) {
         let value = serde_json::to_value(value).unwrap_or(serde_json::Value::Null);
@@ -184,6 +192,54 @@ impl Call {
             serde_json::Value::Array(a) => a.push(value),
             other => *other = serde_json::Value::Array(vec![value]),
         }
+    }
+
+    /// Add a text part to a `multipart/form-data` body (replacing one of the same name).
+    pub(crate) fn part_text(&mut self, name: &'static str, value: String) {
+        self.set_part(Part {
+            name,
+            file_name: None,
+            content_type: None,
+            data: value.into_bytes(),
+        });
+    }
+
+    /// Add a file part to a `multipart/form-data` body (replacing one of the same name).
+    pub(crate) fn part_file(&mut self, name: &'static str, data: Vec<u8>) {
+        self.set_part(Part {
+            name,
+            file_name: Some("file".to_owned()),
+            content_type: Some("application/octet-stream".to_owned()),
+            data,
+        });
+    }
+
+    /// Set the file name and/or content type of an existing file part.
+    pub(crate) fn part_file_meta(
+        &mut self,
+        name: &str,
+        file_name: Option<String>,
+        content_type: Option<String>,
+    ) {
+        if let Some(part) = self
+            .multipart
+            .get_or_insert_with(Vec::new)
+            .iter_mut()
+            .find(|p| p.name == name)
+        {
+            if let Some(f) = file_name {
+                part.file_name = Some(f);
+            }
+            if let Some(c) = content_type {
+                part.content_type = Some(c);
+            }
+        }
+    }
+
+    fn set_part(&mut self, part: Part) {
+        let parts = self.multipart.get_or_insert_with(Vec::new);
+        parts.retain(|p| p.name != part.name);
+        parts.push(part);
     }
 
     /// Send and decode the JSON response as `T`.
@@ -249,6 +305,13 @@ impl Call {
                 .with_operation(op.clone())
                 .with_source(e)
         })?;
+        let (content_type, body) = match &self.multipart {
+            Some(parts) => {
+                let (content_type, bytes) = multipart_body(parts);
+                (content_type, Some(bytes))
+            }
+            None => ("application/json".to_owned(), body),
+        };
 
         let idempotent = retry::is_idempotent(&self.method);
         let started = Instant::now();
@@ -266,7 +329,7 @@ impl Call {
             }
             if let Some(body) = &body {
                 req = req
-                    .header(http::header::CONTENT_TYPE, "application/json")
+                    .header(http::header::CONTENT_TYPE, content_type.as_str())
                     .body(body.clone());
             }
             tracing::debug!(operation = %op, method = %self.method, path = %self.path, attempt = retries_done + 1, "clerk backend api request");
@@ -313,6 +376,55 @@ impl Call {
             }
         }
     }
+}
+
+/// One part of a `multipart/form-data` body.
+#[derive(Clone)]
+struct Part {
+    name: &'static str,
+    file_name: Option<String>,
+    content_type: Option<String>,
+    data: Vec<u8>,
+}
+
+/// Encode a `multipart/form-data` body (RFC 7578): the content type with its boundary, and
+/// the bytes. The boundary is random so that it cannot occur in an uploaded file by chance.
+fn multipart_body(parts: &[Part]) -> (String, Vec<u8>) {
+    let boundary = {
+        use std::hash::{BuildHasher, Hasher};
+        let mut h = std::collections::hash_map::RandomState::new().build_hasher();
+        h.write_usize(parts.len());
+        format!("clerk-rs-{:016x}", h.finish())
+    };
+    let mut out = Vec::new();
+    for p in parts {
+        out.extend_from_slice(format!("--{boundary}\r\n").as_bytes());
+        // Names and file names are escaped as browsers do (quotes and line breaks).
+        let escape = |s: &str| {
+            s.replace('"', "%22")
+                .replace('\r', "%0D")
+                .replace('\n', "%0A")
+        };
+        let mut disposition = format!(
+            "Content-Disposition: form-data; name=\"{}\"",
+            escape(p.name)
+        );
+        if let Some(f) = &p.file_name {
+            disposition.push_str(&format!("; filename=\"{}\"", escape(f)));
+        }
+        out.extend_from_slice(disposition.as_bytes());
+        out.extend_from_slice(b"\r\n");
+        if let Some(c) = &p.content_type {
+            out.extend_from_slice(
+                format!("Content-Type: {}\r\n", c.replace(['\r', '\n'], "")).as_bytes(),
+            );
+        }
+        out.extend_from_slice(b"\r\n");
+        out.extend_from_slice(&p.data);
+        out.extend_from_slice(b"\r\n");
+    }
+    out.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
+    (format!("multipart/form-data; boundary={boundary}"), out)
 }
 
 fn transport_failure(op: &str, e: reqwest::Error, timeout: Duration) -> (Outcome, Error) {
@@ -576,6 +688,35 @@ mod tests {
         ))
         .unwrap();
         assert_eq!(u.path(), "/v1/users/..%2Fjwks");
+    }
+
+    #[test]
+    fn multipart_bodies_name_each_part() {
+        let parts = [
+            Part {
+                name: "uploader_user_id",
+                file_name: None,
+                content_type: None,
+                data: b"user_1".to_vec(),
+            },
+            Part {
+                name: "file",
+                file_name: Some("a\"b.png".to_owned()),
+                content_type: Some("image/png".to_owned()),
+                data: vec![0x89, b'P', b'N', b'G'],
+            },
+        ];
+        let (content_type, body) = multipart_body(&parts);
+        let boundary = content_type
+            .strip_prefix("multipart/form-data; boundary=")
+            .unwrap();
+        let mut expected = format!(
+            "--{boundary}\r\nContent-Disposition: form-data; name=\"uploader_user_id\"\r\n\r\nuser_1\r\n--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a%22b.png\"\r\nContent-Type: image/png\r\n\r\n"
+        )
+        .into_bytes();
+        expected.extend_from_slice(&[0x89, b'P', b'N', b'G']);
+        expected.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+        assert_eq!(body, expected);
     }
 
     #[test]

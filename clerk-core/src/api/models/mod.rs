@@ -9,11 +9,14 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use serde::{Deserialize, Serialize};
 
+// Generated from Clerk's OpenAPI spec by tools/bapi-gen.
+mod generated;
 mod misc;
 mod organization;
 mod session;
 mod user;
 
+pub use generated::*;
 pub use misc::*;
 pub use organization::*;
 pub use session::*;
@@ -375,6 +378,22 @@ mod fixtures {
             ..Default::default()
         };
         assert!(!format!("{o:?}").contains("SECRET"));
+    }
+
+    #[test]
+    fn generated_models_redact_secrets_in_debug() {
+        let m: MachineSecretKey =
+            serde_json::from_str(r#"{"object":"machine_secret_key","secret":"ak_SECRET","new":1}"#)
+                .unwrap();
+        assert_eq!(m.secret, "ak_SECRET");
+        assert!(!format!("{m:?}").contains("SECRET"));
+        let t: TestingToken = serde_json::from_str(r#"{"token":"SECRET"}"#).unwrap();
+        assert!(!format!("{t:?}").contains("SECRET"));
+        let a = CreateApiKeyResponse {
+            secret: "SECRET".into(),
+            ..Default::default()
+        };
+        assert!(!format!("{a:?}").contains("SECRET"));
     }
 
     #[test]
