@@ -377,6 +377,18 @@ conformance! {
         }
         Ok::<_, clerk_core::Error>(n)
     };
+    users_cursor_stream, "GetUserList" => |c| async {
+        let mut s = Box::pin(c.users().list().limit(3).starting_after("user_123").into_cursor_stream());
+        let mut n = 0;
+        while let Some(u) = s.try_next().await? {
+            let _ = u;
+            n += 1;
+            if n >= 5 {
+                break;
+            }
+        }
+        Ok::<_, clerk_core::Error>(n)
+    };
     users_count, "GetUsersCount" => |c| c.users().count().email_address("ada@example.com").banned(true).send();
     users_get, "GetUser" => |c| c.users().get("user_123").send();
     users_create, "CreateUser" => |c| c

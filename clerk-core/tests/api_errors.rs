@@ -522,6 +522,56 @@ async fn stream_walks_all_pages() {
 }
 
 #[tokio::test]
+async fn cursor_stream_walks_users_by_starting_after() {
+    // 5 users, newest first, served after the `starting_after` cursor in pages of `limit`.
+    let server = Server::start(|_, seen| {
+        let q = seen.query.clone().unwrap_or_default();
+        let get = |k: &str| {
+            q.split('&')
+                .find_map(|kv| kv.strip_prefix(&format!("{k}=")))
+                .map(str::to_owned)
+        };
+        let limit: usize = get("limit").and_then(|l| l.parse().ok()).unwrap_or(10);
+        let after = get("starting_after")
+            .and_then(|id| {
+                id.strip_prefix("user_")
+                    .and_then(|n| n.parse::<usize>().ok())
+            })
+            .map_or(0, |n| n + 1);
+        let items: Vec<String> = (after..(after + limit).min(5))
+            .map(|i| format!(r#"{{"object":"user","id":"user_{i}"}}"#))
+            .collect();
+        json(200, &format!("[{}]", items.join(",")))
+    })
+    .await;
+    let client = server.client().build().unwrap();
+    let users: Vec<_> = client
+        .users()
+        .list()
+        .limit(2)
+        .offset(40) // dropped: the cursor replaces it
+        .into_cursor_stream()
+        .try_collect()
+        .await
+        .unwrap();
+    let ids: Vec<_> = users.iter().map(|u| u.id.as_str()).collect();
+    assert_eq!(ids, ["user_0", "user_1", "user_2", "user_3", "user_4"]);
+    let queries: Vec<_> = server
+        .seen()
+        .into_iter()
+        .map(|s| s.query.unwrap())
+        .collect();
+    assert_eq!(
+        queries,
+        [
+            "limit=2",
+            "starting_after=user_1&limit=2",
+            "starting_after=user_3&limit=2"
+        ]
+    );
+}
+
+#[tokio::test]
 async fn escape_hatch_and_public_endpoint() {
     let server = Server::start(|_, seen| match seen.path.as_str() {
         "/v1/public/interstitial" => Reply::Now(

@@ -168,6 +168,59 @@ where
     })
 }
 
+/// Fetch pages of `call` by cursor: each request asks for the items after the last one seen
+/// (`starting_after` = its `id`), until a short or empty page. `offset` is dropped: the cursor
+/// replaces it (Clerk refuses both together).
+pub(crate) fn paginate_by_cursor<T>(
+    mut call: Call,
+    id: fn(&T) -> &str,
+) -> impl Stream<Item = Result<T, Error>> + Send + 'static
+where
+    T: DeserializeOwned + Send + 'static,
+{
+    let limit = call
+        .query_u64("limit")
+        .filter(|l| *l > 0)
+        .unwrap_or(DEFAULT_STREAM_PAGE_SIZE);
+    call.remove_query("offset");
+    struct State<T> {
+        call: Call,
+        buffer: std::vec::IntoIter<T>,
+        done: bool,
+    }
+    let state = State {
+        call,
+        buffer: Vec::new().into_iter(),
+        done: false,
+    };
+    futures_util::stream::unfold(state, move |mut st| async move {
+        loop {
+            if let Some(item) = st.buffer.next() {
+                return Some((Ok(item), st));
+            }
+            if st.done {
+                return None;
+            }
+            let mut call = st.call.clone();
+            call.query("limit", limit);
+            match call.send::<Page<T>>().await {
+                Ok(page) => {
+                    let n = page.data.len() as u64;
+                    st.done = n < limit;
+                    if let Some(last) = page.data.last() {
+                        st.call.query("starting_after", id(last));
+                    }
+                    st.buffer = page.data.into_iter();
+                }
+                Err(e) => {
+                    st.done = true;
+                    return Some((Err(e), st));
+                }
+            }
+        }
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -143,6 +143,11 @@ impl Call {
         self.query.push((Cow::Borrowed(key), value.to_string()));
     }
 
+    /// Drop a query parameter.
+    pub(crate) fn remove_query(&mut self, key: &str) {
+        self.query.retain(|(k, _)| k != key);
+    }
+
     pub(crate) fn query_u64(&self, key: &str) -> Option<u64> {
         self.query
             .iter()

@@ -458,8 +458,35 @@ impl ListUsers {
         query order_by: String;
         /// Page size, 1 to 500. Defaults to 10.
         query limit: u64;
-        /// Items to skip. Defaults to 0.
+        /// Items to skip. Defaults to 0. A large offset is slow: walk long lists with
+        /// [`starting_after`](Self::starting_after) or [`into_cursor_stream`](Self::into_cursor_stream).
         query offset: u64;
+        /// The cursor: the id of the last user of the previous page; the page holds the users
+        /// after it. Needs the `created_at` ordering (the default) and no `offset`.
+        query starting_after: String;
+    }
+
+    /// Stream every user by cursor (`starting_after`): each page costs the same however far
+    /// into the list it is, where `offset` pages get slower and eventually time out. Needs the
+    /// `created_at` ordering (the default; Clerk answers `422` to another `order_by`); an
+    /// `offset` set on the builder is dropped. Stops at the first error, which is yielded.
+    ///
+    /// ```no_run
+    /// # async fn run() -> Result<(), clerk_core::Error> {
+    /// # let client = clerk_core::ClerkClient::from_env()?;
+    /// use futures_util::TryStreamExt as _;
+    ///
+    /// let mut users = Box::pin(client.users().list().limit(500).into_cursor_stream());
+    /// while let Some(user) = users.try_next().await? {
+    ///     println!("{}", user.id);
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn into_cursor_stream(
+        self,
+    ) -> impl futures_util::Stream<Item = Result<User, crate::Error>> + Send + 'static {
+        crate::api::page::paginate_by_cursor(self.call, |user: &User| user.id.as_str())
     }
 }
 
