@@ -905,8 +905,9 @@ impl State {
     }
 }
 
-/// An admin verification (`verified`), or none.
-fn verification_json(verified: bool) -> Value {
+/// An admin verification (`verified`), or an unverified code verification of `strategy`
+/// (`email_code`, `phone_code`), as Clerk shows an identification nobody has verified yet.
+fn verification_json(verified: bool, strategy: &str) -> Value {
     if verified {
         json!({
             "object": "verification_admin",
@@ -916,7 +917,13 @@ fn verification_json(verified: bool) -> Value {
             "expire_at": null,
         })
     } else {
-        Value::Null
+        json!({
+            "object": "verification_otp",
+            "status": "unverified",
+            "strategy": strategy,
+            "attempts": null,
+            "expire_at": null,
+        })
     }
 }
 
@@ -927,7 +934,7 @@ pub(crate) fn email_json(e: &Email) -> Value {
         "object": "email_address",
         "email_address": e.address,
         "reserved": false,
-        "verification": verification_json(e.verified),
+        "verification": verification_json(e.verified, "email_code"),
         "linked_to": [],
         "matches_sso_connection": false,
         "created_at": e.created_at,
@@ -944,7 +951,7 @@ pub(crate) fn phone_json(p: &Phone) -> Value {
         "reserved_for_second_factor": p.reserved_for_second_factor,
         "default_second_factor": false,
         "reserved": false,
-        "verification": verification_json(p.verified),
+        "verification": verification_json(p.verified, "phone_code"),
         "linked_to": [],
         "backup_codes": null,
         "created_at": p.created_at,
