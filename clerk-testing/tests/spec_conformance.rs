@@ -13,13 +13,17 @@
 //! ```text
 //! cargo run -p clerk-testing --bin clerk-emulator -- --port 4011   # prints CLERK_SECRET_KEY
 //! sed -E 's#^  /#  /v1/#' third_party/clerk-openapi/bapi/openapi.yaml > /tmp/openapi.v1.yaml
+//! node .ci/bapi-paginated.cjs /tmp/openapi.v1.yaml /tmp/openapi.v1.yaml
 //! .ci/node_modules/.bin/prism proxy /tmp/openapi.v1.yaml http://127.0.0.1:4011 --errors -h 127.0.0.1 -p 4012
 //! CLERK_EMULATOR_PROXY_URL=http://127.0.0.1:4012 CLERK_SECRET_KEY=<printed key> \
 //!     cargo test -p clerk-testing --test spec_conformance -- --ignored --nocapture
 //! ```
 //!
 //! Prism forwards the request path as it is: the upstream is the emulator's bare URL, and the
-//! `/v1` prefix lives in the spec copy's paths (as in `.ci/bapi-mock`).
+//! `/v1` prefix lives in the spec copy's paths (as in `.ci/bapi-mock`). The official spec
+//! documents `paginated` but only the bare array it otherwise answers; the script adds the
+//! `{"data", "total_count"}` page to those operations' 200 answers (`.ci/bapi-paginated.cjs`),
+//! and the `paginated=true` calls here check the page shape themselves.
 //!
 //! The handshake protocol goes through two proxies: the Frontend API calls (`handshakeClient`,
 //! `createDevBrowser`, `getJWKS`) through a second Prism validating against
