@@ -243,12 +243,20 @@ async fn sessions_list_get_revoke_and_tokens() {
         payload["exp"].as_i64().unwrap() - payload["iat"].as_i64().unwrap(),
         5
     );
+    // The demo template `demo`; an unknown template is a 404, as in Clerk.
     let templated = sessions
-        .create_token_from_template(&created.id, "supabase")
+        .create_token_from_template(&created.id, "demo")
         .send()
         .await
         .unwrap();
-    assert!(!templated.jwt.is_empty());
+    let templated = clerk_core::decode_jwt(&templated.jwt).unwrap();
+    assert_eq!(templated.payload()["aud"], "emulator");
+    let e = sessions
+        .create_token_from_template(&created.id, "supabase")
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(e.status(), Some(404));
 
     // Revoke: the session is revoked and no longer mints tokens.
     let revoked = sessions.revoke(&created.id).send().await.unwrap();

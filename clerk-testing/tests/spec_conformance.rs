@@ -13,13 +13,17 @@
 //! ```text
 //! cargo run -p clerk-testing --bin clerk-emulator -- --port 4011   # prints CLERK_SECRET_KEY
 //! sed -E 's#^  /#  /v1/#' third_party/clerk-openapi/bapi/openapi.yaml > /tmp/openapi.v1.yaml
+//! node .ci/bapi-paginated.cjs /tmp/openapi.v1.yaml /tmp/openapi.v1.yaml
 //! .ci/node_modules/.bin/prism proxy /tmp/openapi.v1.yaml http://127.0.0.1:4011 --errors -h 127.0.0.1 -p 4012
 //! CLERK_EMULATOR_PROXY_URL=http://127.0.0.1:4012 CLERK_SECRET_KEY=<printed key> \
 //!     cargo test -p clerk-testing --test spec_conformance -- --ignored --nocapture
 //! ```
 //!
 //! Prism forwards the request path as it is: the upstream is the emulator's bare URL, and the
-//! `/v1` prefix lives in the spec copy's paths (as in `.ci/bapi-mock`).
+//! `/v1` prefix lives in the spec copy's paths (as in `.ci/bapi-mock`). The official spec
+//! documents `paginated` but only the bare array it otherwise answers; the script adds the
+//! `{"data", "total_count"}` page to those operations' 200 answers (`.ci/bapi-paginated.cjs`),
+//! and the `paginated=true` calls here check the page shape themselves.
 //!
 //! The handshake protocol goes through two proxies: the Frontend API calls (`handshakeClient`,
 //! `createDevBrowser`, `getJWKS`) through a second Prism validating against
@@ -77,6 +81,52 @@ const EMULATED: &[&str] = &[
     "UpdateOrganizationMembershipMetadata",
     "DeleteOrganizationMembership",
     "RefreshSession",
+    // Users: moderation, MFA, credentials, OAuth tokens.
+    "BanUser",
+    "UnbanUser",
+    "LockUser",
+    "UnlockUser",
+    "DisableMFA",
+    "VerifyPassword",
+    "VerifyTOTP",
+    "GetOAuthAccessToken",
+    // Clients.
+    "GetClientList",
+    "GetClient",
+    "VerifyClient",
+    // Invitations.
+    "CreateOrganizationInvitation",
+    "ListOrganizationInvitations",
+    "RevokeOrganizationInvitation",
+    "ListInvitations",
+    "CreateInvitation",
+    "RevokeInvitation",
+    // Allowlist and blocklist.
+    "ListAllowlistIdentifiers",
+    "CreateAllowlistIdentifier",
+    "DeleteAllowlistIdentifier",
+    "ListBlocklistIdentifiers",
+    "CreateBlocklistIdentifier",
+    "DeleteBlocklistIdentifier",
+    // Email addresses and phone numbers.
+    "GetEmailAddress",
+    "CreateEmailAddress",
+    "UpdateEmailAddress",
+    "DeleteEmailAddress",
+    "GetPhoneNumber",
+    "CreatePhoneNumber",
+    "UpdatePhoneNumber",
+    "DeletePhoneNumber",
+    // Redirect URLs, sign-in tokens, JWT templates, the interstitial.
+    "ListRedirectURLs",
+    "GetRedirectURL",
+    "CreateRedirectURL",
+    "DeleteRedirectURL",
+    "CreateSignInToken",
+    "RevokeSignInToken",
+    "ListJWTTemplates",
+    "GetJWTTemplate",
+    "GetPublicInterstitial",
     // Machine authentication.
     "CreateMachine",
     "GetMachine",
@@ -305,6 +355,19 @@ impl Conformance {
              {content_type}: {body}",
             self.url
         );
+    }
+
+    /// A publishable key for the emulator's host (its Frontend API is the emulator itself).
+    fn publishable_key(&self) -> String {
+        use base64::Engine as _;
+        let host = self
+            .emulator_url
+            .trim_start_matches("http://")
+            .trim_end_matches('/');
+        format!(
+            "pk_test_{}",
+            base64::engine::general_purpose::STANDARD.encode(format!("{host}$"))
+        )
     }
 
     fn finish(self) {
@@ -554,10 +617,18 @@ async fn emulated_operations_conform_to_the_official_spec() {
         t.ok("sessions create token, expires_in_seconds", r);
         let r = c
             .sessions()
-            .create_token_from_template(sid, "supabase")
+            .create_token_from_template(sid, "demo")
             .send()
             .await;
         t.ok("sessions create token from template", r);
+        let r = c
+            .sessions()
+            .create_token_from_template(sid, "no-such-template")
+            .send()
+            .await;
+        t.err("sessions create token from template, unknown", 404, r);
+        let client_id = session["client_id"].as_str().unwrap_or_default().to_owned();
+        clients(&mut t, &client_id).await;
         let r = c.sessions().revoke(sid).send().await;
         t.ok("sessions revoke", r);
     }
@@ -567,7 +638,15 @@ async fn emulated_operations_conform_to_the_official_spec() {
     handshake_protocol(&mut t).await;
     if let Some(grace) = &grace {
         machine_authentication(&mut t, grace).await;
+        user_actions(&mut t, grace).await;
+        identifications(&mut t, grace).await;
+        sign_in_tokens(&mut t, grace).await;
     }
+    if let Some(globex) = &globex {
+        organization_invitations(&mut t, globex, grace.as_deref()).await;
+    }
+    instance_resources(&mut t).await;
+    paginated_lists(&mut t, grace.as_deref()).await;
 
     // Clean up: deletes.
     if let Some(globex) = &globex {
@@ -582,6 +661,355 @@ async fn emulated_operations_conform_to_the_official_spec() {
     }
 
     t.finish();
+}
+
+/// Ban, unban, lock, unlock, MFA, password and TOTP checks and OAuth tokens of `user_id`.
+async fn user_actions(t: &mut Conformance, user_id: &str) {
+    let c = t.client.clone();
+    let r = c.users().ban(user_id).send().await;
+    if t.ok("users ban", r).is_some_and(|u| !u.banned) {
+        t.failures.push("users ban: not banned".into());
+    }
+    let r = c.users().unban(user_id).send().await;
+    t.ok("users unban", r);
+    let r = c.users().lock(user_id).send().await;
+    t.ok("users lock", r);
+    let r = c.users().unlock(user_id).send().await;
+    t.ok("users unlock", r);
+    let r = c.users().disable_mfa(user_id).send().await;
+    t.ok("users disable mfa", r);
+    let r = c
+        .users()
+        .update(user_id)
+        .password("correct horse battery staple")
+        .send()
+        .await;
+    t.ok("users update, password", r);
+    let r = c
+        .users()
+        .verify_password(user_id, "correct horse battery staple")
+        .send()
+        .await;
+    if !t.ok("users verify password", r).is_some_and(|v| v.verified) {
+        t.failures
+            .push("users verify password: not verified".into());
+    }
+    let r = c
+        .users()
+        .verify_password(user_id, "wrong password")
+        .send()
+        .await;
+    t.err("users verify password, wrong", 422, r);
+    let r = c.users().verify_totp(user_id, "123456").send().await;
+    t.err("users verify totp, none enrolled", 422, r);
+    let r = c
+        .users()
+        .oauth_access_token(user_id, "oauth_google")
+        .send()
+        .await;
+    t.ok("users oauth access token", r);
+}
+
+/// Email addresses and phone numbers of `user_id`.
+async fn identifications(t: &mut Conformance, user_id: &str) {
+    let c = t.client.clone();
+    let r = c
+        .email_addresses()
+        .create(user_id, "grace.work@example.com")
+        .verified(true)
+        .send()
+        .await;
+    if let Some(id) = t.ok("email addresses create", r).and_then(|e| e.id) {
+        let r = c.email_addresses().get(&id).send().await;
+        t.ok("email addresses get", r);
+        let r = c.email_addresses().update(&id).primary(true).send().await;
+        t.ok("email addresses update", r);
+        let r = c.email_addresses().update(&id).primary(false).send().await;
+        t.ok("email addresses update, not primary", r);
+    }
+    let r = c
+        .email_addresses()
+        .create(user_id, "second@example.com")
+        .send()
+        .await;
+    if let Some(id) = t
+        .ok("email addresses create, unverified", r)
+        .and_then(|e| e.id)
+    {
+        let r = c.email_addresses().delete(&id).send().await;
+        t.ok("email addresses delete", r);
+        let r = c.email_addresses().get(&id).send().await;
+        t.err("email addresses get, deleted", 404, r);
+    }
+    let r = c
+        .email_addresses()
+        .create(user_id, "ada@example.com")
+        .send()
+        .await;
+    t.err("email addresses create, taken", 422, r);
+    let r = c
+        .phone_numbers()
+        .create(user_id, "+15555550123")
+        .verified(true)
+        .reserved_for_second_factor(true)
+        .send()
+        .await;
+    if let Some(id) = t.ok("phone numbers create", r).and_then(|p| p.id) {
+        let r = c.phone_numbers().get(&id).send().await;
+        t.ok("phone numbers get", r);
+        let r = c
+            .phone_numbers()
+            .update(&id)
+            .reserved_for_second_factor(false)
+            .send()
+            .await;
+        t.ok("phone numbers update", r);
+        let r = c.phone_numbers().delete(&id).send().await;
+        t.ok("phone numbers delete", r);
+    }
+    let r = c.phone_numbers().create(user_id, "555").send().await;
+    t.err("phone numbers create, not E.164", 422, r);
+    let r = c.phone_numbers().get("idn_nothing").send().await;
+    t.err("phone numbers get, unknown", 404, r);
+}
+
+/// Sign-in tokens of `user_id`: created, revoked, not revoked twice.
+async fn sign_in_tokens(t: &mut Conformance, user_id: &str) {
+    let c = t.client.clone();
+    let r = c
+        .sign_in_tokens()
+        .create(user_id)
+        .expires_in_seconds(600)
+        .send()
+        .await;
+    if let Some(token) = t.ok("sign-in tokens create", r) {
+        let r = c.sign_in_tokens().revoke(&token.id).send().await;
+        t.ok("sign-in tokens revoke", r);
+        let r = c.sign_in_tokens().revoke(&token.id).send().await;
+        t.err("sign-in tokens revoke, twice", 400, r);
+    }
+    let r = c.sign_in_tokens().create("user_nobody").send().await;
+    t.err("sign-in tokens create, unknown user", 404, r);
+}
+
+/// The browser client of the session the scenario created.
+async fn clients(t: &mut Conformance, client_id: &str) {
+    let c = t.client.clone();
+    let r = c.clients().list().limit(10).offset(0).send().await;
+    t.ok("clients list", r);
+    let r = c.clients().get(client_id).send().await;
+    t.ok("clients get", r);
+    let r = c.clients().get("client_nothing").send().await;
+    t.err("clients get, unknown", 404, r);
+    let r = c.clients().verify(client_id).send().await;
+    t.ok("clients verify", r);
+    let r = c.clients().verify("not-a-client").send().await;
+    t.err("clients verify, unknown", 400, r);
+}
+
+/// Invitations to `org_id`.
+async fn organization_invitations(t: &mut Conformance, org_id: &str, inviter: Option<&str>) {
+    let c = t.client.clone();
+    let mut create = c
+        .organization_invitations()
+        .create(org_id, "new.hire@example.com", "org:member")
+        .public_metadata(json!({"team": "core"}))
+        .expires_in_days(7);
+    if let Some(inviter) = inviter {
+        create = create.inviter_user_id(inviter);
+    }
+    let r = create.send().await;
+    let invitation = t.ok("organization invitations create", r).map(|i| i.id);
+    let r = c
+        .organization_invitations()
+        .create(org_id, "new.hire@example.com", "org:member")
+        .send()
+        .await;
+    t.err("organization invitations create, duplicate", 400, r);
+    let r = c
+        .organization_invitations()
+        .list(org_id)
+        .status(clerk_core::api::InvitationStatus::Pending)
+        .order_by("-created_at")
+        .limit(10)
+        .send()
+        .await;
+    t.ok("organization invitations list", r);
+    if let Some(id) = &invitation {
+        let r = c.organization_invitations().revoke(org_id, id).send().await;
+        t.ok("organization invitations revoke", r);
+        let r = c.organization_invitations().revoke(org_id, id).send().await;
+        t.err("organization invitations revoke, twice", 400, r);
+    }
+    let r = c
+        .organization_invitations()
+        .list("org_nothing")
+        .send()
+        .await;
+    t.err(
+        "organization invitations list, unknown organization",
+        404,
+        r,
+    );
+}
+
+/// Invitations, allowlist, blocklist, redirect URLs, JWT templates, the interstitial.
+async fn instance_resources(t: &mut Conformance) {
+    let c = t.client.clone();
+    let r = c
+        .invitations()
+        .create("invitee@example.com")
+        .public_metadata(json!({"source": "conformance"}))
+        .redirect_url("http://127.0.0.1:3000/accept")
+        .expires_in_days(3)
+        .send()
+        .await;
+    let invitation = t.ok("invitations create", r).map(|i| i.id);
+    let r = c.invitations().create("invitee@example.com").send().await;
+    t.err("invitations create, duplicate", 400, r);
+    let r = c
+        .invitations()
+        .list()
+        .query("invitee")
+        .order_by("-created_at")
+        .limit(10)
+        .send()
+        .await;
+    t.ok("invitations list", r);
+    if let Some(id) = &invitation {
+        let r = c.invitations().revoke(id).send().await;
+        t.ok("invitations revoke", r);
+        let r = c.invitations().revoke(id).send().await;
+        t.err("invitations revoke, twice", 400, r);
+    }
+
+    let r = c
+        .allowlist_identifiers()
+        .create("*@example.org")
+        .notify(false)
+        .send()
+        .await;
+    let allowed = t.ok("allowlist create", r).map(|i| i.id);
+    let r = c
+        .allowlist_identifiers()
+        .create("*@example.org")
+        .send()
+        .await;
+    t.err("allowlist create, duplicate", 400, r);
+    let r = c.allowlist_identifiers().list().send().await;
+    t.ok("allowlist list", r);
+    if let Some(id) = &allowed {
+        let r = c.allowlist_identifiers().delete(id).send().await;
+        t.ok("allowlist delete", r);
+        let r = c.allowlist_identifiers().delete(id).send().await;
+        t.err("allowlist delete, gone", 404, r);
+    }
+    let r = c
+        .blocklist_identifiers()
+        .create("+15555550199")
+        .send()
+        .await;
+    let blocked = t.ok("blocklist create", r).map(|i| i.id);
+    let r = c
+        .blocklist_identifiers()
+        .create("not an identifier")
+        .send()
+        .await;
+    t.err("blocklist create, invalid", 422, r);
+    let r = c.blocklist_identifiers().list().send().await;
+    t.ok("blocklist list", r);
+    if let Some(id) = &blocked {
+        let r = c.blocklist_identifiers().delete(id).send().await;
+        t.ok("blocklist delete", r);
+    }
+
+    let r = c
+        .redirect_urls()
+        .create("https://app.example.com/oauth-callback")
+        .send()
+        .await;
+    let redirect = t.ok("redirect urls create", r).map(|u| u.id);
+    let r = c
+        .redirect_urls()
+        .create("https://app.example.com/oauth-callback")
+        .send()
+        .await;
+    t.err("redirect urls create, duplicate", 422, r);
+    let r = c.redirect_urls().list().send().await;
+    t.ok("redirect urls list", r);
+    if let Some(id) = &redirect {
+        let r = c.redirect_urls().get(id).send().await;
+        t.ok("redirect urls get", r);
+        let r = c.redirect_urls().delete(id).send().await;
+        t.ok("redirect urls delete", r);
+        let r = c.redirect_urls().get(id).send().await;
+        t.err("redirect urls get, gone", 404, r);
+    }
+
+    let r = c.jwt_templates().list().send().await;
+    t.ok("jwt templates list", r);
+    let r = c.jwt_templates().get("jtmp_demo").send().await;
+    t.ok("jwt templates get", r);
+    let r = c.jwt_templates().get("jtmp_nothing").send().await;
+    t.err("jwt templates get, unknown", 404, r);
+
+    let r = c
+        .interstitial()
+        .get()
+        .publishable_key(t.publishable_key())
+        .send()
+        .await;
+    if t.ok("interstitial", r)
+        .is_some_and(|html| !html.contains("clerk.browser.js"))
+    {
+        t.failures.push("interstitial: no clerk-js script".into());
+    }
+}
+
+/// What Clerk's official SDKs send: `paginated=true` on the lists whose spec takes it, and
+/// the page shape back.
+async fn paginated_lists(t: &mut Conformance, user_id: Option<&str>) {
+    let mut paths = vec![
+        (
+            "GetSessionList",
+            "/v1/sessions?user_id=user_admin&paginated=true&limit=5&offset=0".to_owned(),
+        ),
+        (
+            "GetClientList",
+            "/v1/clients?paginated=true&limit=5".to_owned(),
+        ),
+        (
+            "ListInvitations",
+            "/v1/invitations?paginated=true&status=revoked".to_owned(),
+        ),
+        (
+            "ListAllowlistIdentifiers",
+            "/v1/allowlist_identifiers?paginated=true".to_owned(),
+        ),
+        (
+            "ListRedirectURLs",
+            "/v1/redirect_urls?paginated=true".to_owned(),
+        ),
+        (
+            "ListJWTTemplates",
+            "/v1/jwt_templates?paginated=true".to_owned(),
+        ),
+    ];
+    if let Some(user_id) = user_id {
+        paths.push((
+            "GetOAuthAccessToken",
+            format!("/v1/users/{user_id}/oauth_access_tokens/oauth_google?paginated=true"),
+        ));
+    }
+    for (op, path) in paths {
+        let r = t.http.get(format!("{}{path}", t.url)).bearer_auth(&t.key);
+        let (_, body) = t.expect(op, r, 200).await;
+        let shaped = body["data"].is_array() && body["total_count"].is_u64();
+        if !shaped {
+            t.failures
+                .push(format!("{op} paginated=true: not a page: {body}"));
+        }
+    }
 }
 
 /// Machines, API keys (of `user_id`), M2M tokens and OAuth access token verification. The

@@ -5,6 +5,7 @@ mod api;
 mod exchange;
 mod handshake;
 mod machines;
+mod records;
 mod router;
 mod script;
 mod server;

@@ -48,6 +48,8 @@ pub(crate) fn dispatch(shared: &Shared, req: &Req) -> Resp {
         ["v1", "client", "handshake"] if get => handshake::handshake(shared, req),
         ["v1", "dev_browser"] if post => handshake::dev_browser(shared, req),
         ["v1", "client", rest @ ..] => script::client_api(shared, req, rest),
+        // Public: no secret key (`load_interstitial_from_bapi` sends none).
+        ["v1", "public", "interstitial"] if get => api::public_interstitial(req),
         ["v1", rest @ ..] => backend_api(shared, req, rest),
         // What `@clerk/backend` calls without the `/v1` segment: the verify endpoints.
         ["api_keys", "verify"]

@@ -136,10 +136,14 @@ fn current_user(shared: &Shared, req: &Req) -> Option<String> {
 
 /// `GET /sign-in?redirect_url=`: the list of users.
 pub(crate) fn page(shared: &Shared, req: &Req) -> Resp {
-    let redirect = match redirect_url(&req.query_pairs()) {
+    let pairs = req.query_pairs();
+    let redirect = match redirect_url(&pairs) {
         Ok(r) => r,
         Err(e) => return error_page(StatusCode::BAD_REQUEST, &e),
     };
+    if let Some((_, ticket)) = pairs.iter().find(|(k, _)| k == "__clerk_ticket") {
+        return ticket_sign_in(shared, req, ticket, redirect);
+    }
     let current = current_user(shared, req);
     let s = shared.lock();
     let mut items = String::new();
@@ -233,18 +237,62 @@ pub(crate) fn submit(shared: &Shared, req: &Req) -> Resp {
     else {
         return error_page(StatusCode::BAD_REQUEST, "Choose a user to sign in as.");
     };
+    finish_sign_in(shared, req, user_id, redirect)
+}
+
+/// Signs `user_id` in on this browser and redirects back; banned and locked users are refused.
+fn finish_sign_in(shared: &Shared, req: &Req, user_id: &str, redirect: Option<String>) -> Resp {
     let client_id = req
         .cookie(&shared.client_cookie_name())
         .filter(|c| c.starts_with("client_") && c.len() <= 64 && c.is_ascii())
         .unwrap_or_else(|| new_id("client"));
-    if shared.lock().sign_in(user_id, &client_id).is_none() {
-        return error_page(StatusCode::BAD_REQUEST, "That user does not exist.");
+    {
+        let mut s = shared.lock();
+        match s.user(user_id) {
+            None => return error_page(StatusCode::BAD_REQUEST, "That user does not exist."),
+            Some(u) if u.banned || u.locked => {
+                return error_page(
+                    StatusCode::FORBIDDEN,
+                    "That user is banned or locked and cannot sign in.",
+                );
+            }
+            Some(_) => {}
+        }
+        s.sign_in(user_id, &client_id);
     }
     let location = match redirect {
         Some(url) => with_dev_browser(shared, &url, &client_id),
         None => "/".to_owned(),
     };
     see_other(&location, &[client_cookie(shared, Some(&client_id))])
+}
+
+/// `GET /sign-in?__clerk_ticket=<sign-in token>`: the URL `POST /v1/sign_in_tokens` answers.
+/// A pending, unexpired token signs its user in once and becomes `accepted`.
+fn ticket_sign_in(shared: &Shared, req: &Req, ticket: &str, redirect: Option<String>) -> Resp {
+    let user_id = {
+        let mut s = shared.lock();
+        let now = s.tick();
+        let token = s
+            .records
+            .sign_in_tokens
+            .iter_mut()
+            .find(|t| t.token.matches(ticket));
+        match token {
+            Some(t) if t.status == "pending" && t.expires_at > now => {
+                t.status = "accepted".into();
+                t.updated_at = now;
+                t.user_id.clone()
+            }
+            _ => {
+                return error_page(
+                    StatusCode::BAD_REQUEST,
+                    "This sign-in link is invalid, used, revoked or expired.",
+                );
+            }
+        }
+    };
+    finish_sign_in(shared, req, &user_id, redirect)
 }
 
 /// On a development instance, `url` with `__clerk_db_jwt=<a dev browser of this client>`

@@ -7,6 +7,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 use serde_json::{Map, Value, json};
 
 pub(crate) use super::machines::{ApiKey, M2mToken, Machine, OAuthToken};
+pub(crate) use super::records::Records;
 use super::webhooks::Outbox;
 
 /// Unix milliseconds now.
@@ -49,7 +50,22 @@ pub(crate) fn random_chars(len: usize, alphabet: &[u8]) -> String {
 pub(crate) struct Email {
     pub(crate) id: String,
     pub(crate) address: String,
+    pub(crate) verified: bool,
     pub(crate) created_at: i64,
+    pub(crate) updated_at: i64,
+}
+
+impl Email {
+    /// A verified address (what the Backend API creates unless told otherwise).
+    pub(crate) fn verified(id: String, address: String, now: i64) -> Self {
+        Self {
+            id,
+            address,
+            verified: true,
+            created_at: now,
+            updated_at: now,
+        }
+    }
 }
 
 /// A phone number of a user.
@@ -57,7 +73,53 @@ pub(crate) struct Email {
 pub(crate) struct Phone {
     pub(crate) id: String,
     pub(crate) number: String,
+    pub(crate) verified: bool,
+    pub(crate) reserved_for_second_factor: bool,
     pub(crate) created_at: i64,
+    pub(crate) updated_at: i64,
+}
+
+impl Phone {
+    /// A verified number, not reserved for second factor.
+    pub(crate) fn verified(id: String, number: String, now: i64) -> Self {
+        Self {
+            id,
+            number,
+            verified: true,
+            reserved_for_second_factor: false,
+            created_at: now,
+            updated_at: now,
+        }
+    }
+}
+
+/// The SHA-256 digest of a user's password: enough to check one, and no secret in `Debug`.
+#[derive(Clone, PartialEq, Eq)]
+pub(crate) struct PasswordDigest([u8; 32]);
+
+impl std::fmt::Debug for PasswordDigest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("PasswordDigest(***)")
+    }
+}
+
+impl PasswordDigest {
+    pub(crate) fn of(password: &str) -> Self {
+        let d = aws_lc_rs::digest::digest(&aws_lc_rs::digest::SHA256, password.as_bytes());
+        let mut out = [0u8; 32];
+        out.copy_from_slice(d.as_ref());
+        Self(out)
+    }
+
+    /// Whether `candidate` is the password, compared in constant time.
+    pub(crate) fn matches(&self, candidate: &str) -> bool {
+        let other = Self::of(candidate);
+        self.0
+            .iter()
+            .zip(other.0)
+            .fold(0u8, |acc, (a, b)| acc | (a ^ b))
+            == 0
+    }
 }
 
 /// A user.
@@ -76,6 +138,8 @@ pub(crate) struct User {
     pub(crate) private_metadata: Value,
     pub(crate) unsafe_metadata: Value,
     pub(crate) password_enabled: bool,
+    /// Set by `password` on create or update; the demo users have none.
+    pub(crate) password: Option<PasswordDigest>,
     pub(crate) banned: bool,
     pub(crate) locked: bool,
     pub(crate) delete_self_enabled: bool,
@@ -104,6 +168,7 @@ impl User {
             private_metadata: json!({}),
             unsafe_metadata: json!({}),
             password_enabled: false,
+            password: None,
             banned: false,
             locked: false,
             delete_self_enabled: true,
@@ -210,6 +275,7 @@ pub(crate) struct Client {
     pub(crate) id: String,
     pub(crate) last_active_session_id: Option<String>,
     pub(crate) signed_in_at: i64,
+    pub(crate) created_at: i64,
 }
 
 /// A development browser (`POST /v1/dev_browser`): its token is the `__clerk_db_jwt` value.
@@ -260,6 +326,9 @@ pub(crate) struct State {
     pub(crate) api_keys: Vec<ApiKey>,
     pub(crate) m2m_tokens: Vec<M2mToken>,
     pub(crate) oauth_tokens: Vec<OAuthToken>,
+    /// Instance data: allowlist, blocklist, redirect URLs, JWT templates, sign-in tokens and
+    /// invitations (records.rs).
+    pub(crate) records: Records,
     /// Where changes are reported as webhook events; `None` when no webhook is configured (and
     /// while the demo data is seeded).
     pub(crate) webhooks: Option<Outbox>,
@@ -285,7 +354,7 @@ pub(crate) fn role_permissions(role: &str) -> &'static [&'static str] {
     }
 }
 
-fn role_name(role: &str) -> String {
+pub(crate) fn role_name(role: &str) -> String {
     let key = role.strip_prefix("org:").unwrap_or(role);
     let mut chars = key.chars();
     match chars.next() {
@@ -326,11 +395,8 @@ impl State {
             let mut user = User::new(id.to_owned(), now);
             user.first_name = Some(first.to_owned());
             user.last_name = Some(last.to_owned());
-            user.emails.push(Email {
-                id: email_id.to_owned(),
-                address: email.to_owned(),
-                created_at: now,
-            });
+            user.emails
+                .push(Email::verified(email_id.to_owned(), email.to_owned(), now));
             user.primary_email_id = Some(email_id.to_owned());
             user.password_enabled = true;
             self.users.push(user);
@@ -365,6 +431,7 @@ impl State {
             });
         }
         self.seed_demo_machines();
+        self.seed_demo_records();
     }
 
     pub(crate) fn user(&self, id: &str) -> Option<&User> {
@@ -523,6 +590,7 @@ impl State {
                 id: client_id.to_owned(),
                 last_active_session_id: Some(id.clone()),
                 signed_in_at: now,
+                created_at: now,
             }),
         }
         if let Some(user) = self.user_mut(user_id) {
@@ -683,49 +751,8 @@ impl State {
     // ---- rendering ----------------------------------------------------------------------
 
     pub(crate) fn user_json(&self, u: &User) -> Value {
-        let verification = json!({
-            "object": "verification_admin",
-            "status": "verified",
-            "strategy": "admin",
-            "attempts": null,
-            "expire_at": null,
-        });
-        let emails: Vec<Value> = u
-            .emails
-            .iter()
-            .map(|e| {
-                json!({
-                    "id": e.id,
-                    "object": "email_address",
-                    "email_address": e.address,
-                    "reserved": false,
-                    "verification": verification,
-                    "linked_to": [],
-                    "matches_sso_connection": false,
-                    "created_at": e.created_at,
-                    "updated_at": e.created_at,
-                })
-            })
-            .collect();
-        let phones: Vec<Value> = u
-            .phones
-            .iter()
-            .map(|p| {
-                json!({
-                    "id": p.id,
-                    "object": "phone_number",
-                    "phone_number": p.number,
-                    "reserved_for_second_factor": false,
-                    "default_second_factor": false,
-                    "reserved": false,
-                    "verification": verification,
-                    "linked_to": [],
-                    "backup_codes": null,
-                    "created_at": p.created_at,
-                    "updated_at": p.created_at,
-                })
-            })
-            .collect();
+        let emails: Vec<Value> = u.emails.iter().map(email_json).collect();
+        let phones: Vec<Value> = u.phones.iter().map(phone_json).collect();
         let image = avatar_url(&u.id);
         json!({
             "id": u.id,
@@ -878,6 +905,60 @@ impl State {
     }
 }
 
+/// An admin verification (`verified`), or an unverified code verification of `strategy`
+/// (`email_code`, `phone_code`), as Clerk shows an identification nobody has verified yet.
+fn verification_json(verified: bool, strategy: &str) -> Value {
+    if verified {
+        json!({
+            "object": "verification_admin",
+            "status": "verified",
+            "strategy": "admin",
+            "attempts": null,
+            "expire_at": null,
+        })
+    } else {
+        json!({
+            "object": "verification_otp",
+            "status": "unverified",
+            "strategy": strategy,
+            "attempts": null,
+            "expire_at": null,
+        })
+    }
+}
+
+/// An email address as the Backend API renders it (`EmailAddress`).
+pub(crate) fn email_json(e: &Email) -> Value {
+    json!({
+        "id": e.id,
+        "object": "email_address",
+        "email_address": e.address,
+        "reserved": false,
+        "verification": verification_json(e.verified, "email_code"),
+        "linked_to": [],
+        "matches_sso_connection": false,
+        "created_at": e.created_at,
+        "updated_at": e.updated_at,
+    })
+}
+
+/// A phone number as the Backend API renders it (`PhoneNumber`).
+pub(crate) fn phone_json(p: &Phone) -> Value {
+    json!({
+        "id": p.id,
+        "object": "phone_number",
+        "phone_number": p.number,
+        "reserved_for_second_factor": p.reserved_for_second_factor,
+        "default_second_factor": false,
+        "reserved": false,
+        "verification": verification_json(p.verified, "phone_code"),
+        "linked_to": [],
+        "backup_codes": null,
+        "created_at": p.created_at,
+        "updated_at": p.updated_at,
+    })
+}
+
 /// What the Backend API answers for a deleted resource, and the `data` of its `*.deleted` event.
 pub(crate) fn deleted_json(object: &str, id: &str) -> Value {
     json!({"object": object, "id": id, "deleted": true})
@@ -889,7 +970,7 @@ pub(crate) fn deleted_org_json(o: &Org) -> Value {
 }
 
 /// A placeholder image URL (never fetched by the emulator).
-fn avatar_url(id: &str) -> String {
+pub(crate) fn avatar_url(id: &str) -> String {
     format!("https://img.clerk.com/emulator/{id}.png")
 }
 

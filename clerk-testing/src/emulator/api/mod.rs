@@ -1,10 +1,14 @@
 //! Routing, `ClerkErrors` bodies and the Backend API subset (`/v1/...`, Bearer secret key).
 
+mod clients;
 mod errors;
 mod handshake;
+mod identifications;
+mod instance;
 mod lookup;
 mod machine_tokens;
 mod memberships;
+mod org_invitations;
 mod organizations;
 mod params;
 mod sessions;
@@ -19,6 +23,9 @@ use super::exchange::{Req, Shared};
 use super::store::{Membership, deleted_json, deleted_org_json, new_id};
 use errors::{Answer, ok};
 pub(crate) use errors::{ApiError, error_response};
+use identifications::Kind;
+use instance::IdList;
+pub(crate) use instance::public_interstitial;
 use lookup::{org, session, user};
 pub(crate) use machine_tokens::Caller;
 use memberships::{check_role, membership_update, memberships_create, memberships_list};
@@ -26,7 +33,11 @@ use organizations::{orgs_create, orgs_list, orgs_update};
 use params::{Body, Field, Query, data_page, merge_object};
 pub(crate) use sessions::session_token;
 use sessions::sessions_list;
-use users::{users_count, users_create, users_list, users_metadata, users_update};
+use sessions::template_token;
+use users::{
+    users_count, users_create, users_disable_mfa, users_flag, users_list, users_metadata,
+    users_oauth_access_tokens, users_update, users_verify_password, users_verify_totp,
+};
 
 // ---- routing --------------------------------------------------------------------------------
 
@@ -100,6 +111,22 @@ pub(crate) fn backend_api(shared: &Shared, req: &Req, caller: &Caller, path: &[&
             let (limit, offset) = q.paging()?;
             ok(data_page(&all, limit, offset, |m| s.membership_json(m)))
         }
+        (M::POST, ["users", id, action @ ("ban" | "unban" | "lock" | "unlock")]) => {
+            users_flag(shared, id, action)
+        }
+        (M::DELETE, ["users", id, "mfa"]) => users_disable_mfa(shared, id),
+        (M::POST, ["users", id, "verify_password"]) => {
+            users_verify_password(shared, id, &Body::parse(req)?)
+        }
+        (M::POST, ["users", id, "verify_totp"]) => {
+            users_verify_totp(shared, id, &Body::parse(req)?)
+        }
+        (M::GET, ["users", id, "oauth_access_tokens", provider]) => {
+            users_oauth_access_tokens(shared, id, provider, &q)
+        }
+        // clients
+        (M::GET, ["clients"]) => clients::list(shared, &q),
+        (M::POST, ["clients", "verify"]) => clients::verify(shared, &Body::parse(req)?),
         // handshake protocol
         (M::GET, ["clients", "handshake_payload"]) => handshake::handshake_payload(shared, &q),
         (M::POST, ["sessions", id, "refresh"]) => {
@@ -116,6 +143,7 @@ pub(crate) fn backend_api(shared: &Shared, req: &Req, caller: &Caller, path: &[&
                 .ok_or_else(ApiError::not_found)?;
             ok(s.session_json(session(&s, &id)?))
         }
+        (M::GET, ["clients", id]) => clients::get(shared, id),
         (M::GET, ["sessions", id]) => {
             let s = shared.lock();
             ok(s.session_json(session(&s, id)?))
@@ -127,7 +155,7 @@ pub(crate) fn backend_api(shared: &Shared, req: &Req, caller: &Caller, path: &[&
             }
             ok(s.session_json(session(&s, id)?))
         }
-        (M::POST, ["sessions", id, "tokens"] | ["sessions", id, "tokens", _]) => {
+        (M::POST, ["sessions", id, "tokens"]) => {
             let body = Body::parse(req)?;
             let lifetime = match body.int("expires_in_seconds")? {
                 Field::Value(n) => Duration::from_secs(
@@ -139,6 +167,18 @@ pub(crate) fn backend_api(shared: &Shared, req: &Req, caller: &Caller, path: &[&
             let s = shared.lock();
             let session = session(&s, id)?;
             let jwt = session_token(shared, &s, session, lifetime, None)?;
+            ok(json!({"object": "token", "jwt": jwt}))
+        }
+        (M::POST, ["sessions", id, "tokens", template]) => {
+            let s = shared.lock();
+            let session = session(&s, id)?;
+            let t = s
+                .records
+                .jwt_templates
+                .iter()
+                .find(|t| t.name == *template)
+                .ok_or_else(ApiError::not_found)?;
+            let jwt = template_token(shared, &s, session, t)?;
             ok(json!({"object": "token", "jwt": jwt}))
         }
         // organizations
@@ -204,6 +244,67 @@ pub(crate) fn backend_api(shared: &Shared, req: &Req, caller: &Caller, path: &[&
             s.emit("organizationMembership.deleted", body.clone());
             ok(body)
         }
+        // organization invitations
+        (M::GET, ["organizations", id, "invitations"]) => org_invitations::list(shared, id, &q),
+        (M::POST, ["organizations", id, "invitations"]) => {
+            org_invitations::create(shared, id, &Body::parse(req)?)
+        }
+        (M::POST, ["organizations", id, "invitations", inv, "revoke"]) => {
+            org_invitations::revoke(shared, id, inv, &Body::parse(req)?)
+        }
+        // invitations
+        (M::GET, ["invitations"]) => instance::invitations_list(shared, &q),
+        (M::POST, ["invitations"]) => instance::invitations_create(shared, &Body::parse(req)?),
+        (M::POST, ["invitations", id, "revoke"]) => instance::invitations_revoke(shared, id),
+        // allowlist and blocklist
+        (M::GET, ["allowlist_identifiers"]) => {
+            instance::identifiers_list(shared, IdList::Allow, &q)
+        }
+        (M::POST, ["allowlist_identifiers"]) => {
+            instance::identifiers_create(shared, IdList::Allow, &Body::parse(req)?)
+        }
+        (M::DELETE, ["allowlist_identifiers", id]) => {
+            instance::identifiers_delete(shared, IdList::Allow, id)
+        }
+        (M::GET, ["blocklist_identifiers"]) => {
+            instance::identifiers_list(shared, IdList::Block, &q)
+        }
+        (M::POST, ["blocklist_identifiers"]) => {
+            instance::identifiers_create(shared, IdList::Block, &Body::parse(req)?)
+        }
+        (M::DELETE, ["blocklist_identifiers", id]) => {
+            instance::identifiers_delete(shared, IdList::Block, id)
+        }
+        // email addresses and phone numbers
+        (M::GET, ["email_addresses", id]) => identifications::get(shared, Kind::Email, id),
+        (M::POST, ["email_addresses"]) => {
+            identifications::create(shared, Kind::Email, &Body::parse(req)?)
+        }
+        (M::PATCH, ["email_addresses", id]) => {
+            identifications::update(shared, Kind::Email, id, &Body::parse(req)?)
+        }
+        (M::DELETE, ["email_addresses", id]) => identifications::delete(shared, Kind::Email, id),
+        (M::GET, ["phone_numbers", id]) => identifications::get(shared, Kind::Phone, id),
+        (M::POST, ["phone_numbers"]) => {
+            identifications::create(shared, Kind::Phone, &Body::parse(req)?)
+        }
+        (M::PATCH, ["phone_numbers", id]) => {
+            identifications::update(shared, Kind::Phone, id, &Body::parse(req)?)
+        }
+        (M::DELETE, ["phone_numbers", id]) => identifications::delete(shared, Kind::Phone, id),
+        // redirect URLs
+        (M::GET, ["redirect_urls"]) => instance::redirect_urls_list(shared, &q),
+        (M::POST, ["redirect_urls"]) => instance::redirect_urls_create(shared, &Body::parse(req)?),
+        (M::GET, ["redirect_urls", id]) => instance::redirect_urls_get(shared, id),
+        (M::DELETE, ["redirect_urls", id]) => instance::redirect_urls_delete(shared, id),
+        // sign-in tokens
+        (M::POST, ["sign_in_tokens"]) => {
+            instance::sign_in_tokens_create(shared, &Body::parse(req)?)
+        }
+        (M::POST, ["sign_in_tokens", id, "revoke"]) => instance::sign_in_tokens_revoke(shared, id),
+        // JWT templates
+        (M::GET, ["jwt_templates"]) => instance::jwt_templates_list(shared, &q),
+        (M::GET, ["jwt_templates", id]) => instance::jwt_templates_get(shared, id),
         _ => Err(ApiError::not_found()),
     }
 }

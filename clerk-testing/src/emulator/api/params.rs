@@ -52,6 +52,18 @@ impl Query {
         Ok((limit, offset))
     }
 
+    /// `paginated` (`true` or `false`, default `false`).
+    pub(super) fn paginated(&self) -> Result<bool, ApiError> {
+        match self.first("paginated") {
+            None | Some("false") => Ok(false),
+            Some("true") => Ok(true),
+            Some(_) => Err(ApiError::invalid(
+                "paginated",
+                "paginated must be true or false.",
+            )),
+        }
+    }
+
     /// `order_by` as (field, descending), default `default`.
     pub(super) fn order_by<'a>(&'a self, default: &'a str) -> (&'a str, bool) {
         let raw = self.first("order_by").unwrap_or(default);
@@ -70,6 +82,21 @@ pub(super) fn data_page<T>(
 ) -> Value {
     let data: Vec<Value> = all.iter().skip(offset).take(limit).map(render).collect();
     json!({"data": data, "total_count": all.len()})
+}
+
+/// A list answer: the bare array, or `{"data", "total_count"}` when the request says
+/// `paginated=true` (what Clerk's own SDKs send on the operations whose spec takes it).
+pub(super) fn list_page<T>(
+    q: &Query,
+    all: &[T],
+    render: impl Fn(&T) -> Value,
+) -> Result<Value, ApiError> {
+    let (limit, offset) = q.paging()?;
+    Ok(if q.paginated()? {
+        data_page(all, limit, offset, render)
+    } else {
+        page(all, limit, offset, render)
+    })
 }
 
 pub(super) fn page<T>(

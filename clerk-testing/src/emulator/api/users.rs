@@ -2,6 +2,7 @@
 
 use std::cmp::Ordering;
 
+use http::StatusCode;
 use serde_json::json;
 
 use super::super::exchange::Shared;
@@ -96,7 +97,7 @@ pub(super) fn users_count(shared: &Shared, q: &Query) -> Answer {
     ok(json!({"object": "total_count", "total_count": n}))
 }
 
-fn check_email(address: &str) -> Result<(), ApiError> {
+pub(super) fn check_email(address: &str) -> Result<(), ApiError> {
     let valid = address
         .split_once('@')
         .is_some_and(|(local, domain)| !local.is_empty() && domain.contains('.'));
@@ -138,19 +139,13 @@ pub(super) fn users_create(shared: &Shared, body: &Body) -> Answer {
         ));
     }
     for address in emails {
-        u.emails.push(store::Email {
-            id: new_id("idn"),
-            address,
-            created_at: now,
-        });
+        u.emails
+            .push(store::Email::verified(new_id("idn"), address, now));
     }
     u.primary_email_id = u.emails.first().map(|e| e.id.clone());
     for number in phones {
-        u.phones.push(store::Phone {
-            id: new_id("idn"),
-            number,
-            created_at: now,
-        });
+        u.phones
+            .push(store::Phone::verified(new_id("idn"), number, now));
     }
     u.primary_phone_id = u.phones.first().map(|p| p.id.clone());
     apply_user_settings(&mut u, body)?;
@@ -168,8 +163,15 @@ pub(super) fn users_create(shared: &Shared, body: &Body) -> Answer {
 
 /// Fields shared by create and update: password, metadata (replaced), flags.
 fn apply_user_settings(u: &mut User, body: &Body) -> Result<(), ApiError> {
-    if matches!(body.string("password")?, Field::Value(_)) {
+    if let Field::Value(password) = body.string("password")? {
+        if password.chars().count() < 8 {
+            return Err(ApiError::invalid(
+                "password",
+                "Passwords must be 8 characters or more.",
+            ));
+        }
         u.password_enabled = true;
+        u.password = Some(store::PasswordDigest::of(&password));
     }
     if let Some(v) = body.object("public_metadata")? {
         u.public_metadata = v;
@@ -240,4 +242,123 @@ pub(super) fn users_metadata(shared: &Shared, id: &str, body: &Body) -> Answer {
     }
     s.emit("user.updated", out.clone());
     ok(out)
+}
+
+/// Ban (revoking the user's active sessions, as Clerk does), unban, lock or unlock.
+pub(super) fn users_flag(shared: &Shared, id: &str, action: &str) -> Answer {
+    let mut s = shared.lock();
+    user(&s, id)?;
+    if action == "ban" {
+        let now = store::now_ms();
+        let active: Vec<String> = s
+            .sessions
+            .iter()
+            .filter(|x| x.user_id == id && x.is_active(now))
+            .map(|x| x.id.clone())
+            .collect();
+        for sid in active {
+            s.end_session(&sid, "revoked");
+        }
+    }
+    let now = s.tick();
+    let Some(u) = s.user_mut(id) else {
+        return Err(ApiError::not_found());
+    };
+    match action {
+        "ban" => u.banned = true,
+        "unban" => u.banned = false,
+        "lock" => u.locked = true,
+        _ => u.locked = false,
+    }
+    u.updated_at = now;
+    let u = u.clone();
+    let out = s.user_json(&u);
+    s.emit("user.updated", out.clone());
+    ok(out)
+}
+
+/// `DELETE /v1/users/{id}/mfa`: the emulator's users have no second factors to remove, so
+/// only phone numbers reserved for second factor are released.
+pub(super) fn users_disable_mfa(shared: &Shared, id: &str) -> Answer {
+    let mut s = shared.lock();
+    let now = s.tick();
+    let mut u = user(&s, id)?.clone();
+    for p in &mut u.phones {
+        p.reserved_for_second_factor = false;
+    }
+    u.updated_at = now;
+    let event = s.user_json(&u);
+    if let Some(slot) = s.user_mut(id) {
+        *slot = u;
+    }
+    s.emit("user.updated", event);
+    ok(json!({"user_id": id}))
+}
+
+/// `{"verified": true}`, or `422` for a wrong password or a user without one.
+pub(super) fn users_verify_password(shared: &Shared, id: &str, body: &Body) -> Answer {
+    let password = match body.string("password")? {
+        Field::Value(p) if !p.is_empty() => p,
+        _ => return Err(ApiError::missing("password")),
+    };
+    let s = shared.lock();
+    let u = user(&s, id)?;
+    match &u.password {
+        Some(digest) if digest.matches(&password) => ok(json!({"verified": true})),
+        Some(_) => Err(ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "form_password_incorrect",
+            "Password is incorrect",
+            "Password is incorrect. Try again, or use another method.",
+        )),
+        None => Err(ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "password_not_set",
+            "no password set",
+            "This user has no password set through the Backend API.",
+        )),
+    }
+}
+
+/// The emulator enrols no TOTP authenticator, so every code is refused with `422`.
+pub(super) fn users_verify_totp(shared: &Shared, id: &str, body: &Body) -> Answer {
+    let code = body.required_string("code")?;
+    let s = shared.lock();
+    user(&s, id)?;
+    if !code.chars().all(|c| c.is_ascii_alphanumeric()) {
+        return Err(ApiError::invalid(
+            "code",
+            "code must be a TOTP or backup code.",
+        ));
+    }
+    Err(ApiError::new(
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "totp_not_enabled",
+        "TOTP is not enabled",
+        "This user has no TOTP authenticator or backup codes.",
+    ))
+}
+
+/// The emulator's users have no OAuth (external) accounts: an empty list for an
+/// `oauth_<provider>`, `422` for anything else.
+pub(super) fn users_oauth_access_tokens(
+    shared: &Shared,
+    id: &str,
+    provider: &str,
+    q: &Query,
+) -> Answer {
+    let name = provider
+        .strip_prefix("oauth_")
+        .map(|p| p.strip_prefix("custom_").unwrap_or(p));
+    if !name.is_some_and(|n| !n.is_empty() && n.chars().all(|c| c.is_ascii_lowercase() || c == '_'))
+    {
+        return Err(ApiError::invalid(
+            "provider",
+            "provider must be an OAuth provider, e.g. oauth_google.",
+        ));
+    }
+    let s = shared.lock();
+    user(&s, id)?;
+    let none: [serde_json::Value; 0] = [];
+    ok(super::params::list_page(q, &none, Clone::clone)?)
 }
