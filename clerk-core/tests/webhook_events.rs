@@ -9,8 +9,8 @@ use std::collections::BTreeSet;
 
 use aws_lc_rs::digest;
 use clerk_core::webhooks::{
-    DomainEnrollmentMode, PaymentAttemptStatus, SubscriptionItemStatus, SubscriptionStatus,
-    WaitlistEntryStatus,
+    OrganizationDomainEnrollmentMode, PaymentAttemptStatus, SubscriptionItemStatus,
+    SubscriptionStatus, WaitlistEntryStatus,
 };
 use clerk_core::{ClerkEvent, EventType, WebhookEvent};
 use serde_json::Value;
@@ -173,10 +173,13 @@ fn example_fields_land_in_the_models() {
     let ClerkEvent::OrganizationDomainCreated(d) = typed("organizationDomain.created") else {
         panic!()
     };
-    assert_eq!(d.enrollment_mode, DomainEnrollmentMode::AutomaticInvitation);
+    assert_eq!(
+        d.enrollment_mode,
+        OrganizationDomainEnrollmentMode::AutomaticInvitation
+    );
     assert_eq!(
         d.public_organization_data.map(|o| o.slug),
-        Some(Some("acme-corp".to_owned()))
+        Some("acme-corp".to_owned())
     );
 
     let ClerkEvent::OrganizationInvitationAccepted(i) = typed("organizationInvitation.accepted")

@@ -1,6 +1,8 @@
-//! The `data` of the webhook events that have no Backend API model of the same shape: sessions
-//! with their user, emails and SMS messages, organization domains, roles, permissions, waitlist
-//! entries and billing.
+//! The `data` of the webhook events: the Backend API's own models where the shapes are the same
+//! (users, organizations, memberships, organization domains, roles, permissions, waitlist
+//! entries, re-exported here), and models of their own for the others: sessions with their user,
+//! organization invitations with the organization's public data, emails and SMS messages, and
+//! billing.
 //!
 //! Like the [`api`](crate::api) models they are tolerant: unknown fields are ignored, absent
 //! fields take their default, nullable fields are `Option`, string enums keep values they do not
@@ -13,7 +15,7 @@
 //!     r#"{"object":"permission","id":"perm_1","key":"org:posts:create","type":"custom","new":1}"#,
 //! )?;
 //! assert_eq!(p.key, "org:posts:create");
-//! assert_eq!(p.permission_type, "custom");
+//! assert_eq!(p.type_, "custom");
 //! # Ok::<(), serde_json::Error>(())
 //! ```
 
@@ -21,7 +23,12 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use crate::api::models::string_enum;
-use crate::api::{Invitation, OrganizationInvitation, Session, User};
+use crate::api::{OrganizationInvitation, Session, User};
+// The events whose data is a Backend API object carry the API's own model.
+pub use crate::api::models::{
+    OrganizationDomain, OrganizationDomainEnrollmentMode, OrganizationDomainVerification,
+    Permission, Role, WaitlistEntry, WaitlistEntryStatus,
+};
 
 /// The `data` of the `session.*` events: the session and its user.
 ///
@@ -156,158 +163,6 @@ pub struct SmsEvent {
     pub created_at: Option<i64>,
     /// Creation (Unix ms), as the schema of Clerk's event catalogue names it.
     pub created_at_ms: Option<i64>,
-}
-
-string_enum! {
-    /// How users with a verified email address at an organization domain join the organization.
-    pub enum DomainEnrollmentMode {
-        /// Admins invite them by hand.
-        ManualInvitation = "manual_invitation",
-        /// They are invited automatically.
-        AutomaticInvitation = "automatic_invitation",
-        /// They are offered to join.
-        AutomaticSuggestion = "automatic_suggestion",
-        /// They join through enterprise SSO.
-        EnterpriseSso = "enterprise_sso",
-    }
-}
-
-/// A verification of an organization domain.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, Serialize)]
-#[serde(default)]
-#[non_exhaustive]
-pub struct OrganizationDomainVerification {
-    /// The status, e.g. `"verified"`.
-    pub status: String,
-    /// The strategy, e.g. `"email_code"`.
-    pub strategy: String,
-    /// Attempts made.
-    pub attempts: Option<i64>,
-    /// Expiry (Unix ms).
-    pub expire_at: Option<i64>,
-    /// When it was verified (Unix ms).
-    pub verified_at: Option<i64>,
-}
-
-/// The `data` of `organizationDomain.created` and `.updated`: a domain of an organization.
-#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
-#[serde(default)]
-#[non_exhaustive]
-pub struct OrganizationDomain {
-    /// Always `"organization_domain"`.
-    pub object: String,
-    /// The id, e.g. `orgdmn_...`.
-    pub id: String,
-    /// The organization.
-    pub organization_id: String,
-    /// The domain, e.g. `"acme.com"`.
-    pub name: String,
-    /// How users of the domain join.
-    pub enrollment_mode: DomainEnrollmentMode,
-    /// The address used to verify the affiliation.
-    pub affiliation_email_address: Option<String>,
-    /// The affiliation verification.
-    pub affiliation_verification: Option<OrganizationDomainVerification>,
-    /// The ownership verification.
-    pub ownership_verification: Option<OrganizationDomainVerification>,
-    /// The verification.
-    pub verification: Option<OrganizationDomainVerification>,
-    /// Pending invitations through this domain.
-    pub total_pending_invitations: i64,
-    /// Pending suggestions through this domain.
-    pub total_pending_suggestions: i64,
-    /// Public data of the organization.
-    pub public_organization_data: Option<PublicOrganizationData>,
-    /// Creation (Unix ms).
-    pub created_at: i64,
-    /// Last update (Unix ms).
-    pub updated_at: i64,
-}
-
-/// The `data` of `permission.created` and `.updated`; also listed in a [`Role`].
-#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, Serialize)]
-#[serde(default)]
-#[non_exhaustive]
-pub struct Permission {
-    /// Always `"permission"`.
-    pub object: String,
-    /// The id, e.g. `perm_...`.
-    pub id: String,
-    /// The display name.
-    pub name: String,
-    /// The key, e.g. `"org:posts:create"`.
-    pub key: String,
-    /// The description.
-    pub description: Option<String>,
-    /// `"system"` or `"custom"`.
-    #[serde(rename = "type")]
-    pub permission_type: String,
-    /// Creation (Unix ms).
-    pub created_at: i64,
-    /// Last update (Unix ms).
-    pub updated_at: i64,
-}
-
-/// The `data` of `role.created` and `.updated`: an organization role.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, Serialize)]
-#[serde(default)]
-#[non_exhaustive]
-pub struct Role {
-    /// Always `"role"`.
-    pub object: String,
-    /// The id, e.g. `role_...`.
-    pub id: String,
-    /// The display name.
-    pub name: String,
-    /// The key, e.g. `"org:admin"`.
-    pub key: String,
-    /// The description.
-    pub description: Option<String>,
-    /// Whether the role may be given to an organization's creator.
-    pub is_creator_eligible: bool,
-    /// The permissions the role grants.
-    pub permissions: Vec<Permission>,
-    /// Creation (Unix ms).
-    pub created_at: i64,
-    /// Last update (Unix ms).
-    pub updated_at: i64,
-}
-
-string_enum! {
-    /// The status of a waitlist entry.
-    pub enum WaitlistEntryStatus {
-        /// Waiting.
-        Pending = "pending",
-        /// Invited to sign up.
-        Invited = "invited",
-        /// Rejected.
-        Rejected = "rejected",
-        /// Signed up.
-        Completed = "completed",
-    }
-}
-
-/// The `data` of `waitlistEntry.created` and `.updated`.
-#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
-#[serde(default)]
-#[non_exhaustive]
-pub struct WaitlistEntry {
-    /// `"waitlist_entry"` (the catalogue's examples show `"waitlistEntry"`).
-    pub object: String,
-    /// The id, e.g. `wle_...`.
-    pub id: String,
-    /// The address on the waitlist.
-    pub email_address: String,
-    /// The status.
-    pub status: WaitlistEntryStatus,
-    /// Whether the entry is locked.
-    pub is_locked: Option<bool>,
-    /// The invitation sent for this entry, if any.
-    pub invitation: Option<Invitation>,
-    /// Creation (Unix ms).
-    pub created_at: i64,
-    /// Last update (Unix ms).
-    pub updated_at: i64,
 }
 
 /// An amount of money.
