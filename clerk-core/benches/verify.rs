@@ -1,6 +1,9 @@
 //! `verify_jwt` of a Clerk-shaped RS256 session token against raw `jsonwebtoken::decode` of the same
 //! token with the recommended `Validation`, measured in the same run; `decode_jwt` alone; and
 //! `verify_token` with a cached key, with the verified-token cache off (cold) and on (hit).
+//! The floor beside them: aws-lc's RSA check of the token's signing input with the key parsed
+//! once (`floor_rsa_verify`), and that plus the base64url and JSON work any verifier must do
+//! (`floor_verify_and_parse`: split, decode the three parts, claims into a typed struct).
 //!
 //! Run: `cargo bench -p clerk-core --bench verify`.
 #![allow(missing_docs)]
@@ -10,8 +13,9 @@ mod common;
 use std::hint::black_box;
 use std::time::{SystemTime, UNIX_EPOCH};
 
+use aws_lc_rs::signature::{ParsedPublicKey, RSA_PKCS1_2048_8192_SHA256, RsaPublicKeyComponents};
 use base64::Engine as _;
-use base64::engine::general_purpose::STANDARD;
+use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
 use clerk_core::{
     Issuer, VerificationKey, VerifyJwtOptions, VerifyTokenOptions, decode_jwt, verify_jwt,
     verify_token,
@@ -51,12 +55,44 @@ fn clerk_token() -> String {
     common::sign(&payload)
 }
 
-fn raw_key() -> DecodingKey {
+/// The fixture key's modulus and exponent (big-endian bytes).
+fn raw_components() -> (Vec<u8>, Vec<u8>) {
     let body: String = PEM.lines().filter(|l| !l.starts_with("-----")).collect();
     let der = STANDARD.decode(body).unwrap();
     let spki = spki::SubjectPublicKeyInfoRef::from_der(&der).unwrap();
     let rsa = pkcs1::RsaPublicKey::from_der(spki.subject_public_key.raw_bytes()).unwrap();
-    DecodingKey::from_rsa_raw_components(rsa.modulus.as_bytes(), rsa.public_exponent.as_bytes())
+    (
+        rsa.modulus.as_bytes().to_vec(),
+        rsa.public_exponent.as_bytes().to_vec(),
+    )
+}
+
+fn raw_key() -> DecodingKey {
+    let (n, e) = raw_components();
+    DecodingKey::from_rsa_raw_components(&n, &e)
+}
+
+#[derive(Deserialize)]
+#[allow(dead_code)]
+struct RawHeader<'a> {
+    alg: &'a str,
+    kid: Option<&'a str>,
+}
+
+/// The floor of a full verification: split, base64url-decode header, payload and signature,
+/// check the signature with the parsed key, read the claims into a typed struct. No claim rules.
+fn floor_verify_and_parse(token: &str, key: &ParsedPublicKey) -> Option<RawClaims> {
+    let (signing_input, signature) = token.rsplit_once('.')?;
+    let (header, payload) = signing_input.split_once('.')?;
+    let header = URL_SAFE_NO_PAD.decode(header).ok()?;
+    let header: RawHeader<'_> = serde_json::from_slice(&header).ok()?;
+    if header.alg != "RS256" {
+        return None;
+    }
+    let signature = URL_SAFE_NO_PAD.decode(signature).ok()?;
+    key.verify_sig(signing_input.as_bytes(), &signature).ok()?;
+    let payload = URL_SAFE_NO_PAD.decode(payload).ok()?;
+    serde_json::from_slice(&payload).ok()
 }
 
 fn bench(c: &mut Criterion) {
@@ -76,7 +112,28 @@ fn bench(c: &mut Criterion) {
     validation.set_issuer(&["https://clerk.example.com"]);
     assert!(jsonwebtoken::decode::<RawClaims>(&token, &raw, &validation).is_ok());
 
+    let (n, e) = raw_components();
+    let parsed = RsaPublicKeyComponents { n: &n, e: &e }
+        .to_parsed_public_key(&RSA_PKCS1_2048_8192_SHA256)
+        .unwrap();
+    let (signing_input, signature) = token.rsplit_once('.').unwrap();
+    let signature = URL_SAFE_NO_PAD.decode(signature).unwrap();
+    parsed
+        .verify_sig(signing_input.as_bytes(), &signature)
+        .unwrap();
+    assert!(floor_verify_and_parse(&token, &parsed).is_some());
+
     let mut group = c.benchmark_group("session_token");
+    group.bench_function("floor_rsa_verify", |b| {
+        b.iter(|| {
+            parsed
+                .verify_sig(black_box(signing_input.as_bytes()), &signature)
+                .unwrap()
+        })
+    });
+    group.bench_function("floor_verify_and_parse", |b| {
+        b.iter(|| floor_verify_and_parse(black_box(&token), &parsed).unwrap())
+    });
     group.bench_function("jsonwebtoken_decode", |b| {
         b.iter(|| jsonwebtoken::decode::<RawClaims>(black_box(&token), &raw, &validation).unwrap())
     });

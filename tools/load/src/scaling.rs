@@ -1,5 +1,8 @@
-//! Scaling facts: memory stays bounded under a million requests with 100 000 distinct tokens, and a
-//! JWKS cold start under 1 000 concurrent requests makes exactly one fetch.
+//! Scaling facts: memory stays bounded under a million requests with 100 000 distinct tokens, a
+//! JWKS cold start under 1 000 concurrent requests makes exactly one fetch, and the reused-token
+//! path (`try_get_auth_state` on a token-cache hit) scales with threads: the same shared
+//! configuration asked from one thread, then from two at once, without a load generator taking
+//! a core.
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -27,7 +30,95 @@ pub(crate) fn run(args: &[String]) -> Result<(), String> {
     runtime.block_on(async {
         memory_bound(tokens.max(1), requests).await?;
         jwks_cold_start().await
-    })
+    })?;
+    threads_scaling()
+}
+
+/// Cache-hit requests per second through one shared configuration from 1 thread and from 2
+/// threads at once (each thread asks for 1 s; the median of 5 alternating rounds): with one token
+/// for all threads (one user's browser) and with a token per thread (different users).
+fn threads_scaling() -> Result<(), String> {
+    let instance = TestInstance::with_frontend_api("clerk.example.com");
+    let config = instance
+        .config_builder()
+        .protocol(clerk_core::AuthProtocol::DEFAULT)
+        .secret_key("sk_live_scaling")
+        .build()
+        .map_err(|e| e.to_string())?;
+    let requests = (0..2)
+        .map(|i| {
+            let token = instance
+                .token()
+                .user_id(format!("user_{i}"))
+                .lifetime(Duration::from_secs(3600))
+                .sign();
+            http_request(&token)
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    for request in &requests {
+        if !clerk_core::try_get_auth_state(&config, request).is_some_and(|s| s.is_signed_in()) {
+            return Err("the token is not signed in on the synchronous path".to_owned());
+        }
+    }
+    // Requests/s summed over `threads` threads, thread `i` sending `requests[pick(i)]`.
+    let run = |threads: usize, pick: fn(usize) -> usize| {
+        std::thread::scope(|scope| {
+            let handles: Vec<_> = (0..threads)
+                .map(|i| {
+                    let (config, request) = (&config, &requests[pick(i)]);
+                    scope.spawn(move || {
+                        let started = Instant::now();
+                        let mut n = 0u64;
+                        while started.elapsed() < Duration::from_secs(1) {
+                            for _ in 0..256 {
+                                std::hint::black_box(clerk_core::try_get_auth_state(
+                                    config, request,
+                                ));
+                            }
+                            n += 256;
+                        }
+                        n as f64 / started.elapsed().as_secs_f64()
+                    })
+                })
+                .collect();
+            handles
+                .into_iter()
+                .map(|h| h.join().unwrap_or(0.0))
+                .sum::<f64>()
+        })
+    };
+    let cores = std::thread::available_parallelism().map_or(0, |n| n.get());
+    for (name, pick) in [
+        (
+            "one token shared by the threads",
+            (|_| 0) as fn(usize) -> usize,
+        ),
+        ("a token per thread", |i| i),
+    ] {
+        let (mut one, mut two) = (Vec::new(), Vec::new());
+        for _ in 0..5 {
+            one.push(run(1, pick));
+            two.push(run(2, pick));
+        }
+        one.sort_by(f64::total_cmp);
+        two.sort_by(f64::total_cmp);
+        let (one, two) = (one[2], two[2]);
+        println!(
+            "reused-token path (try_get_auth_state, token cache hit), {name}: {one:.0}/s on 1 thread, {two:.0}/s on 2 threads ({:.2}x; {cores} cores)",
+            two / one
+        );
+    }
+    Ok(())
+}
+
+/// A request with `token` in the `Authorization` header (what `me-reused` sends).
+fn http_request(token: &str) -> Result<http::Request<()>, String> {
+    http::Request::builder()
+        .uri("http://127.0.0.1/me")
+        .header("host", "127.0.0.1")
+        .header("authorization", format!("Bearer {token}"))
+        .body(())
+        .map_err(|e| e.to_string())
 }
 
 async fn memory_bound(tokens: usize, requests: usize) -> Result<(), String> {

@@ -1,7 +1,11 @@
 //! The servers under load: for each framework, an app without Clerk (`/plain`) or with it
-//! (`/public`, `/me`, `/admin`), each on its own thread with one worker, on 127.0.0.1. Every
-//! handler answers the same small JSON shape (`{"user_id": …, "org_id": …}`), so the scenarios
-//! differ only by what Clerk does.
+//! (`/public`, `/me`, `/admin`), each on its own thread with `threads` workers (one unless a
+//! scaling scenario asks for more), on 127.0.0.1. Every handler answers the same small JSON
+//! shape (`{"user_id": …, "org_id": …}`), so the scenarios differ only by what Clerk does. The
+//! apps are built by functions the allocation bench (`benches/allocations.rs`) calls too.
+//!
+//! With the `peers` feature, [`start_clerk_rs`] serves the same `/me` route behind clerk-rs
+//! 0.5's axum `ClerkLayer`.
 
 use std::net::SocketAddr;
 use std::sync::mpsc;
@@ -10,17 +14,36 @@ use clerk_core::ClerkConfig;
 
 pub(crate) const FRAMEWORKS: [&str; 3] = ["axum", "actix", "rocket"];
 
-/// Starts `framework`'s app (with Clerk when `config` is set) and returns its address.
-pub(crate) fn start(framework: &str, config: Option<ClerkConfig>) -> Result<SocketAddr, String> {
+/// Starts `framework`'s app (with Clerk when `config` is set) with `threads` worker threads and
+/// returns its address.
+pub(crate) fn start(
+    framework: &str,
+    config: Option<ClerkConfig>,
+    threads: usize,
+) -> Result<SocketAddr, String> {
     let (tx, rx) = mpsc::channel();
     let framework = framework.to_owned();
     std::thread::Builder::new()
         .name(format!("{framework}-server"))
         .spawn(move || match framework.as_str() {
-            "axum" => axum_app::serve(config, tx),
-            "actix" => actix_app::serve(config, tx),
-            _ => rocket_app::serve(config, tx),
+            "axum" => axum_app::serve(axum_app::router(config), threads, tx),
+            "actix" => actix_app::serve(config, threads, tx),
+            _ => rocket_app::serve(config, threads, tx),
         })
+        .map_err(|e| e.to_string())?;
+    rx.recv_timeout(std::time::Duration::from_secs(30))
+        .map_err(|_| "a server did not start within 30 s".to_owned())?
+}
+
+/// Starts the axum app whose `/me` is behind clerk-rs 0.5's `ClerkLayer` (one thread), with
+/// `jwk` (the instance's public key as a JWK) in memory.
+#[cfg(feature = "peers")]
+pub(crate) fn start_clerk_rs(jwk: &serde_json::Value) -> Result<SocketAddr, String> {
+    let router = axum_app::clerk_rs_router(jwk)?;
+    let (tx, rx) = mpsc::channel();
+    std::thread::Builder::new()
+        .name("axum-clerk-rs-server".to_owned())
+        .spawn(move || axum_app::serve(router, 1, tx))
         .map_err(|e| e.to_string())?;
     rx.recv_timeout(std::time::Duration::from_secs(30))
         .map_err(|_| "a server did not start within 30 s".to_owned())?
@@ -28,7 +51,7 @@ pub(crate) fn start(framework: &str, config: Option<ClerkConfig>) -> Result<Sock
 
 type Ready = mpsc::Sender<Result<SocketAddr, String>>;
 
-mod axum_app {
+pub(crate) mod axum_app {
     use axum::routing::get;
     use axum::{Json, Router};
     use clerk_axum::{ClerkLayer, ClerkUser, clerk_protected};
@@ -47,11 +70,49 @@ mod axum_app {
         Json(json!({ "user_id": "anonymous", "org_id": null }))
     }
 
-    pub(super) fn serve(config: Option<clerk_core::ClerkConfig>, ready: super::Ready) {
-        let Ok(runtime) = tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-        else {
+    /// `/plain` without Clerk, or `/public`, `/me` and `/admin` behind `ClerkLayer`.
+    pub(crate) fn router(config: Option<clerk_core::ClerkConfig>) -> Router {
+        match config {
+            None => Router::new().route("/plain", get(anonymous)),
+            Some(config) => Router::new()
+                .route("/public", get(anonymous))
+                .route("/me", get(me))
+                .route("/admin", get(admin))
+                .layer(ClerkLayer::new(config)),
+        }
+    }
+
+    /// `/me` behind clerk-rs's `ClerkLayer` (header or `__session` cookie, every route), the
+    /// key served from memory by [`peer::StaticJwks`](crate::peer::StaticJwks).
+    #[cfg(feature = "peers")]
+    pub(crate) fn clerk_rs_router(jwk: &Value) -> Result<Router, String> {
+        use axum::Extension;
+        use clerk_rs::validators::authorizer::ClerkJwt;
+
+        async fn me(Extension(jwt): Extension<ClerkJwt>) -> Json<Value> {
+            let org_id = jwt.org.as_ref().map(|o| o.id.clone());
+            Json(json!({ "user_id": jwt.sub, "org_id": org_id }))
+        }
+        let provider = crate::peer::StaticJwks::new(jwk)?;
+        Ok(Router::new()
+            .route("/me", get(me))
+            .layer(clerk_rs::validators::axum::ClerkLayer::new(
+                provider, None, true,
+            )))
+    }
+
+    pub(super) fn serve(app: Router, threads: usize, ready: super::Ready) {
+        let runtime = if threads > 1 {
+            tokio::runtime::Builder::new_multi_thread()
+                .worker_threads(threads)
+                .enable_all()
+                .build()
+        } else {
+            tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+        };
+        let Ok(runtime) = runtime else {
             let _ = ready.send(Err("tokio runtime".to_owned()));
             return;
         };
@@ -64,20 +125,12 @@ mod axum_app {
                 }
             };
             let _ = ready.send(listener.local_addr().map_err(|e| e.to_string()));
-            let app = match config {
-                None => Router::new().route("/plain", get(anonymous)),
-                Some(config) => Router::new()
-                    .route("/public", get(anonymous))
-                    .route("/me", get(me))
-                    .route("/admin", get(admin))
-                    .layer(ClerkLayer::new(config)),
-            };
             let _ = axum::serve(listener, app).await;
         });
     }
 }
 
-mod actix_app {
+pub(crate) mod actix_app {
     use actix_web::{App, HttpResponse, HttpServer, get, web};
     use clerk_actix::{ClerkMiddleware, ClerkUser, clerk_protected};
     use serde_json::json;
@@ -97,13 +150,29 @@ mod actix_app {
         HttpResponse::Ok().json(json!({ "user_id": "anonymous", "org_id": null }))
     }
 
-    pub(super) fn serve(config: Option<clerk_core::ClerkConfig>, ready: super::Ready) {
+    /// The routes of the app without Clerk.
+    pub(crate) fn plain_routes(cfg: &mut web::ServiceConfig) {
+        cfg.route("/plain", web::get().to(ok));
+    }
+
+    /// The routes behind `ClerkMiddleware` (wrapped by the caller).
+    pub(crate) fn clerk_routes(cfg: &mut web::ServiceConfig) {
+        cfg.route("/public", web::get().to(ok))
+            .service(me)
+            .service(admin);
+    }
+
+    pub(super) fn serve(
+        config: Option<clerk_core::ClerkConfig>,
+        threads: usize,
+        ready: super::Ready,
+    ) {
         let tx = ready.clone();
         let result = actix_web::rt::System::new().block_on(async move {
             match config {
                 None => {
-                    let server = HttpServer::new(|| App::new().route("/plain", web::get().to(ok)))
-                        .workers(1)
+                    let server = HttpServer::new(|| App::new().configure(plain_routes))
+                        .workers(threads)
                         .bind(("127.0.0.1", 0))?;
                     let _ = tx.send(Ok(server.addrs()[0]));
                     server.run().await
@@ -112,11 +181,9 @@ mod actix_app {
                     let server = HttpServer::new(move || {
                         App::new()
                             .wrap(ClerkMiddleware::new(config.clone()))
-                            .route("/public", web::get().to(ok))
-                            .service(me)
-                            .service(admin)
+                            .configure(clerk_routes)
                     })
-                    .workers(1)
+                    .workers(threads)
                     .bind(("127.0.0.1", 0))?;
                     let _ = tx.send(Ok(server.addrs()[0]));
                     server.run().await
@@ -129,11 +196,11 @@ mod actix_app {
     }
 }
 
-mod rocket_app {
+pub(crate) mod rocket_app {
     use clerk_rocket::{ClerkFairing, ClerkUser, clerk_protected};
     use rocket::fairing::AdHoc;
     use rocket::serde::json::{Json, Value, json};
-    use rocket::{get, routes};
+    use rocket::{Build, Rocket, get, routes};
 
     #[get("/plain")]
     fn plain() -> Json<Value> {
@@ -156,11 +223,28 @@ mod rocket_app {
         Json(json!({ "user_id": user.user_id(), "org_id": user.org_id() }))
     }
 
-    pub(super) fn serve(config: Option<clerk_core::ClerkConfig>, ready: super::Ready) {
+    /// `/plain` without Clerk, or `/public`, `/me` and `/admin` behind `ClerkFairing`.
+    pub(crate) fn app(
+        base: Rocket<Build>,
+        config: Option<clerk_core::ClerkConfig>,
+    ) -> Rocket<Build> {
+        match config {
+            None => base.mount("/", routes![plain]),
+            Some(config) => base
+                .mount("/", routes![public, me, admin])
+                .attach(ClerkFairing::new(config)),
+        }
+    }
+
+    pub(super) fn serve(
+        config: Option<clerk_core::ClerkConfig>,
+        threads: usize,
+        ready: super::Ready,
+    ) {
         let figment = rocket::Config::figment()
             .merge(("address", "127.0.0.1"))
             .merge(("port", 0))
-            .merge(("workers", 1))
+            .merge(("workers", threads))
             .merge(("log_level", "off"))
             .merge(("cli_colors", false));
         let tx = ready.clone();
@@ -170,14 +254,20 @@ mod rocket_app {
                 let _ = tx.send(Ok(std::net::SocketAddr::from(([127, 0, 0, 1], port))));
             })
         }));
-        let app = match config {
-            None => base.mount("/", routes![plain]),
-            Some(config) => base
-                .mount("/", routes![public, me, admin])
-                .attach(ClerkFairing::new(config)),
+        // Our own runtime of `threads` workers: `rocket::execute` sizes its runtime from the
+        // default figment (the machine's cores), not from the `workers` set above.
+        let runtime = match tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(threads)
+            .enable_all()
+            .build()
+        {
+            Ok(r) => r,
+            Err(e) => {
+                let _ = ready.send(Err(e.to_string()));
+                return;
+            }
         };
-        let result = rocket::execute(app.launch());
-        if let Err(e) = result {
+        if let Err(e) = runtime.block_on(app(base, config).launch()) {
             let _ = ready.send(Err(e.to_string()));
         }
     }

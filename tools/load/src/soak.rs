@@ -68,7 +68,7 @@ pub(crate) fn run(args: &[String]) -> Result<(), String> {
         .secret_key("sk_live_soak")
         .build()
         .map_err(|e| e.to_string())?;
-    let addr = servers::start("axum", Some(config))?;
+    let addr = servers::start("axum", Some(config), 1)?;
     let script = std::env::temp_dir().join(format!("clerk-soak-{}.lua", std::process::id()));
     std::fs::write(&script, SCRIPT).map_err(|e| e.to_string())?;
 

@@ -48,15 +48,17 @@ pub(crate) fn check_status(url: &str, bearer: Option<&str>) -> Result<(), String
     }
 }
 
+/// One `wrk` run of `duration` with `threads` threads and `connections` connections.
 pub(crate) fn run(
     url: &str,
     bearer: Option<&str>,
     duration: Duration,
     connections: u32,
+    threads: u32,
 ) -> Result<WrkResult, String> {
     let mut cmd = Command::new("wrk");
     cmd.args([
-        "-t1",
+        &format!("-t{threads}"),
         &format!("-c{connections}"),
         &format!("-d{}s", duration.as_secs()),
         "--latency",
