@@ -4,7 +4,7 @@
 //! shape (`{"user_id": …, "org_id": …}`), so the scenarios differ only by what Clerk does. The
 //! apps are built by functions the allocation bench (`benches/allocations.rs`) calls too.
 //!
-//! With the `peers` feature, [`start_clerk_rs`] serves the same `/me` route behind clerk-rs
+//! With the `peers` feature, `start_clerk_rs` serves the same `/me` route behind clerk-rs
 //! 0.5's axum `ClerkLayer`.
 
 use std::net::SocketAddr;
