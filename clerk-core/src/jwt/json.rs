@@ -63,18 +63,22 @@ impl<'de> Visitor<'de> for StrictVisitor {
         Ok(Value::Array(out))
     }
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
-        let mut out = Map::new();
+        // Collected, sorted and built in one go: token objects are small and usually already
+        // sorted, so this compares each key about twice where inserting one by one into the
+        // map (after a lookup for duplicates) walked the tree twice per key.
+        let mut entries: Vec<(String, Value)> = Vec::with_capacity(16);
         while let Some(key) = map.next_key::<String>()? {
-            if out.contains_key(&key) {
-                return Err(de::Error::custom(format_args!(
-                    "duplicate key {:?}",
-                    truncate(&key, 64)
-                )));
-            }
             let StrictValue(v) = map.next_value()?;
-            out.insert(key, v);
+            entries.push((key, v));
         }
-        Ok(Value::Object(out))
+        entries.sort_by(|a, b| a.0.cmp(&b.0));
+        if let Some(pair) = entries.windows(2).find(|pair| pair[0].0 == pair[1].0) {
+            return Err(de::Error::custom(format_args!(
+                "duplicate key {:?}",
+                truncate(&pair[0].0, 64)
+            )));
+        }
+        Ok(Value::Object(entries.into_iter().collect()))
     }
 }
 
