@@ -15,8 +15,9 @@ use serde_json::{Value, json};
 use tokio::io::{AsyncBufReadExt, BufReader};
 use tokio::process::{Child, Command};
 
-/// The example binary `bin` without any of the test runner's Clerk, `HOST` or `PORT` variables.
-fn command(bin: &str, port: u16) -> Command {
+/// The example binary `bin` without any of the test runner's Clerk, `HOST` or `PORT` variables,
+/// on `port`, its stdout piped (for [`Example::printed`]).
+pub fn command(bin: &str, port: u16) -> Command {
     let mut command = Command::new(bin);
     for (name, _) in std::env::vars_os() {
         if name.to_string_lossy().starts_with("CLERK_") {
@@ -35,7 +36,8 @@ fn command(bin: &str, port: u16) -> Command {
     command
 }
 
-fn free_port() -> u16 {
+/// A port of 127.0.0.1 that was free a moment ago.
+pub fn free_port() -> u16 {
     TcpListener::bind("127.0.0.1:0")
         .and_then(|listener| listener.local_addr())
         .map(|addr| addr.port())
@@ -43,14 +45,16 @@ fn free_port() -> u16 {
 }
 
 /// The running example (killed when dropped) and what it printed so far.
-struct Example {
+#[derive(Debug)]
+pub struct Example {
     _child: Child,
     base: String,
     stdout: Arc<Mutex<String>>,
 }
 
 impl Example {
-    async fn start(command: &mut Command, port: u16) -> Self {
+    /// Spawns `command` (from [`command`]) and waits until it answers `GET /health` on `port`.
+    pub async fn start(command: &mut Command, port: u16) -> Self {
         let mut child = command.spawn().expect("spawn the example");
         let stdout = Arc::new(Mutex::new(String::new()));
         let mut lines = BufReader::new(child.stdout.take().expect("stdout")).lines();
@@ -81,8 +85,13 @@ impl Example {
         panic!("the example did not start on {base}");
     }
 
+    /// `http://127.0.0.1:<port>`.
+    pub fn base(&self) -> &str {
+        &self.base
+    }
+
     /// Waits (a little) until the example printed `needle`, and returns everything it printed.
-    async fn printed(&self, needle: &str) -> String {
+    pub async fn printed(&self, needle: &str) -> String {
         for _ in 0..100 {
             let out = self
                 .stdout

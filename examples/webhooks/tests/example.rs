@@ -3,24 +3,18 @@
 //! signed webhooks; with a signing secret, deliveries signed as Clerk signs them are applied
 //! once, and bad ones change nothing.
 
-use std::net::TcpListener;
 use std::path::PathBuf;
-use std::process::Stdio;
-use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use clerk_core::ClerkClient;
 use clerk_core::api::Patch;
 use clerk_testing::WebhookSigner;
 use clerk_testing::webhook_cases::user_created;
+use example_support::testing::{Example, command, free_port};
 use serde_json::{Value, json};
-use tokio::io::{AsyncBufReadExt, BufReader};
-use tokio::process::{Child, Command};
 
 struct App {
-    _child: Child,
-    base: String,
-    stdout: Arc<Mutex<String>>,
+    example: Example,
     dir: PathBuf,
 }
 
@@ -30,13 +24,6 @@ impl Drop for App {
     }
 }
 
-fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .and_then(|listener| listener.local_addr())
-        .map(|addr| addr.port())
-        .expect("a free port")
-}
-
 /// Starts the binary with `env` (and none of the runner's Clerk variables), a database in a
 /// fresh directory, and waits until it answers.
 async fn start(name: &str, env: &[(&str, &str)]) -> App {
@@ -44,56 +31,19 @@ async fn start(name: &str, env: &[(&str, &str)]) -> App {
     let dir = std::env::temp_dir().join(format!("example-webhooks-{name}-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).expect("a temp dir");
-    let mut command = Command::new(env!("CARGO_BIN_EXE_example-webhooks"));
-    for (name, _) in std::env::vars_os() {
-        if name.to_string_lossy().starts_with("CLERK_") {
-            command.env_remove(name);
-        }
-    }
+    let mut command = command(env!("CARGO_BIN_EXE_example-webhooks"), port);
     command
-        .env_remove("HOST")
-        .env("PORT", port.to_string())
         .env("DATABASE_PATH", dir.join("users.sqlite3"))
-        .env("RUST_LOG", "warn")
-        .envs(env.iter().copied())
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::inherit())
-        .kill_on_drop(true);
-    let mut child = command.spawn().expect("spawn the example");
-    let stdout = Arc::new(Mutex::new(String::new()));
-    let mut lines = BufReader::new(child.stdout.take().expect("stdout")).lines();
-    let sink = Arc::clone(&stdout);
-    tokio::spawn(async move {
-        while let Ok(Some(line)) = lines.next_line().await {
-            let mut out = sink.lock().unwrap_or_else(|e| e.into_inner());
-            out.push_str(&line);
-            out.push('\n');
-        }
-    });
-    let base = format!("http://127.0.0.1:{port}");
-    for _ in 0..600 {
-        if let Ok(response) = reqwest::get(format!("{base}/health")).await
-            && response.status() == 200
-        {
-            return App {
-                _child: child,
-                base,
-                stdout,
-                dir,
-            };
-        }
-        if let Ok(Some(status)) = child.try_wait() {
-            panic!("the example exited ({status}) before listening on {base}");
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
+        .envs(env.iter().copied());
+    App {
+        example: Example::start(&mut command, port).await,
+        dir,
     }
-    panic!("the example did not answer on {base}");
 }
 
 impl App {
     async fn users(&self) -> Vec<Value> {
-        let response = reqwest::get(format!("{}/users", self.base))
+        let response = reqwest::get(format!("{}/users", self.example.base()))
             .await
             .expect("GET /users");
         assert_eq!(response.status(), 200);
@@ -113,8 +63,8 @@ impl App {
     }
 
     /// The value printed after `prefix` (up to the next space or line end).
-    fn printed(&self, prefix: &str) -> String {
-        let out = self.stdout.lock().unwrap_or_else(|e| e.into_inner());
+    async fn printed(&self, prefix: &str) -> String {
+        let out = self.example.printed(prefix).await;
         let start = out
             .find(prefix)
             .unwrap_or_else(|| panic!("{prefix} not printed:\n{out}"))
@@ -128,7 +78,7 @@ impl App {
 
     async fn post(&self, headers: &[(&'static str, String)], body: &[u8]) -> u16 {
         let mut request = reqwest::Client::new()
-            .post(format!("{}/webhooks/clerk", self.base))
+            .post(format!("{}/webhooks/clerk", self.example.base()))
             .body(body.to_vec());
         for (name, value) in headers {
             request = request.header(*name, value);
@@ -141,8 +91,8 @@ impl App {
 async fn offline_the_table_follows_the_emulators_users() {
     let app = start("offline", &[]).await;
     let client = ClerkClient::builder()
-        .api_url(app.printed("export CLERK_API_URL="))
-        .secret_key(app.printed("CLERK_SECRET_KEY="))
+        .api_url(app.printed("export CLERK_API_URL=").await)
+        .secret_key(app.printed("CLERK_SECRET_KEY=").await)
         .build()
         .expect("a Backend API client of the emulator");
     assert!(app.users().await.is_empty(), "the demo users are not sent");
