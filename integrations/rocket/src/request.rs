@@ -1,7 +1,7 @@
 //! The borrowing [`RequestView`] of a Rocket request, and the per-request cache of its auth state.
 
 use clerk_core::integration::{HttpAnswer, RequestAuth, RequestView};
-use clerk_core::{AuthState, ClerkConfig, get_auth_state};
+use clerk_core::{AuthState, ClerkConfig, get_auth_state, try_get_auth_state};
 use rocket::Request;
 
 /// A read-only, borrowing view of a Rocket [`Request`] for clerk-core. Nothing is cloned.
@@ -71,7 +71,13 @@ pub(crate) async fn cached_auth<'r>(
     request
         .local_cache_async(async {
             let view = RocketRequest(request);
-            let state = get_auth_state(config, &view).await;
+            // The synchronous rules answer unless the keys must be fetched. The asynchronous
+            // ones are boxed: inline, their future (the JWKS fetch) would make every request's
+            // fairing, guard and response futures many kilobytes larger.
+            let state = match try_get_auth_state(config, &view) {
+                Some(state) => state,
+                None => Box::pin(get_auth_state(config, &view)).await,
+            };
             let answer = state.answer(&view);
             let auth = RequestAuth::new(&state);
             CachedAuth {
