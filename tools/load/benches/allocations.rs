@@ -117,9 +117,8 @@ fn main() {
     use tower::ServiceExt as _;
     let plain = servers::axum_app::router(None);
     let clerk = servers::axum_app::router(Some(config.clone()));
-    for (scenario, path, with_clerk, with_header) in cases {
-        let app = if with_clerk { &clerk } else { &plain };
-        let (allocations, bytes) = runtime.block_on(count(|| {
+    let measure_axum = |app: &axum::Router, path: &'static str, with_header: bool| {
+        runtime.block_on(count(|| {
             let mut request = http::Request::builder()
                 .uri(path)
                 .header("host", "127.0.0.1");
@@ -135,7 +134,11 @@ fn main() {
                     .await
                     .unwrap();
             }
-        }));
+        }))
+    };
+    for (scenario, path, with_clerk, with_header) in cases {
+        let (allocations, bytes) =
+            measure_axum(if with_clerk { &clerk } else { &plain }, path, with_header);
         rows.push(Row {
             framework: "axum",
             scenario,
@@ -143,6 +146,15 @@ fn main() {
             bytes,
         });
     }
+    // What any `Router::layer` costs, whatever the layer does: axum wraps each route again.
+    let no_op = servers::axum_app::router(None).layer(tower::layer::layer_fn(|service| service));
+    let (allocations, bytes) = measure_axum(&no_op, "/plain", true);
+    rows.push(Row {
+        framework: "axum",
+        scenario: "plain + same header + a no-op layer",
+        allocations,
+        bytes,
+    });
 
     // actix-web
     actix_web::rt::System::new().block_on(async {
