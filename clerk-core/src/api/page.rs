@@ -121,50 +121,22 @@ pub(crate) fn paginate<T>(call: Call) -> impl Stream<Item = Result<T, Error>> + 
 where
     T: DeserializeOwned + Send + 'static,
 {
-    let limit = call
-        .query_u64("limit")
-        .filter(|l| *l > 0)
-        .unwrap_or(DEFAULT_STREAM_PAGE_SIZE);
-    let start = call.query_u64("offset").unwrap_or(0);
-    struct State<T> {
-        call: Call,
-        offset: u64,
-        buffer: std::vec::IntoIter<T>,
-        done: bool,
-    }
-    let state = State {
-        call,
-        offset: start,
-        buffer: Vec::new().into_iter(),
-        done: false,
-    };
-    futures_util::stream::unfold(state, move |mut st| async move {
-        loop {
-            if let Some(item) = st.buffer.next() {
-                return Some((Ok(item), st));
-            }
-            if st.done {
+    let limit = stream_page_size(&call);
+    let mut offset = call.query_u64("offset").unwrap_or(0);
+    pages(move |last: Option<(&[T], Option<i64>)>| {
+        if let Some((items, total_count)) = last {
+            let n = items.len() as u64;
+            offset += n;
+            let reached_total =
+                total_count.is_some_and(|total| i64::try_from(offset).is_ok_and(|o| o >= total));
+            if n < limit || n == 0 || reached_total {
                 return None;
             }
-            let mut call = st.call.clone();
-            call.query("limit", limit);
-            call.query("offset", st.offset);
-            match call.send::<Page<T>>().await {
-                Ok(page) => {
-                    let n = page.data.len() as u64;
-                    st.offset += n;
-                    let reached_total = page
-                        .total_count
-                        .is_some_and(|total| i64::try_from(st.offset).is_ok_and(|o| o >= total));
-                    st.done = n < limit || n == 0 || reached_total;
-                    st.buffer = page.data.into_iter();
-                }
-                Err(e) => {
-                    st.done = true;
-                    return Some((Err(e), st));
-                }
-            }
         }
+        let mut request = call.clone();
+        request.query("limit", limit);
+        request.query("offset", offset);
+        Some(request)
     })
 }
 
@@ -178,44 +150,52 @@ pub(crate) fn paginate_by_cursor<T>(
 where
     T: DeserializeOwned + Send + 'static,
 {
-    let limit = call
-        .query_u64("limit")
-        .filter(|l| *l > 0)
-        .unwrap_or(DEFAULT_STREAM_PAGE_SIZE);
+    let limit = stream_page_size(&call);
     call.remove_query("offset");
-    struct State<T> {
-        call: Call,
-        buffer: std::vec::IntoIter<T>,
-        done: bool,
-    }
-    let state = State {
-        call,
-        buffer: Vec::new().into_iter(),
-        done: false,
-    };
-    futures_util::stream::unfold(state, move |mut st| async move {
-        loop {
-            if let Some(item) = st.buffer.next() {
-                return Some((Ok(item), st));
-            }
-            if st.done {
+    pages(move |last: Option<(&[T], Option<i64>)>| {
+        if let Some((items, _)) = last {
+            if (items.len() as u64) < limit {
                 return None;
             }
-            let mut call = st.call.clone();
-            call.query("limit", limit);
-            match call.send::<Page<T>>().await {
+            if let Some(last) = items.last() {
+                call.query("starting_after", id(last));
+            }
+        }
+        let mut request = call.clone();
+        request.query("limit", limit);
+        Some(request)
+    })
+}
+
+/// The page size of a stream: the builder's `limit`, else [`DEFAULT_STREAM_PAGE_SIZE`].
+fn stream_page_size(call: &Call) -> u64 {
+    call.query_u64("limit")
+        .filter(|l| *l > 0)
+        .unwrap_or(DEFAULT_STREAM_PAGE_SIZE)
+}
+
+/// The stream both kinds of pagination share: `next` gives the request of the first page (from
+/// `None`), then of the page after the one just read (from its items and `total_count`), or
+/// `None` when there is none; the items are yielded one by one. Stops after the first error,
+/// which is yielded.
+fn pages<T, N>(mut next: N) -> impl Stream<Item = Result<T, Error>> + Send + 'static
+where
+    T: DeserializeOwned + Send + 'static,
+    N: FnMut(Option<(&[T], Option<i64>)>) -> Option<Call> + Send + 'static,
+{
+    let request = next(None);
+    let state = (next, Vec::new().into_iter(), request);
+    futures_util::stream::unfold(state, |(mut next, mut buffer, mut request)| async move {
+        loop {
+            if let Some(item) = buffer.next() {
+                return Some((Ok(item), (next, buffer, request)));
+            }
+            match request.take()?.send::<Page<T>>().await {
                 Ok(page) => {
-                    let n = page.data.len() as u64;
-                    st.done = n < limit;
-                    if let Some(last) = page.data.last() {
-                        st.call.query("starting_after", id(last));
-                    }
-                    st.buffer = page.data.into_iter();
+                    request = next(Some((&page.data, page.total_count)));
+                    buffer = page.data.into_iter();
                 }
-                Err(e) => {
-                    st.done = true;
-                    return Some((Err(e), st));
-                }
+                Err(e) => return Some((Err(e), (next, buffer, None))),
             }
         }
     })

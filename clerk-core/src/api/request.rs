@@ -226,12 +226,7 @@ impl Call {
         file_name: Option<String>,
         content_type: Option<String>,
     ) {
-        if let Some(part) = self
-            .multipart
-            .get_or_insert_with(Vec::new)
-            .iter_mut()
-            .find(|p| p.name == name)
-        {
+        if let Some(part) = self.multipart.iter_mut().flatten().find(|p| p.name == name) {
             if let Some(f) = file_name {
                 part.file_name = Some(f);
             }
