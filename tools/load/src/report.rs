@@ -111,7 +111,7 @@ pub(crate) fn write(measurements: &[Measurement], options: &Options) -> Result<(
     }
     let _ = writeln!(
         md,
-        "\nTarget: `me-reused` at least 0.9 × `plain` in each framework (issue 19, target 2).\n"
+        "\nTarget: `me-reused` at least 0.9 × `plain` in each framework.\n"
     );
     for framework in crate::servers::FRAMEWORKS {
         let rate = |s: &str| {
